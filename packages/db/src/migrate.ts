@@ -1,0 +1,34 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import * as m0001 from './migrations/2026-11-25T0001-initial.js';
+
+/**
+ * Every migration, by name. Names are date-prefixed so they sort in the order
+ * they were written; a landed migration is never edited, only followed by a new one.
+ * Listed statically so the API can be bundled without a migrations folder.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-25T0001-initial': m0001,
+};
+
+export function createMigrator(db: Kysely<any>): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+  });
+}
+
+/** Apply every pending migration; throws (with the failing migration's name) on error. */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const result = await createMigrator(db).migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${String(result.error)}`, { cause: result.error });
+  }
+  return result;
+}
+
+/** True when every migration this code knows of has been applied. */
+export async function migrationsCurrent(db: Kysely<any>): Promise<boolean> {
+  const applied = await createMigrator(db).getMigrations();
+  return applied.every((m) => m.executedAt !== undefined);
+}

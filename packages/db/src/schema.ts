@@ -1,0 +1,164 @@
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A timestamptz column: read as Date, written as Date or ISO string, defaulted by the database. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** bigint columns are parsed to number by the pool (see connection.ts); values stay below 2^53. */
+type BigIntColumn = ColumnType<number, number | bigint, number | bigint>;
+
+export type Role = 'admin' | 'staff' | 'seller' | 'buyer';
+export type MovementKind =
+  | 'receive'
+  | 'adjust'
+  | 'set'
+  | 'sync'
+  | 'reserve'
+  | 'release'
+  | 'expire'
+  | 'confirm'
+  | 'ship'
+  | 'return';
+export type ReservationStatus = 'pending' | 'confirmed' | 'released' | 'expired';
+
+export interface WarehousesTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  address: string | null;
+  latitude: number;
+  longitude: number;
+  capacity: number | null;
+  timezone: Generated<string>;
+  priority: Generated<number>;
+  active: Generated<boolean>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  passwordHash: string;
+  role: Role;
+  active: Generated<boolean>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface UserWarehousesTable {
+  userId: string;
+  warehouseId: string;
+}
+
+export interface ServiceTokensTable {
+  id: Generated<string>;
+  name: string;
+  tokenHash: string;
+  createdAt: Timestamp;
+  revokedAt: NullableTimestamp;
+}
+
+export interface ProductsTable {
+  id: Generated<string>;
+  sku: string;
+  name: string;
+  description: Generated<string>;
+  category: string;
+  priceMinor: BigIntColumn;
+  currency: string;
+  sellerId: string | null;
+  active: Generated<boolean>;
+  search: GeneratedAlways<string>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface StockLevelsTable {
+  warehouseId: string;
+  productId: string;
+  onHand: Generated<number>;
+  reserved: Generated<number>;
+  available: GeneratedAlways<number>;
+  safetyStock: Generated<number>;
+  version: ColumnType<number, number | undefined, number | bigint>;
+  updatedAt: Timestamp;
+}
+
+export interface StockMovementsTable {
+  id: GeneratedAlways<number>;
+  warehouseId: string;
+  productId: string;
+  kind: MovementKind;
+  onHandDelta: number;
+  reservedDelta: number;
+  reason: string | null;
+  reference: string | null;
+  actor: string;
+  createdAt: Timestamp;
+}
+
+export interface ReservationsTable {
+  id: Generated<string>;
+  status: Generated<ReservationStatus>;
+  expiresAt: ColumnType<Date, Date | string, Date | string>;
+  holdLimitAt: ColumnType<Date, Date | string, Date | string>;
+  reference: string | null;
+  createdBy: string;
+  ownerUserId: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  endedAt: NullableTimestamp;
+}
+
+export interface ReservationLinesTable {
+  reservationId: string;
+  warehouseId: string;
+  productId: string;
+  quantity: number;
+}
+
+export interface IdempotencyRecordsTable {
+  principal: string;
+  procedure: string;
+  key: string;
+  requestHash: string;
+  response: ColumnType<unknown, string | null | undefined, string | null>;
+  createdAt: Timestamp;
+  expiresAt: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface EventsTable {
+  id: GeneratedAlways<number>;
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  createdAt: Timestamp;
+}
+
+/** The whole database, in camelCase (Kysely's CamelCasePlugin maps to snake_case). */
+export interface Database {
+  warehouses: WarehousesTable;
+  users: UsersTable;
+  userWarehouses: UserWarehousesTable;
+  serviceTokens: ServiceTokensTable;
+  products: ProductsTable;
+  stockLevels: StockLevelsTable;
+  stockMovements: StockMovementsTable;
+  reservations: ReservationsTable;
+  reservationLines: ReservationLinesTable;
+  idempotencyRecords: IdempotencyRecordsTable;
+  events: EventsTable;
+}
+
+export type Warehouse = Selectable<WarehousesTable>;
+export type NewWarehouse = Insertable<WarehousesTable>;
+export type WarehouseUpdate = Updateable<WarehousesTable>;
+export type User = Selectable<UsersTable>;
+export type Product = Selectable<ProductsTable>;
+export type StockLevelRow = Selectable<StockLevelsTable>;
+export type StockMovementRow = Selectable<StockMovementsTable>;
+export type ReservationRow = Selectable<ReservationsTable>;
+export type ReservationLineRow = Selectable<ReservationLinesTable>;
+export type EventRow = Selectable<EventsTable>;
