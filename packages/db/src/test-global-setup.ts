@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -17,6 +17,8 @@ export default async function setup(project: TestProject) {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     dataDir = await mkdtemp(path.join(tmpdir(), 'stockroom-test-pg-'));
+    // The server runs as the `postgres` user when we are root: let it reach its directory.
+    await chmod(dataDir, 0o755);
     embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'data'), fast: true });
     serverUrl = embedded.url;
   }

@@ -1,0 +1,16 @@
+import type { Role } from '@stockroom/db';
+
+/**
+ * Who is acting. Every ledger row and event records it as a label
+ * (`user:<id>`, `service:<id>`, `system:<name>`).
+ */
+export type Actor =
+  | { kind: 'user'; id: string; role: Role; warehouseIds: string[] }
+  | { kind: 'service'; id: string; name: string }
+  | { kind: 'system'; name: string };
+
+export function actorLabel(actor: Actor): string {
+  return actor.kind === 'system' ? `system:${actor.name}` : `${actor.kind}:${actor.id}`;
+}
+
+export const SYSTEM_SWEEPER: Actor = { kind: 'system', name: 'sweeper' };

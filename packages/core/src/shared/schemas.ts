@@ -1,0 +1,44 @@
+/**
+ * Input building blocks shared by every domain (and by the API, which validates
+ * with the same schemas). Limits are deliberate: quantities are positive
+ * integers below a million, strings are bounded, page sizes are 1–100.
+ */
+import { z } from 'zod';
+
+export const MAX_QUANTITY = 1_000_000;
+
+export const ZSku = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'SKU may contain letters, digits, ".", "_" and "-"');
+export const ZWarehouseCode = z
+  .string()
+  .trim()
+  .min(2)
+  .max(16)
+  .regex(/^[A-Z0-9][A-Z0-9-]+$/, 'code is upper-case letters, digits and "-", like BLR-1');
+export const ZUuid = z.uuid();
+export const ZQuantity = z.number().int().min(1).max(MAX_QUANTITY);
+export const ZNonNegativeQuantity = z.number().int().min(0).max(MAX_QUANTITY);
+export const ZDelta = z
+  .number()
+  .int()
+  .min(-MAX_QUANTITY)
+  .max(MAX_QUANTITY)
+  .refine((n) => n !== 0, 'delta must not be zero');
+export const ZVersion = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+export const ZReason = z.string().trim().min(1).max(500);
+export const ZReference = z.string().trim().min(1).max(200);
+export const ZLatitude = z.number().min(-90).max(90);
+export const ZLongitude = z.number().min(-180).max(180);
+export const ZLocation = z.object({ latitude: ZLatitude, longitude: ZLongitude });
+export const ZCursor = z.string().max(500);
+export const ZLimit = z.number().int().min(1).max(100).default(20);
+export const ZIsoDateTime = z.iso.datetime({ offset: true });
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
