@@ -168,7 +168,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       procedure text not null,
       key text not null,
       request_hash text not null,
-      response jsonb,
+      -- json, not jsonb: a replay returns the stored answer byte for byte (key order kept).
+      response json,
       created_at timestamptz not null default now(),
       expires_at timestamptz not null,
       primary key (principal, procedure, key)

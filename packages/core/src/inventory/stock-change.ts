@@ -1,0 +1,206 @@
+/**
+ * The one way stock levels change.
+ *
+ * `applyStockChanges` takes a list of changes to distinct stock levels and, in a
+ * single SQL statement:
+ *   1. locks the levels in the global order (warehouse id, product id), so two
+ *      transactions can never deadlock on stock rows (FOR NO KEY UPDATE: the
+ *      foreign-key checks of concurrent ledger and reservation-line inserts
+ *      take KEY SHARE locks on the same rows and must not conflict with it);
+ *   2. judges every change against the locked, current values (version check,
+ *      stale count check, "never below zero / reserved never above on hand",
+ *      a minimum available quantity);
+ *   3. applies the changes only if no change is refused (all or nothing),
+ *      incrementing each level's version;
+ *   4. appends one ledger movement and one `stock.changed` outbox event per
+ *      applied change.
+ * Nothing is read into JavaScript and written back: every check and every
+ * write happens inside PostgreSQL while the rows are locked. The schema's CHECK
+ * constraints remain the last line of defence.
+ */
+import type { Database, MovementKind } from '@stockroom/db';
+import { type Kysely, sql } from 'kysely';
+
+export interface StockChange {
+  warehouseId: string;
+  productId: string;
+  kind: MovementKind;
+  /** Added to on_hand (use `onHandSet` instead for an absolute count). */
+  onHandDelta?: number;
+  /** Set on_hand to this absolute value; the movement records the difference. */
+  onHandSet?: number;
+  reservedDelta?: number;
+  /** Refuse unless `available` is at least this before the change. */
+  minAvailable?: number;
+  /** Refuse unless the level is at this version (optimistic concurrency). */
+  expectedVersion?: number;
+  /** A count taken at this time; skipped as stale if the level changed after it. */
+  countedAt?: string;
+  reason?: string | null;
+  reference?: string | null;
+}
+
+/** Why a change was not applied. `unchanged` and `stale` are skips, the others refusals. */
+export type ChangeOutcome = 'applied' | 'unchanged' | 'stale' | 'version_mismatch' | 'insufficient';
+
+export interface ChangedLevel {
+  warehouseId: string;
+  productId: string;
+  sku: string;
+  outcome: ChangeOutcome;
+  /** The level after the statement (unchanged when nothing was applied). */
+  onHand: number;
+  reserved: number;
+  available: number;
+  version: number;
+  safetyStock: number;
+  updatedAt: Date;
+}
+
+export interface ApplyResult {
+  /** True when no change was refused; only then was anything written. */
+  ok: boolean;
+  levels: ChangedLevel[];
+  /** Changes whose level row does not exist (never applied). */
+  missing: StockChange[];
+}
+
+export async function applyStockChanges(
+  trx: Kysely<Database>,
+  changes: StockChange[],
+  actor: string,
+): Promise<ApplyResult> {
+  if (changes.length === 0) return { ok: true, levels: [], missing: [] };
+  const seen = new Set<string>();
+  for (const c of changes) {
+    const key = `${c.warehouseId}:${c.productId}`;
+    if (seen.has(key)) throw new Error(`applyStockChanges: ${key} appears twice; sum the changes first`);
+    seen.add(key);
+  }
+  const input = JSON.stringify(
+    changes.map((c) => ({
+      warehouse_id: c.warehouseId,
+      product_id: c.productId,
+      kind: c.kind,
+      on_hand_delta: c.onHandDelta ?? 0,
+      on_hand_set: c.onHandSet ?? null,
+      reserved_delta: c.reservedDelta ?? 0,
+      min_available: c.minAvailable ?? null,
+      expected_version: c.expectedVersion ?? null,
+      counted_at: c.countedAt ?? null,
+      reason: c.reason ?? null,
+      reference: c.reference ?? null,
+    })),
+  );
+
+  const result = await sql<{
+    warehouseId: string;
+    productId: string;
+    sku: string;
+    outcome: ChangeOutcome;
+    ok: boolean;
+    onHand: number;
+    reserved: number;
+    available: number;
+    version: number;
+    safetyStock: number;
+    updatedAt: Date;
+  }>`
+    with input as (
+      select * from jsonb_to_recordset(${input}::jsonb) as x(
+        warehouse_id uuid, product_id uuid, kind text, on_hand_delta int, on_hand_set int,
+        reserved_delta int, min_available int, expected_version bigint, counted_at timestamptz,
+        reason text, reference text)
+    ),
+    locked as materialized (
+      select s.warehouse_id, s.product_id, s.on_hand, s.reserved, s.available, s.version,
+             s.safety_stock, s.updated_at, i.kind, i.reason, i.reference, i.min_available,
+             i.expected_version, i.counted_at,
+             coalesce(i.on_hand_set, s.on_hand + i.on_hand_delta) as new_on_hand,
+             s.reserved + i.reserved_delta as new_reserved
+      from stock_levels s
+      join input i on i.warehouse_id = s.warehouse_id and i.product_id = s.product_id
+      order by s.warehouse_id, s.product_id
+      for no key update of s
+    ),
+    judged as materialized (
+      select l.*,
+        case
+          when l.expected_version is not null and l.version <> l.expected_version then 'version_mismatch'
+          when l.counted_at is not null and l.counted_at < l.updated_at then 'stale'
+          when l.new_on_hand < 0 or l.new_reserved < 0 or l.new_reserved > l.new_on_hand
+            or (l.min_available is not null and l.available < l.min_available) then 'insufficient'
+          when l.new_on_hand = l.on_hand and l.new_reserved = l.reserved then 'unchanged'
+          else 'applied'
+        end as outcome
+      from locked l
+    ),
+    verdict as (
+      select coalesce(bool_and(outcome not in ('version_mismatch', 'insufficient')), true)
+             and count(*) = (select count(*) from input) as ok
+      from judged
+    ),
+    updated as (
+      update stock_levels s
+      set on_hand = j.new_on_hand, reserved = j.new_reserved, version = s.version + 1, updated_at = now()
+      from judged j, verdict v
+      where v.ok and j.outcome = 'applied'
+        and s.warehouse_id = j.warehouse_id and s.product_id = j.product_id
+      returning s.warehouse_id, s.product_id, s.on_hand, s.reserved, s.available, s.version,
+                s.safety_stock, s.updated_at,
+                s.on_hand - j.on_hand as on_hand_delta, s.reserved - j.reserved as reserved_delta,
+                j.kind, j.reason, j.reference
+    ),
+    moved as (
+      insert into stock_movements
+        (warehouse_id, product_id, kind, on_hand_delta, reserved_delta, reason, reference, actor)
+      select warehouse_id, product_id, kind, on_hand_delta, reserved_delta, reason, reference, ${actor}
+      from updated
+    ),
+    evented as (
+      insert into events (type, aggregate_type, aggregate_id, payload)
+      select 'stock.changed', 'stock_level', u.warehouse_id || ':' || p.sku,
+             jsonb_build_object(
+               'warehouseId', u.warehouse_id, 'productId', u.product_id, 'sku', p.sku,
+               'kind', u.kind, 'onHandDelta', u.on_hand_delta, 'reservedDelta', u.reserved_delta,
+               'onHand', u.on_hand, 'reserved', u.reserved, 'available', u.available,
+               'version', u.version, 'reference', u.reference, 'actor', ${actor}::text)
+      from updated u join products p on p.id = u.product_id
+    )
+    select j.warehouse_id, j.product_id, p.sku, j.outcome, v.ok,
+           coalesce(u.on_hand, j.on_hand) as on_hand,
+           coalesce(u.reserved, j.reserved) as reserved,
+           coalesce(u.available, j.available) as available,
+           coalesce(u.version, j.version) as version,
+           coalesce(u.safety_stock, j.safety_stock) as safety_stock,
+           coalesce(u.updated_at, j.updated_at) as updated_at
+    from judged j
+    cross join verdict v
+    join products p on p.id = j.product_id
+    left join updated u on u.warehouse_id = j.warehouse_id and u.product_id = j.product_id
+    order by j.warehouse_id, j.product_id
+  `.execute(trx);
+
+  const levels = result.rows.map(({ ok: _ok, ...level }) => level);
+  const found = new Set(levels.map((l) => `${l.warehouseId}:${l.productId}`));
+  const missing = changes.filter((c) => !found.has(`${c.warehouseId}:${c.productId}`));
+  // A missing level is a refusal too: the statement applied nothing.
+  const ok = (result.rows[0]?.ok ?? false) && missing.length === 0;
+  return { ok, levels, missing };
+}
+
+/** Make sure a stock level row exists (for receiving into a new warehouse/product pair). */
+export async function ensureStockLevels(
+  trx: Kysely<Database>,
+  pairs: { warehouseId: string; productId: string }[],
+): Promise<void> {
+  if (pairs.length === 0) return;
+  const sorted = [...pairs].sort(
+    (a, b) => a.warehouseId.localeCompare(b.warehouseId) || a.productId.localeCompare(b.productId),
+  );
+  await trx
+    .insertInto('stockLevels')
+    .values(sorted.map((p) => ({ warehouseId: p.warehouseId, productId: p.productId })))
+    .onConflict((oc) => oc.columns(['warehouseId', 'productId']).doNothing())
+    .execute();
+}
