@@ -1,8 +1,8 @@
 /**
  * The one way stock levels change.
  *
- * `applyStockChanges` takes a list of changes to distinct stock levels and, in a
- * single SQL statement:
+ * `applyStockChanges` takes a list of changes to distinct stock levels and, in
+ * two SQL statements (lock and judge, then write):
  *   1. locks the levels in the global order (warehouse id, product id), so two
  *      transactions can never deadlock on stock rows (FOR NO KEY UPDATE: the
  *      foreign-key checks of concurrent ledger and reservation-line inserts
@@ -93,12 +93,13 @@ export async function applyStockChanges(
     })),
   );
 
-  const result = await sql<{
+  // Statement 1: lock the levels in global order and judge every change against
+  // the locked, current values. Nothing is written yet.
+  const judged = await sql<{
     warehouseId: string;
     productId: string;
     sku: string;
     outcome: ChangeOutcome;
-    ok: boolean;
     onHand: number;
     reserved: number;
     available: number;
@@ -112,44 +113,80 @@ export async function applyStockChanges(
         reserved_delta int, min_available int, expected_version bigint, counted_at timestamptz,
         reason text, reference text)
     ),
-    locked as materialized (
+    locked as (
       select s.warehouse_id, s.product_id, s.on_hand, s.reserved, s.available, s.version,
-             s.safety_stock, s.updated_at, i.kind, i.reason, i.reference, i.min_available,
-             i.expected_version, i.counted_at,
+             s.safety_stock, s.updated_at, i.min_available, i.expected_version, i.counted_at,
              coalesce(i.on_hand_set, s.on_hand + i.on_hand_delta) as new_on_hand,
              s.reserved + i.reserved_delta as new_reserved
       from stock_levels s
       join input i on i.warehouse_id = s.warehouse_id and i.product_id = s.product_id
       order by s.warehouse_id, s.product_id
       for no key update of s
-    ),
-    judged as materialized (
-      select l.*,
-        case
-          when l.expected_version is not null and l.version <> l.expected_version then 'version_mismatch'
-          when l.counted_at is not null and l.counted_at < l.updated_at then 'stale'
-          when l.new_on_hand < 0 or l.new_reserved < 0 or l.new_reserved > l.new_on_hand
-            or (l.min_available is not null and l.available < l.min_available) then 'insufficient'
-          when l.new_on_hand = l.on_hand and l.new_reserved = l.reserved then 'unchanged'
-          else 'applied'
-        end as outcome
-      from locked l
-    ),
-    verdict as (
-      select coalesce(bool_and(outcome not in ('version_mismatch', 'insufficient')), true)
-             and count(*) = (select count(*) from input) as ok
-      from judged
+    )
+    select l.warehouse_id, l.product_id, p.sku, l.on_hand, l.reserved, l.available, l.version,
+           l.safety_stock, l.updated_at,
+           case
+             when l.expected_version is not null and l.version <> l.expected_version then 'version_mismatch'
+             when l.counted_at is not null and l.counted_at < l.updated_at then 'stale'
+             when l.new_on_hand < 0 or l.new_reserved < 0 or l.new_reserved > l.new_on_hand
+               or (l.min_available is not null and l.available < l.min_available) then 'insufficient'
+             when l.new_on_hand = l.on_hand and l.new_reserved = l.reserved then 'unchanged'
+             else 'applied'
+           end as outcome
+    from locked l
+    join products p on p.id = l.product_id
+  `.execute(trx);
+
+  const rows = judged.rows;
+  const found = new Set(rows.map((l) => `${l.warehouseId}:${l.productId}`));
+  const missing = changes.filter((c) => !found.has(`${c.warehouseId}:${c.productId}`));
+  const ok =
+    missing.length === 0 &&
+    rows.every((l) => l.outcome !== 'version_mismatch' && l.outcome !== 'insufficient');
+  const toApply = rows.filter((l) => l.outcome === 'applied');
+  if (!ok || toApply.length === 0) return { ok, levels: rows, missing };
+
+  // Statement 2: the rows are ours until commit, so apply the changes, append
+  // the ledger and the outbox, and return the new levels.
+  const locked = JSON.stringify(
+    toApply.map((l) => ({
+      warehouse_id: l.warehouseId,
+      product_id: l.productId,
+      on_hand_before: l.onHand,
+      reserved_before: l.reserved,
+    })),
+  );
+  const applied = await sql<{
+    warehouseId: string;
+    productId: string;
+    onHand: number;
+    reserved: number;
+    available: number;
+    version: number;
+    safetyStock: number;
+    updatedAt: Date;
+  }>`
+    with input as (
+      select x.*, k.on_hand_before, k.reserved_before
+      from jsonb_to_recordset(${input}::jsonb) as x(
+        warehouse_id uuid, product_id uuid, kind text, on_hand_delta int, on_hand_set int,
+        reserved_delta int, reason text, reference text)
+      join jsonb_to_recordset(${locked}::jsonb)
+        as k(warehouse_id uuid, product_id uuid, on_hand_before int, reserved_before int)
+        on k.warehouse_id = x.warehouse_id and k.product_id = x.product_id
     ),
     updated as (
       update stock_levels s
-      set on_hand = j.new_on_hand, reserved = j.new_reserved, version = s.version + 1, updated_at = now()
-      from judged j, verdict v
-      where v.ok and j.outcome = 'applied'
-        and s.warehouse_id = j.warehouse_id and s.product_id = j.product_id
+      set on_hand = coalesce(i.on_hand_set, s.on_hand + i.on_hand_delta),
+          reserved = s.reserved + i.reserved_delta,
+          version = s.version + 1,
+          updated_at = now()
+      from input i
+      where s.warehouse_id = i.warehouse_id and s.product_id = i.product_id
       returning s.warehouse_id, s.product_id, s.on_hand, s.reserved, s.available, s.version,
-                s.safety_stock, s.updated_at,
-                s.on_hand - j.on_hand as on_hand_delta, s.reserved - j.reserved as reserved_delta,
-                j.kind, j.reason, j.reference
+                s.safety_stock, s.updated_at, i.kind, i.reason, i.reference,
+                s.on_hand - i.on_hand_before as on_hand_delta,
+                s.reserved - i.reserved_before as reserved_delta
     ),
     moved as (
       insert into stock_movements
@@ -165,27 +202,17 @@ export async function applyStockChanges(
                'kind', u.kind, 'onHandDelta', u.on_hand_delta, 'reservedDelta', u.reserved_delta,
                'onHand', u.on_hand, 'reserved', u.reserved, 'available', u.available,
                'version', u.version, 'reference', u.reference, 'actor', ${actor}::text)
-      from updated u join products p on p.id = u.product_id
+      from updated u
+      join products p on p.id = u.product_id
     )
-    select j.warehouse_id, j.product_id, p.sku, j.outcome, v.ok,
-           coalesce(u.on_hand, j.on_hand) as on_hand,
-           coalesce(u.reserved, j.reserved) as reserved,
-           coalesce(u.available, j.available) as available,
-           coalesce(u.version, j.version) as version,
-           coalesce(u.safety_stock, j.safety_stock) as safety_stock,
-           coalesce(u.updated_at, j.updated_at) as updated_at
-    from judged j
-    cross join verdict v
-    join products p on p.id = j.product_id
-    left join updated u on u.warehouse_id = j.warehouse_id and u.product_id = j.product_id
-    order by j.warehouse_id, j.product_id
+    select warehouse_id, product_id, on_hand, reserved, available, version, safety_stock, updated_at
+    from updated
   `.execute(trx);
-
-  const levels = result.rows.map(({ ok: _ok, ...level }) => level);
-  const found = new Set(levels.map((l) => `${l.warehouseId}:${l.productId}`));
-  const missing = changes.filter((c) => !found.has(`${c.warehouseId}:${c.productId}`));
-  // A missing level is a refusal too: the statement applied nothing.
-  const ok = (result.rows[0]?.ok ?? false) && missing.length === 0;
+  const after = new Map(applied.rows.map((r) => [`${r.warehouseId}:${r.productId}`, r]));
+  const levels = rows.map((l) => {
+    const updated = after.get(`${l.warehouseId}:${l.productId}`);
+    return updated ? { ...l, ...updated } : l;
+  });
   return { ok, levels, missing };
 }
 

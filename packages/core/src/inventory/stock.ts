@@ -341,12 +341,14 @@ export async function listStockLevels(db: Db, input: InventoryListInput): Promis
   }
   if (data.cursor) {
     const [key, warehouseId, productId] = decodeCursor(data.cursor, 3) as [unknown, string, string];
-    const value = data.sort === 'updatedAt' ? new Date(String(key)) : key;
+    // updated_at keys travel as PostgreSQL's own text (microseconds; a JS Date would round them).
+    const value = data.sort === 'updatedAt' ? sql`${String(key)}::timestamptz` : sql`${key}`;
     query = query.where(
       sql<boolean>`(${sql.ref(column)}, s.warehouse_id, s.product_id) > (${value}, ${warehouseId}::uuid, ${productId}::uuid)`,
     );
   }
   const rows = await query
+    .select(sql<string>`s.updated_at::text`.as('updatedAtKey'))
     .orderBy(column)
     .orderBy('s.warehouseId')
     .orderBy('s.productId')
@@ -355,8 +357,7 @@ export async function listStockLevels(db: Db, input: InventoryListInput): Promis
   const page = rows.slice(0, data.limit);
   const last = page[page.length - 1];
   const lastKey =
-    last &&
-    (data.sort === 'sku' ? last.sku : data.sort === 'available' ? last.available : iso(last.updatedAt));
+    last && (data.sort === 'sku' ? last.sku : data.sort === 'available' ? last.available : last.updatedAtKey);
   return {
     items: page.map(toStockLevel),
     nextCursor:

@@ -1,0 +1,333 @@
+import { createTestDatabase, type TestDatabase } from '@stockroom/db/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Actor,
+  adjustStock,
+  createReservation,
+  getStockLevel,
+  listMovements,
+  listStockLevels,
+  receiveStock,
+  setStock,
+  syncStock,
+  verifyLedger,
+} from '../src/index.js';
+import {
+  admin,
+  ledgerOf,
+  levelOf,
+  makeProduct,
+  makeWarehouse,
+  outcome,
+  service,
+  stock,
+} from './factories.js';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase({ max: 30 });
+});
+afterAll(() => t.destroy());
+
+const ctx = (actor: Actor = admin) => ({ db: t.db, actor });
+
+describe('inventory', () => {
+  it('receive creates the level, counts up, and writes one movement and one event per change', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    const first = await receiveStock(ctx(), { warehouseId: w.id, sku: p.sku, quantity: 5 });
+    const second = await receiveStock(ctx(), { warehouseId: w.id, sku: p.sku, quantity: 7, reason: 'PO-1' });
+    expect(first).toMatchObject({ onHand: 5, reserved: 0, available: 5, version: 2, sku: p.sku });
+    expect(second).toMatchObject({ onHand: 12, available: 12, version: 3 });
+    const movements = await listMovements(t.db, { sku: p.sku });
+    expect(movements.items.map((m) => [m.kind, m.onHandDelta, m.reason])).toEqual([
+      ['receive', 7, 'PO-1'],
+      ['receive', 5, null],
+    ]);
+    expect(movements.items[0]?.actor).toBe(`user:${admin.kind === 'user' ? admin.id : ''}`);
+    const events = await t.db
+      .selectFrom('events')
+      .select('payload')
+      .where('type', '=', 'stock.changed')
+      .where('aggregateId', '=', `${w.id}:${p.sku}`)
+      .execute();
+    expect(events.map((e) => e.payload.onHand)).toEqual([5, 12]);
+  });
+
+  it('concurrent adjusts with the same expectedVersion: exactly one wins, the rest see VERSION_MISMATCH', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    const level = await stock(t.db, w.id, p.sku, 50);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        outcome(
+          adjustStock(ctx(), {
+            warehouseId: w.id,
+            sku: p.sku,
+            delta: -1,
+            expectedVersion: level.version,
+            reason: 'damaged',
+          }),
+        ),
+      ),
+    );
+    expect(results.filter((r) => r === 'ok')).toHaveLength(1);
+    expect(results.filter((r) => r === 'VERSION_MISMATCH')).toHaveLength(19);
+    expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ onHand: 49, version: level.version + 1 });
+    expect(await ledgerOf(t.db, w.id, p.id)).toEqual({ onHand: 49, reserved: 0 });
+  });
+
+  it('VERSION_MISMATCH carries the current version and level', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    await stock(t.db, w.id, p.sku, 10);
+    const err = await adjustStock(ctx(), {
+      warehouseId: w.id,
+      sku: p.sku,
+      delta: 1,
+      expectedVersion: 1,
+      reason: 'found',
+    }).catch((e) => e);
+    expect(err.code).toBe('VERSION_MISMATCH');
+    expect(err.details).toMatchObject({ currentVersion: 2, current: { onHand: 10, version: 2, sku: p.sku } });
+  });
+
+  it('cannot adjust or set away units that are reserved', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    await stock(t.db, w.id, p.sku, 10);
+    await createReservation(ctx(service), { lines: [{ sku: p.sku, quantity: 8, warehouseId: w.id }] });
+    const level = await levelOf(t.db, w.id, p.id);
+    expect(
+      await outcome(
+        adjustStock(ctx(), {
+          warehouseId: w.id,
+          sku: p.sku,
+          delta: -3,
+          expectedVersion: level.version,
+          reason: 'x',
+        }),
+      ),
+    ).toBe('INSUFFICIENT_STOCK');
+    expect(await outcome(setStock(ctx(), { warehouseId: w.id, sku: p.sku, onHand: 7 }))).toBe(
+      'INSUFFICIENT_STOCK',
+    );
+    expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ onHand: 10, reserved: 8 });
+  });
+
+  it('set writes the difference to the ledger and supports compare-and-set', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    const level = await stock(t.db, w.id, p.sku, 10);
+    const set = await setStock(ctx(), {
+      warehouseId: w.id,
+      sku: p.sku,
+      onHand: 4,
+      expectedVersion: level.version,
+    });
+    expect(set).toMatchObject({ onHand: 4, version: level.version + 1 });
+    expect(
+      await outcome(
+        setStock(ctx(), { warehouseId: w.id, sku: p.sku, onHand: 9, expectedVersion: level.version }),
+      ),
+    ).toBe('VERSION_MISMATCH');
+    // Setting the same value is not a change: no version bump, no movement.
+    const same = await setStock(ctx(), { warehouseId: w.id, sku: p.sku, onHand: 4 });
+    expect(same.version).toBe(set.version);
+    const movements = await listMovements(t.db, { sku: p.sku, warehouseId: w.id });
+    expect(movements.items.map((m) => [m.kind, m.onHandDelta])).toEqual([
+      ['set', -6],
+      ['receive', 10],
+    ]);
+  });
+
+  it('sync applies newer counts, skips equal ones and refuses counts older than the last change', async () => {
+    const w = await makeWarehouse(t.db);
+    const [a, b, c, d] = await Promise.all([1, 2, 3, 4].map(() => makeProduct(t.db)));
+    if (!a || !b || !c || !d) throw new Error('factories');
+    await stock(t.db, w.id, a.sku, 10);
+    await stock(t.db, w.id, b.sku, 10);
+    const beforeChange = new Date(Date.now() - 60_000).toISOString();
+    await stock(t.db, w.id, c.sku, 10);
+    const result = await syncStock(ctx(service), {
+      items: [
+        { warehouseId: w.id, sku: a.sku, onHand: 12, countedAt: new Date().toISOString() },
+        { warehouseId: w.id, sku: b.sku, onHand: 10 },
+        { warehouseId: w.id, sku: c.sku, onHand: 3, countedAt: beforeChange },
+        { warehouseId: w.id, sku: d.sku, onHand: 6 },
+      ],
+    });
+    expect(result.changed.map((l) => [l.sku, l.onHand]).sort()).toEqual(
+      [
+        [a.sku, 12],
+        [d.sku, 6],
+      ].sort(),
+    );
+    expect(result.unchanged).toBe(1);
+    expect(result.stale).toEqual([{ warehouseId: w.id, sku: c.sku }]);
+    expect(await levelOf(t.db, w.id, c.id)).toMatchObject({ onHand: 10 });
+    expect((await verifyLedger(t.db)).mismatches).toEqual([]);
+  });
+
+  it('sync of 1000 items is one transaction: one bad line and nothing is written', async () => {
+    const w = await makeWarehouse(t.db);
+    const products = await Promise.all(Array.from({ length: 1000 }, () => makeProduct(t.db)));
+    const items = products.map((p, i) => ({ warehouseId: w.id, sku: p.sku, onHand: i }));
+    const first = await syncStock(ctx(), { items });
+    expect(first.changed).toHaveLength(999);
+    expect(first.unchanged).toBe(1);
+    const bad = items.map((item, i) =>
+      i === 500 ? { ...item, sku: 'NO-SUCH-SKU' } : { ...item, onHand: 1 },
+    );
+    expect(await outcome(syncStock(ctx(), { items: bad }))).toBe('NOT_FOUND');
+    const total = await t.db
+      .selectFrom('stockLevels')
+      .select((eb) => eb.fn.sum<number>('onHand').as('sum'))
+      .where('warehouseId', '=', w.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(total.sum)).toBe((999 * 1000) / 2);
+  });
+
+  it('staff may change stock only in their own warehouses', async () => {
+    const mine = await makeWarehouse(t.db);
+    const theirs = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    const staff: Actor = { kind: 'user', id: crypto.randomUUID(), role: 'staff', warehouseIds: [mine.id] };
+    expect(await outcome(receiveStock(ctx(staff), { warehouseId: mine.id, sku: p.sku, quantity: 1 }))).toBe(
+      'ok',
+    );
+    expect(await outcome(receiveStock(ctx(staff), { warehouseId: theirs.id, sku: p.sku, quantity: 1 }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      await outcome(
+        syncStock(ctx(staff), {
+          items: [
+            { warehouseId: mine.id, sku: p.sku, onHand: 5 },
+            { warehouseId: theirs.id, sku: p.sku, onHand: 5 },
+          ],
+        }),
+      ),
+    ).toBe('FORBIDDEN');
+    expect(await outcome(getStockLevel(t.db, { warehouseId: theirs.id, sku: p.sku }))).toBe('NOT_FOUND');
+  });
+
+  it('lists levels with filters, low stock and a cursor that visits each level once', async () => {
+    const w = await makeWarehouse(t.db);
+    const products = await Promise.all(Array.from({ length: 25 }, () => makeProduct(t.db)));
+    for (const [i, p] of products.entries()) await stock(t.db, w.id, p.sku, i + 1);
+    await sql`update stock_levels set safety_stock = 5 where warehouse_id = ${w.id}`.execute(t.db);
+    for (const sort of ['sku', 'available', 'updatedAt'] as const) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listStockLevels(t.db, { warehouseId: w.id, sort, limit: 7, cursor });
+        seen.push(...page.items.map((l) => l.sku));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toHaveLength(25);
+      expect(new Set(seen).size).toBe(25);
+    }
+    const low = await listStockLevels(t.db, { warehouseId: w.id, lowStock: true, limit: 100 });
+    expect(low.items.map((l) => l.available).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5]);
+    const bySku = await listStockLevels(t.db, { query: products[3]?.sku.toLowerCase() });
+    expect(bySku.items.map((l) => l.sku)).toEqual([products[3]?.sku]);
+  });
+});
+
+describe('bad input changes nothing', () => {
+  it.each([
+    ['zero quantity', { quantity: 0 }],
+    ['negative quantity', { quantity: -5 }],
+    ['fractional quantity', { quantity: 1.5 }],
+    ['huge quantity', { quantity: 10 ** 12 }],
+    ['string quantity', { quantity: '5' }],
+    ['over-long reason', { reason: 'x'.repeat(501) }],
+    ['extra field', { quantity: 1, onHand: 99 }],
+    ['bad sku charset', { sku: 'drop table;' }],
+    ['over-long sku', { sku: 'A'.repeat(65) }],
+    ['bad warehouse id', { warehouseId: 'not-a-uuid' }],
+  ])('receive with %s → VALIDATION_FAILED', async (_name, patch) => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    const before = await t.db
+      .selectFrom('stockMovements')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    const err = await receiveStock(ctx(), {
+      warehouseId: w.id,
+      sku: p.sku,
+      quantity: 1,
+      ...patch,
+    } as never).catch((e) => e);
+    expect(err.code).toBe('VALIDATION_FAILED');
+    expect(err.details.issues.length).toBeGreaterThan(0);
+    expect(err.message).not.toMatch(/select|insert|stock_levels/i);
+    const after = await t.db
+      .selectFrom('stockMovements')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    expect(after).toEqual(before);
+  });
+
+  it('unknown sku and unknown warehouse → NOT_FOUND, nothing written', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    expect(await outcome(receiveStock(ctx(), { warehouseId: w.id, sku: 'UNKNOWN-1', quantity: 1 }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      await outcome(receiveStock(ctx(), { warehouseId: crypto.randomUUID(), sku: p.sku, quantity: 1 })),
+    ).toBe('NOT_FOUND');
+    const levels = await t.db.selectFrom('stockLevels').selectAll().where('productId', '=', p.id).execute();
+    expect(levels).toEqual([]);
+  });
+
+  it('reservation input limits', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    await stock(t.db, w.id, p.sku, 5);
+    const cases: unknown[] = [
+      { lines: [] },
+      { lines: [{ sku: p.sku, quantity: 0 }] },
+      { lines: [{ sku: p.sku, quantity: 1 }], ttlSeconds: 0 },
+      { lines: [{ sku: p.sku, quantity: 1 }], ttlSeconds: 86_401 },
+      { lines: [{ sku: p.sku, quantity: 1 }], shipTo: { latitude: 91, longitude: 0 } },
+      { lines: [{ sku: p.sku, quantity: 1 }], strategy: 'cheapest' },
+      { lines: Array.from({ length: 101 }, () => ({ sku: p.sku, quantity: 1 })) },
+    ];
+    for (const input of cases) {
+      expect(await outcome(createReservation(ctx(service), input as never))).toBe('VALIDATION_FAILED');
+    }
+    expect(await outcome(createReservation(ctx(service), { lines: [{ sku: 'NOPE-1', quantity: 1 }] }))).toBe(
+      'NOT_FOUND',
+    );
+    const count = await t.db
+      .selectFrom('reservationLines')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('productId', '=', p.id)
+      .executeTakeFirst();
+    expect(Number(count?.n)).toBe(0);
+    expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ reserved: 0 });
+  });
+});
+
+describe('audit', () => {
+  it('reports drift instead of repairing it', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    await stock(t.db, w.id, p.sku, 5);
+    expect((await verifyLedger(t.db)).mismatches).toEqual([]);
+    // A write that bypasses the ledger (what a bug would do).
+    await sql`update stock_levels set on_hand = on_hand + 2 where warehouse_id = ${w.id} and product_id = ${p.id}`.execute(
+      t.db,
+    );
+    const report = await verifyLedger(t.db);
+    expect(report.mismatches).toEqual([
+      expect.objectContaining({ check: 'ledger', sku: p.sku, onHand: 7, expectedOnHand: 5 }),
+    ]);
+    expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ onHand: 7 });
+    expect(report.levelsChecked).toBeGreaterThan(0);
+  });
+});
