@@ -50,6 +50,14 @@ export function requestHash(input: unknown): string {
 }
 
 /**
+ * Run `work` in the caller's transaction when `db` is one, else in a new
+ * transaction owned by this call (committed when `work` resolves).
+ */
+export function inTransaction<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
+}
+
+/**
  * Run a mutation in one transaction, exactly once per idempotency scope (when
  * one is given). `work` must return plain JSON.
  */
@@ -59,9 +67,9 @@ export async function runMutation<T>(
   input: unknown,
   work: (trx: Transaction<Database>) => Promise<T>,
 ): Promise<MutationResult<T>> {
-  if (!scope) return { result: await db.transaction().execute(work), replayed: false };
+  if (!scope) return { result: await inTransaction(db, work), replayed: false };
   const hash = requestHash(input);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const claimed = await sql<{ key: string }>`
       insert into idempotency_records (principal, procedure, key, request_hash, expires_at)
       values (${scope.principal}, ${scope.procedure}, ${scope.key}, ${hash},

@@ -80,6 +80,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index products_name_trgm_idx on products using gin (lower(name) gin_trgm_ops)`.execute(db);
   await sql`create index products_sku_trgm_idx on products using gin (lower(sku) gin_trgm_ops)`.execute(db);
   await sql`create index products_category_idx on products (category, name, id)`.execute(db);
+  // Browsing the catalogue without a keyword pages through active products by name.
+  await sql`create index products_active_name_idx on products (name, id) where active`.execute(db);
   await sql`create index products_seller_idx on products (seller_id) where seller_id is not null`.execute(db);
 
   await sql`
