@@ -134,6 +134,8 @@ export interface EventsTable {
   aggregateType: string;
   aggregateId: string;
   payload: ColumnType<Record<string, unknown>, string, string>;
+  /** xid8 of the writing transaction, as a decimal string. */
+  txid: GeneratedAlways<string>;
   createdAt: Timestamp;
 }
 

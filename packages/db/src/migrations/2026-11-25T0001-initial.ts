@@ -185,8 +185,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       aggregate_type text not null,
       aggregate_id text not null,
       payload jsonb not null,
+      -- The writing transaction. Readers take only events of transactions older
+      -- than every running one (pg_snapshot_xmin) in (txid, id) order, so a
+      -- reader's cursor never skips an event that commits late.
+      txid xid8 not null default pg_current_xact_id(),
       created_at timestamptz not null default now()
     )`.execute(db);
+  await sql`create index events_position_idx on events (txid, id)`.execute(db);
   await sql`create index events_type_idx on events (type, id)`.execute(db);
   await sql`create index events_aggregate_idx on events (aggregate_type, aggregate_id, id)`.execute(db);
   // Wake LISTENers in every API process. One notification per statement, with

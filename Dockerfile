@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+#
+# One image for the API (which also serves the built console). Used by docker-compose.yml.
+#   docker build -t stockroom .
+
+# --- base: Node 20 and the pinned pnpm ---------------------------------------------------
+FROM node:20-bookworm-slim AS base
+RUN npm i -g pnpm@10.34.9 && npm cache clean --force
+ENV npm_config_update_notifier=false \
+    TURBO_TELEMETRY_DISABLED=1
+WORKDIR /app
+
+# --- build: dependencies from the lockfile, then the console bundle -----------------------
+FROM base AS build
+ENV CI=true
+# `pnpm fetch` reads only the lockfile and pnpm-workspace.yaml (catalog, allowBuilds), so
+# this layer stays cached until a dependency changes, whatever else is edited.
+COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN --mount=type=cache,id=stockroom-pnpm-store,target=/pnpm/store \
+    pnpm fetch --store-dir /pnpm/store
+COPY . .
+RUN --mount=type=cache,id=stockroom-pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile --offline --store-dir /pnpm/store
+RUN pnpm --filter @stockroom/console build
+
+# --- runtime: the workspace as built, run as the unprivileged `node` user ------------------
+FROM base AS runtime
+ENV NODE_ENV=production \
+    PORT=3000
+# Files stay owned by root: the app reads them and never writes into /app.
+COPY --from=build /app /app
+USER node
+EXPOSE 3000
+# The API validates its environment, migrates (under PostgreSQL's migration lock, so
+# replicas may start together), then serves /trpc, /api/v1, health, metrics and the console.
+CMD ["pnpm", "--filter", "@stockroom/api", "start"]
