@@ -92,15 +92,18 @@ const product = (sku: string, name: string, extra: Partial<ProductInput> = {}): 
 
 describe('warehouses', () => {
   it('creates a warehouse, returns a JSON DTO and writes warehouse.created', async () => {
-    const warehouse = await createWarehouse({ db: t.db, actor: admin }, {
-      code: 'BLR-1',
-      name: 'Bengaluru',
-      address: 'Hoskote',
-      latitude: 13.07,
-      longitude: 77.79,
-      capacity: 50_000,
-      timezone: 'Asia/Kolkata',
-    });
+    const warehouse = await createWarehouse(
+      { db: t.db, actor: admin },
+      {
+        code: 'BLR-1',
+        name: 'Bengaluru',
+        address: 'Hoskote',
+        latitude: 13.07,
+        longitude: 77.79,
+        capacity: 50_000,
+        timezone: 'Asia/Kolkata',
+      },
+    );
     expect(warehouse).toMatchObject({
       code: 'BLR-1',
       name: 'Bengaluru',
@@ -121,13 +124,16 @@ describe('warehouses', () => {
   });
 
   it('defaults optional fields and lists warehouses by priority', async () => {
-    const early = await createWarehouse({ db: t.db, actor: SYSTEM }, {
-      code: 'AMS-1',
-      name: 'Amsterdam',
-      latitude: 52.3,
-      longitude: 4.9,
-      priority: 5,
-    });
+    const early = await createWarehouse(
+      { db: t.db, actor: SYSTEM },
+      {
+        code: 'AMS-1',
+        name: 'Amsterdam',
+        latitude: 52.3,
+        longitude: 4.9,
+        priority: 5,
+      },
+    );
     expect(early).toMatchObject({ address: null, capacity: null, timezone: 'UTC', priority: 5 });
     const list = await listWarehouses(t.db);
     expect(list[0]?.code).toBe('AMS-1');
@@ -137,18 +143,24 @@ describe('warehouses', () => {
   });
 
   it('updates only the given fields and writes warehouse.updated', async () => {
-    const created = await createWarehouse({ db: t.db, actor: admin }, {
-      code: 'LHR-1',
-      name: 'London',
-      latitude: 51.47,
-      longitude: -0.45,
-    });
-    const updated = await updateWarehouse({ db: t.db, actor: admin }, {
-      id: created.id,
-      name: 'London Heathrow',
-      capacity: 900,
-      active: false,
-    });
+    const created = await createWarehouse(
+      { db: t.db, actor: admin },
+      {
+        code: 'LHR-1',
+        name: 'London',
+        latitude: 51.47,
+        longitude: -0.45,
+      },
+    );
+    const updated = await updateWarehouse(
+      { db: t.db, actor: admin },
+      {
+        id: created.id,
+        name: 'London Heathrow',
+        capacity: 900,
+        active: false,
+      },
+    );
     expect(updated).toMatchObject({
       id: created.id,
       code: 'LHR-1',
@@ -167,7 +179,10 @@ describe('warehouses', () => {
   it('refuses a duplicate code with a clear error and writes nothing', async () => {
     const before = await tableCounts();
     const error = await domainError(
-      createWarehouse({ db: t.db, actor: admin }, { code: 'BLR-1', name: 'Another', latitude: 1, longitude: 1 }),
+      createWarehouse(
+        { db: t.db, actor: admin },
+        { code: 'BLR-1', name: 'Another', latitude: 1, longitude: 1 },
+      ),
     );
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.message).toMatch(/BLR-1 already exists/);
@@ -219,7 +234,9 @@ describe('warehouses', () => {
       const error = await domainError(createWarehouse({ db: t.db, actor: admin }, input));
       expect(error.code, JSON.stringify(input)).toBe('VALIDATION_FAILED');
     }
-    const latitude = await domainError(createWarehouse({ db: t.db, actor: admin }, bad[0] as (typeof bad)[0]));
+    const latitude = await domainError(
+      createWarehouse({ db: t.db, actor: admin }, bad[0] as (typeof bad)[0]),
+    );
     expect(latitude.details.issues).toEqual([expect.objectContaining({ path: 'latitude' })]);
     const existing = (await listWarehouses(t.db))[0];
     const update = await domainError(
@@ -249,7 +266,10 @@ describe('warehouses', () => {
     expect(
       (
         await domainError(
-          updateWarehouse({ db: t.db, actor: admin }, { id: '00000000-0000-4000-8000-000000000000', name: 'x' }),
+          updateWarehouse(
+            { db: t.db, actor: admin },
+            { id: '00000000-0000-4000-8000-000000000000', name: 'x' },
+          ),
         )
       ).code,
     ).toBe('NOT_FOUND');
@@ -260,7 +280,10 @@ describe('warehouses', () => {
     const before = await tableCounts();
     await expect(
       t.db.transaction().execute(async (trx) => {
-        await createWarehouse({ db: trx, actor: admin }, { code: 'TRX-1', name: 'Rolled back', latitude: 0, longitude: 0 });
+        await createWarehouse(
+          { db: trx, actor: admin },
+          { code: 'TRX-1', name: 'Rolled back', latitude: 0, longitude: 0 },
+        );
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
@@ -270,7 +293,8 @@ describe('warehouses', () => {
 
 describe('products', () => {
   it('creates a product and writes product.created', async () => {
-    const created = await createProduct({ db: t.db, actor: admin },
+    const created = await createProduct(
+      { db: t.db, actor: admin },
       product('PRD-1', 'Trail Running Shoes', {
         description: 'Light and grippy',
         category: 'Footwear',
@@ -326,11 +350,14 @@ describe('products', () => {
 
   it('updates the given fields and writes product.updated', async () => {
     const before = await getProduct(t.db, { sku: 'PRD-1' });
-    const updated = await updateProduct({ db: t.db, actor: admin }, {
-      sku: 'PRD-1',
-      name: 'Trail Runner Pro',
-      priceMinor: 14_999,
-    });
+    const updated = await updateProduct(
+      { db: t.db, actor: admin },
+      {
+        sku: 'PRD-1',
+        name: 'Trail Runner Pro',
+        priceMinor: 14_999,
+      },
+    );
     expect(updated).toMatchObject({
       sku: 'PRD-1',
       name: 'Trail Runner Pro',
@@ -344,13 +371,15 @@ describe('products', () => {
     expect(events[1]?.payload).toMatchObject({ changed: ['name', 'priceMinor'] });
     const found = await searchProducts(t.db, { query: 'trail runner pro' });
     expect(found.items[0]?.sku).toBe('PRD-1');
-    expect((await domainError(updateProduct({ db: t.db, actor: admin }, { sku: 'NOPE', name: 'x' }))).code).toBe(
-      'NOT_FOUND',
-    );
-    expect((await domainError(updateProduct({ db: t.db, actor: admin }, { sku: 'PRD-1' }))).code).toBe('VALIDATION_FAILED');
-    expect((await domainError(updateProduct({ db: t.db, actor: admin }, { sku: 'PRD-1', currency: 'eur' }))).code).toBe(
+    expect(
+      (await domainError(updateProduct({ db: t.db, actor: admin }, { sku: 'NOPE', name: 'x' }))).code,
+    ).toBe('NOT_FOUND');
+    expect((await domainError(updateProduct({ db: t.db, actor: admin }, { sku: 'PRD-1' }))).code).toBe(
       'VALIDATION_FAILED',
     );
+    expect(
+      (await domainError(updateProduct({ db: t.db, actor: admin }, { sku: 'PRD-1', currency: 'eur' }))).code,
+    ).toBe('VALIDATION_FAILED');
   });
 
   it('archives a product: kept and readable, no longer searchable, archived once', async () => {
@@ -377,30 +406,45 @@ describe('products', () => {
     const own = await createProduct({ db: t.db, actor: sellerA }, product('SELL-A1', 'Hand-thrown Mug'));
     expect(own.sellerId).toBe(sellerA.id);
     expect(
-      (await domainError(createProduct({ db: t.db, actor: sellerA }, product('SELL-A2', 'Mug', { sellerId: sellerB.id }))))
-        .code,
+      (
+        await domainError(
+          createProduct({ db: t.db, actor: sellerA }, product('SELL-A2', 'Mug', { sellerId: sellerB.id })),
+        )
+      ).code,
     ).toBe('FORBIDDEN');
-    await expect(updateProduct({ db: t.db, actor: sellerA }, { sku: 'SELL-A1', priceMinor: 2500 })).resolves.toMatchObject({
+    await expect(
+      updateProduct({ db: t.db, actor: sellerA }, { sku: 'SELL-A1', priceMinor: 2500 }),
+    ).resolves.toMatchObject({
       priceMinor: 2500,
     });
 
     const countsBefore = await tableCounts();
-    expect((await domainError(updateProduct({ db: t.db, actor: sellerB }, { sku: 'SELL-A1', priceMinor: 1 }))).code).toBe(
+    expect(
+      (await domainError(updateProduct({ db: t.db, actor: sellerB }, { sku: 'SELL-A1', priceMinor: 1 })))
+        .code,
+    ).toBe('FORBIDDEN');
+    expect((await domainError(archiveProduct({ db: t.db, actor: sellerB }, { sku: 'SELL-A1' }))).code).toBe(
       'FORBIDDEN',
     );
-    expect((await domainError(archiveProduct({ db: t.db, actor: sellerB }, { sku: 'SELL-A1' }))).code).toBe('FORBIDDEN');
     expect(
-      (await domainError(updateProduct({ db: t.db, actor: sellerA }, { sku: 'SELL-A1', sellerId: sellerB.id }))).code,
+      (
+        await domainError(
+          updateProduct({ db: t.db, actor: sellerA }, { sku: 'SELL-A1', sellerId: sellerB.id }),
+        )
+      ).code,
     ).toBe('FORBIDDEN');
     // A product without a seller belongs to the house, not to any seller.
-    expect((await domainError(updateProduct({ db: t.db, actor: sellerA }, { sku: 'PRD-1', name: 'Mine now' }))).code).toBe(
-      'FORBIDDEN',
-    );
+    expect(
+      (await domainError(updateProduct({ db: t.db, actor: sellerA }, { sku: 'PRD-1', name: 'Mine now' })))
+        .code,
+    ).toBe('FORBIDDEN');
     for (const actor of [staff, buyer]) {
-      expect((await domainError(createProduct({ db: t.db, actor: actor }, product('NOPE-1', 'x')))).code).toBe('FORBIDDEN');
-      expect((await domainError(updateProduct({ db: t.db, actor: actor }, { sku: 'SELL-A1', name: 'x' }))).code).toBe(
-        'FORBIDDEN',
-      );
+      expect(
+        (await domainError(createProduct({ db: t.db, actor: actor }, product('NOPE-1', 'x')))).code,
+      ).toBe('FORBIDDEN');
+      expect(
+        (await domainError(updateProduct({ db: t.db, actor: actor }, { sku: 'SELL-A1', name: 'x' }))).code,
+      ).toBe('FORBIDDEN');
     }
     expect(await tableCounts()).toEqual(countsBefore);
     expect(await getProduct(t.db, { sku: 'SELL-A1' })).toMatchObject({
@@ -410,36 +454,47 @@ describe('products', () => {
     });
 
     // Admins may change anyone's product, including who owns it.
-    await expect(updateProduct({ db: t.db, actor: admin }, { sku: 'SELL-A1', sellerId: sellerB.id })).resolves.toMatchObject(
-      {
-        sellerId: sellerB.id,
-      },
-    );
-    await expect(archiveProduct({ db: t.db, actor: sellerB }, { sku: 'SELL-A1' })).resolves.toMatchObject({ active: false });
+    await expect(
+      updateProduct({ db: t.db, actor: admin }, { sku: 'SELL-A1', sellerId: sellerB.id }),
+    ).resolves.toMatchObject({
+      sellerId: sellerB.id,
+    });
+    await expect(archiveProduct({ db: t.db, actor: sellerB }, { sku: 'SELL-A1' })).resolves.toMatchObject({
+      active: false,
+    });
   });
 
   it('returns stock per warehouse and totals that are their sums', async () => {
-    const w1 = await createWarehouse({ db: t.db, actor: admin }, {
-      code: 'STK-1',
-      name: 'Stock one',
-      latitude: 0,
-      longitude: 0,
-      priority: 1,
-    });
-    const w2 = await createWarehouse({ db: t.db, actor: admin }, {
-      code: 'STK-2',
-      name: 'Stock two',
-      latitude: 0,
-      longitude: 1,
-      priority: 2,
-    });
-    const w3 = await createWarehouse({ db: t.db, actor: admin }, {
-      code: 'STK-3',
-      name: 'Stock three',
-      latitude: 0,
-      longitude: 2,
-      priority: 3,
-    });
+    const w1 = await createWarehouse(
+      { db: t.db, actor: admin },
+      {
+        code: 'STK-1',
+        name: 'Stock one',
+        latitude: 0,
+        longitude: 0,
+        priority: 1,
+      },
+    );
+    const w2 = await createWarehouse(
+      { db: t.db, actor: admin },
+      {
+        code: 'STK-2',
+        name: 'Stock two',
+        latitude: 0,
+        longitude: 1,
+        priority: 2,
+      },
+    );
+    const w3 = await createWarehouse(
+      { db: t.db, actor: admin },
+      {
+        code: 'STK-3',
+        name: 'Stock three',
+        latitude: 0,
+        longitude: 2,
+        priority: 3,
+      },
+    );
     const item = await createProduct({ db: t.db, actor: admin }, product('STK-ITEM', 'Stocked Item'));
     await t.db
       .insertInto('stockLevels')
@@ -492,10 +547,16 @@ describe('search', () => {
 
   beforeAll(async () => {
     north = (
-      await createWarehouse({ db: t.db, actor: admin }, { code: 'SRCH-N', name: 'North', latitude: 60, longitude: 10 })
+      await createWarehouse(
+        { db: t.db, actor: admin },
+        { code: 'SRCH-N', name: 'North', latitude: 60, longitude: 10 },
+      )
     ).id;
     south = (
-      await createWarehouse({ db: t.db, actor: admin }, { code: 'SRCH-S', name: 'South', latitude: -30, longitude: 10 })
+      await createWarehouse(
+        { db: t.db, actor: admin },
+        { code: 'SRCH-S', name: 'South', latitude: -30, longitude: 10 },
+      )
     ).id;
     const catalogue: ProductInput[] = [
       product('HP-100', 'Wireless Noise-Cancelling Headphones', {

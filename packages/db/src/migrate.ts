@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import * as m0001 from './migrations/2026-11-25T0001-initial.js';
+import * as m0002 from './migrations/2026-11-25T0002-rate-limits.js';
 
 /**
  * Every migration, by name. Names are date-prefixed so they sort in the order
@@ -8,6 +9,7 @@ import * as m0001 from './migrations/2026-11-25T0001-initial.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-25T0001-initial': m0001,
+  '2026-11-25T0002-rate-limits': m0002,
 };
 
 export function createMigrator(db: Kysely<any>): Migrator {

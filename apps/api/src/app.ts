@@ -1,0 +1,98 @@
+/**
+ * Assemble a running Stockroom API process: database (DATABASE_URL or the
+ * embedded dev server), migrations, optional demo seed, services, the HTTP
+ * server, and the expiry sweeper — and take it all down gracefully.
+ */
+import path from 'node:path';
+import { type Sweeper, startSweeper } from '@stockroom/core';
+import {
+  createDb,
+  type EmbeddedServer,
+  migrateToLatest,
+  seedDemo,
+  startEmbeddedPostgres,
+} from '@stockroom/db';
+import type { FastifyInstance } from 'fastify';
+import { createSessionTokens } from './auth/session.js';
+import type { Env } from './env.js';
+import { createEventBus } from './events/bus.js';
+import { createLimits } from './limits.js';
+import { createMetrics } from './metrics.js';
+import { buildServer } from './server.js';
+import type { Services } from './services.js';
+
+export interface RunningApi {
+  app: FastifyInstance;
+  services: Services;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(env: Env, options: { sweeper?: boolean } = {}): Promise<RunningApi> {
+  let embedded: EmbeddedServer | undefined;
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(env.DATA_DIR, 'pg'),
+      port: env.EMBEDDED_PG_PORT,
+    });
+    databaseUrl = embedded.url;
+  }
+  const { db, pool } = createDb({
+    connectionString: databaseUrl,
+    max: env.DB_POOL_MAX,
+    statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    applicationName: 'stockroom-api',
+  });
+
+  // Kysely's migrator holds an advisory lock: several processes starting together migrate once.
+  await migrateToLatest(db);
+  const seed = env.SEED_DEMO ?? env.NODE_ENV === 'development';
+  if (seed) await seedDemo(db, { environment: env.NODE_ENV });
+
+  const metrics = createMetrics(db, pool);
+  let app: FastifyInstance | undefined;
+  const services: Services = {
+    env,
+    db,
+    pool,
+    metrics,
+    bus: undefined as never,
+    limits: createLimits(env, pool),
+    sessions: createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS),
+    reserveOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS },
+  };
+  app = await buildServer(services);
+  services.bus = createEventBus(db, databaseUrl, app.log);
+
+  let sweeper: Sweeper | undefined;
+  if (options.sweeper ?? true) {
+    sweeper = startSweeper(db, {
+      intervalMs: env.SWEEP_INTERVAL_MS,
+      onExpired: (ids) => {
+        metrics.sweeperExpired(ids.length);
+        app?.log.info({ count: ids.length }, 'expired holds released');
+      },
+      onError: (error) => app?.log.warn({ err: error }, 'sweep failed; will retry'),
+    });
+  }
+
+  await app.listen({ host: env.HOST, port: env.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      // Stop taking requests and finish those in flight, then background work, then the pool.
+      await app.close();
+      await sweeper?.stop();
+      await services.bus.close();
+      await db.destroy();
+      await embedded?.stop();
+    })();
+    return closing;
+  };
+  return { app, services, url: `http://127.0.0.1:${port}`, close };
+}

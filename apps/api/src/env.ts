@@ -1,0 +1,93 @@
+/**
+ * The API's configuration: read from the environment once, here, validated with
+ * zod. A bad value stops the process at start with a message naming the variable.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+
+const ZEnv = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_URL: z.string().url().optional(),
+    /** Port of the embedded PostgreSQL used when DATABASE_URL is unset. */
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+    DATA_DIR: z.string().default(path.join(repoRoot, '.data')),
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+    JWT_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86400)
+      .default(12 * 3600),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    RESERVATION_TTL_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
+    SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    /** Requests per minute per principal (user, service token, or IP when anonymous). */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
+    /** Failed logins allowed per account and per IP in LOGIN_LIMIT_WINDOW_SECONDS. */
+    LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+    LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(50),
+    LOGIN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    CONSOLE_DIST: z.string().default(path.join(repoRoot, 'apps/console/dist')),
+    /** Seed demo data at start (never in production). Defaults to on in development. */
+    SEED_DEMO: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true')),
+    CORS_ORIGINS: z.string().optional(),
+    TRUST_PROXY: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'JWT_SECRET is required when NODE_ENV=production',
+      });
+    }
+    if (env.NODE_ENV === 'production' && env.SEED_DEMO) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SEED_DEMO'],
+        message: 'the demo seed never runs in production',
+      });
+    }
+  });
+
+export type Env = z.output<typeof ZEnv> & { JWT_SECRET: string };
+
+/**
+ * In development the JWT secret is generated once and kept in DATA_DIR, so
+ * sessions survive restarts without anyone configuring a secret.
+ */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = ZEnv.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const env = result.data;
+  return { ...env, JWT_SECRET: env.JWT_SECRET ?? developmentSecret(env.DATA_DIR) };
+}

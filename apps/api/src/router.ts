@@ -1,0 +1,25 @@
+import { auditRouter, demoRouter } from './routers/admin.js';
+import { authRouter } from './routers/auth.js';
+import { eventsRouter } from './routers/events.js';
+import { healthProcedure } from './routers/health.js';
+import { inventoryRouter } from './routers/inventory.js';
+import { productsRouter } from './routers/products.js';
+import { reservationsRouter } from './routers/reservations.js';
+import { usersRouter } from './routers/users.js';
+import { warehousesRouter } from './routers/warehouses.js';
+import { router } from './trpc.js';
+
+export const appRouter = router({
+  health: healthProcedure,
+  auth: authRouter,
+  users: usersRouter,
+  warehouses: warehousesRouter,
+  products: productsRouter,
+  inventory: inventoryRouter,
+  reservations: reservationsRouter,
+  events: eventsRouter,
+  audit: auditRouter,
+  demo: demoRouter,
+});
+
+export type AppRouter = typeof appRouter;

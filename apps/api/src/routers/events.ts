@@ -1,0 +1,30 @@
+import { listEvents, ZEventsListInput, ZEventTypes } from '@stockroom/core';
+import { tracked } from '@trpc/server';
+import { z } from 'zod';
+import { allow, router } from '../trpc.js';
+
+export const eventsRouter = router({
+  list: allow('staff', 'admin')
+    .input(ZEventsListInput)
+    .query(({ ctx, input }) => listEvents(ctx.db, input)),
+  /**
+   * Live events over SSE. Each event's id is its outbox position: a client that
+   * reconnects sends the last one it saw (`lastEventId`) and misses nothing.
+   */
+  onEvent: allow('staff', 'admin')
+    .input(
+      z
+        .object({ types: ZEventTypes.optional(), lastEventId: z.string().max(64).nullish() })
+        .strict()
+        .optional(),
+    )
+    .subscription(async function* ({ ctx, input, signal }) {
+      for await (const event of ctx.services.bus.stream({
+        after: input?.lastEventId,
+        types: input?.types,
+        signal,
+      })) {
+        yield tracked(event.position, event);
+      }
+    }),
+});

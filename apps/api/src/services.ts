@@ -1,0 +1,20 @@
+import type { ReserveOptions } from '@stockroom/core';
+import type { Db } from '@stockroom/db';
+import type pg from 'pg';
+import type { SessionTokens } from './auth/session.js';
+import type { Env } from './env.js';
+import type { EventBus } from './events/bus.js';
+import type { Limits } from './limits.js';
+import type { Metrics } from './metrics.js';
+
+/** Everything a request needs that lives as long as the process. */
+export interface Services {
+  env: Env;
+  db: Db;
+  pool: pg.Pool;
+  bus: EventBus;
+  metrics: Metrics;
+  limits: Limits;
+  sessions: SessionTokens;
+  reserveOptions: ReserveOptions;
+}

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_TOKEN, startTestApi, type TestApi } from './harness.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.stop());
+
+describe('API over HTTP', () => {
+  it('reserves and confirms stock with the typed client and a service token', async () => {
+    const service = api.client(SERVICE_TOKEN);
+    const product = await service.products.get.query({ sku: 'EL-HDP-001' });
+    const warehouse = product.stock.perWarehouse.find((l) => l.available > 2);
+    if (!warehouse) throw new Error('seed has stock');
+    const reservation = await service.reservations.create.mutate({
+      lines: [{ sku: 'EL-HDP-001', quantity: 2, warehouseId: warehouse.warehouseId }],
+      reference: 'cart-1',
+    });
+    expect(reservation).toMatchObject({ status: 'pending', reference: 'cart-1' });
+    const confirmed = await service.reservations.confirm.mutate({ id: reservation.id });
+    expect(confirmed.status).toBe('confirmed');
+    const after = await service.products.get.query({ sku: 'EL-HDP-001' });
+    const level = after.stock.perWarehouse.find((l) => l.warehouseId === warehouse.warehouseId);
+    expect(level?.onHand).toBe(warehouse.onHand - 2);
+  });
+
+  it('answers REST errors in the contract shape', async () => {
+    const res = await fetch(`${api.url}/api/v1/reservations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SERVICE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ lines: [{ sku: 'EL-HDP-001', quantity: 999999 }] }),
+    });
+    expect(res.status).toBe(409);
+    const body = (await res.json()) as { error: { code: string; details: { shortages: unknown[] } } };
+    expect(body.error.code).toBe('INSUFFICIENT_STOCK');
+    expect(body.error.details.shortages[0]).toMatchObject({ sku: 'EL-HDP-001', requested: 999999 });
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * Users and service tokens: who may act. Passwords are argon2id hashes; service
+ * tokens are stored as sha256 hashes. Signing sessions (JWT) is the API's job.
+ */
+import { type Db, hashPassword, hashToken, type Role, verifyPassword } from '@stockroom/db';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { runMutation } from '../idempotency/idempotency.js';
+import type { Actor } from '../shared/actor.js';
+import type { MutationContext } from '../shared/context.js';
+import { forbidden, notFound, validationFailed } from '../shared/errors.js';
+import { ZUuid } from '../shared/schemas.js';
+import { parseInput } from '../shared/validate.js';
+
+export interface UserDto {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  warehouseIds: string[];
+  active: boolean;
+}
+
+export const ZEmail = z.string().trim().toLowerCase().max(254).pipe(z.email());
+export const ZPassword = z.string().min(8).max(200);
+export const ZLoginInput = z
+  .object({ email: z.string().trim().max(254), password: z.string().max(200) })
+  .strict();
+export const ZRegisterInput = z
+  .object({ email: ZEmail, password: ZPassword, name: z.string().trim().min(1).max(200) })
+  .strict();
+export const ZRole = z.enum(['admin', 'staff', 'seller', 'buyer']);
+export const ZCreateUserInput = ZRegisterInput.extend({
+  role: ZRole,
+  warehouseIds: z.array(ZUuid).max(100).default([]),
+}).strict();
+export const ZUpdateUserInput = z
+  .object({
+    id: ZUuid,
+    name: z.string().trim().min(1).max(200).optional(),
+    role: ZRole.optional(),
+    warehouseIds: z.array(ZUuid).max(100).optional(),
+    active: z.boolean().optional(),
+  })
+  .strict();
+
+// A real hash to verify against when the email is unknown, so a login for a
+// missing account costs the same time as a wrong password.
+let decoyHash: Promise<string> | undefined;
+
+async function loadUser(db: Db, where: { id?: string; email?: string }): Promise<UserDto | undefined> {
+  let query = db
+    .selectFrom('users as u')
+    .select([
+      'u.id',
+      'u.email',
+      'u.name',
+      'u.role',
+      'u.active',
+      sql<
+        string[]
+      >`coalesce((select array_agg(uw.warehouse_id order by uw.warehouse_id) from user_warehouses uw where uw.user_id = u.id), '{}')`.as(
+        'warehouseIds',
+      ),
+    ]);
+  if (where.id) query = query.where('u.id', '=', where.id);
+  if (where.email) query = query.where(sql`lower(u.email)`, '=', where.email.toLowerCase());
+  return query.executeTakeFirst();
+}
+
+export function getUser(db: Db, id: string): Promise<UserDto | undefined> {
+  return loadUser(db, { id });
+}
+
+/** The user for these credentials, or undefined. Never says which part was wrong. */
+export async function authenticate(db: Db, email: string, password: string): Promise<UserDto | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select(['id', 'passwordHash', 'active'])
+    .where(sql`lower(email)`, '=', email.trim().toLowerCase())
+    .executeTakeFirst();
+  if (!row) {
+    decoyHash ??= hashPassword('decoy password for timing');
+    await verifyPassword(await decoyHash, password);
+    return undefined;
+  }
+  const ok = await verifyPassword(row.passwordHash, password);
+  if (!ok || !row.active) return undefined;
+  return loadUser(db, { id: row.id });
+}
+
+/** The service actor for a service token, or undefined. */
+export async function authenticateServiceToken(db: Db, token: string): Promise<Actor | undefined> {
+  const row = await db
+    .selectFrom('serviceTokens')
+    .select(['id', 'name'])
+    .where('tokenHash', '=', hashToken(token))
+    .where('revokedAt', 'is', null)
+    .executeTakeFirst();
+  return row ? { kind: 'service', id: row.id, name: row.name } : undefined;
+}
+
+export function actorOf(user: UserDto): Actor {
+  return { kind: 'user', id: user.id, role: user.role, warehouseIds: user.warehouseIds };
+}
+
+async function insertUser(
+  db: Db,
+  data: { email: string; password: string; name: string; role: Role; warehouseIds: string[] },
+): Promise<UserDto> {
+  const passwordHash = await hashPassword(data.password);
+  const inserted = await db
+    .insertInto('users')
+    .values({ email: data.email, name: data.name, role: data.role, passwordHash })
+    .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted)
+    throw validationFailed('An account with this email already exists; sign in instead', { field: 'email' });
+  if (data.warehouseIds.length > 0) {
+    await db
+      .insertInto('userWarehouses')
+      .values(data.warehouseIds.map((warehouseId) => ({ userId: inserted.id, warehouseId })))
+      .execute();
+  }
+  return (await loadUser(db, { id: inserted.id })) as UserDto;
+}
+
+/** Self-service sign-up: always a buyer. */
+export function registerBuyer(ctx: MutationContext, input: z.input<typeof ZRegisterInput>): Promise<UserDto> {
+  const data = parseInput(ZRegisterInput, input);
+  return runMutation(ctx.db, ctx.idempotency, input, (trx) =>
+    insertUser(trx, { ...data, role: 'buyer', warehouseIds: [] }),
+  ).then((r) => r.result);
+}
+
+function assertAdmin(actor: Actor) {
+  if (actor.kind !== 'user' || actor.role !== 'admin') throw forbidden('Only an admin can manage users');
+}
+
+async function assertWarehouses(db: Db, ids: string[]) {
+  if (ids.length === 0) return;
+  const found = await db.selectFrom('warehouses').select('id').where('id', 'in', ids).execute();
+  const missing = ids.filter((id) => !found.some((f) => f.id === id));
+  if (missing.length > 0) throw notFound(`Warehouse ${missing.join(', ')}`, { warehouseIds: missing });
+}
+
+export function createUser(ctx: MutationContext, input: z.input<typeof ZCreateUserInput>): Promise<UserDto> {
+  assertAdmin(ctx.actor);
+  const data = parseInput(ZCreateUserInput, input);
+  return runMutation(ctx.db, ctx.idempotency, input, async (trx) => {
+    await assertWarehouses(trx, data.warehouseIds);
+    return insertUser(trx, data);
+  }).then((r) => r.result);
+}
+
+export function updateUser(ctx: MutationContext, input: z.input<typeof ZUpdateUserInput>): Promise<UserDto> {
+  assertAdmin(ctx.actor);
+  const { id, warehouseIds, ...changes } = parseInput(ZUpdateUserInput, input);
+  return runMutation(ctx.db, ctx.idempotency, input, async (trx) => {
+    const fields = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+    const updated = await trx
+      .updateTable('users')
+      .set({ ...fields, updatedAt: sql`now()` })
+      .where('id', '=', id)
+      .returning('id')
+      .executeTakeFirst();
+    if (!updated) throw notFound('User', { id });
+    if (warehouseIds) {
+      await assertWarehouses(trx, warehouseIds);
+      await trx.deleteFrom('userWarehouses').where('userId', '=', id).execute();
+      if (warehouseIds.length > 0) {
+        await trx
+          .insertInto('userWarehouses')
+          .values(warehouseIds.map((warehouseId) => ({ userId: id, warehouseId })))
+          .execute();
+      }
+    }
+    return (await loadUser(trx, { id })) as UserDto;
+  }).then((r) => r.result);
+}
+
+export async function listUsers(db: Db, actor: Actor): Promise<UserDto[]> {
+  assertAdmin(actor);
+  const ids = await db.selectFrom('users').select('id').orderBy('email').execute();
+  return Promise.all(ids.map((u) => loadUser(db, { id: u.id }) as Promise<UserDto>));
+}

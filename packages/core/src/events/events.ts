@@ -1,0 +1,111 @@
+/**
+ * Reading the outbox in commit-safe order.
+ *
+ * An event's position is (txid, id). Readers only see events of transactions
+ * that are older than every transaction still running (txid below the
+ * snapshot's xmin), so the set of visible positions only ever grows at the end:
+ * a cursor can never skip an event that commits late.
+ */
+import type { Db } from '@stockroom/db';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { iso } from '../shared/dto.js';
+import { type Page, ZCursor, ZLimit } from '../shared/schemas.js';
+import { parseInput } from '../shared/validate.js';
+
+export interface StockroomEvent {
+  id: number;
+  /** Opaque position; resume after it. */
+  position: string;
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+  payload: Record<string, unknown>;
+  createdAt: string;
+}
+
+export const ZEventTypes = z.array(z.string().trim().min(1).max(100)).max(50);
+export const ZEventsListInput = z
+  .object({ types: ZEventTypes.optional(), cursor: ZCursor.optional(), limit: ZLimit })
+  .strict();
+
+export function positionOf(txid: string, id: number): string {
+  return `${txid}.${id}`;
+}
+
+export function parsePosition(position: string): { txid: string; id: number } | undefined {
+  const match = /^(\d{1,20})\.(\d{1,19})$/.exec(position);
+  return match ? { txid: match[1] as string, id: Number(match[2]) } : undefined;
+}
+
+/**
+ * Events after `after` (oldest first), only from finished transactions.
+ * `after` undefined starts at the beginning.
+ */
+export async function readEventsAfter(
+  db: Db,
+  after: string | undefined,
+  options: { types?: string[]; limit?: number } = {},
+): Promise<StockroomEvent[]> {
+  const from = after ? parsePosition(after) : undefined;
+  let query = db
+    .selectFrom('events')
+    .select(['id', 'txid', 'type', 'aggregateType', 'aggregateId', 'payload', 'createdAt'])
+    .where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())`);
+  if (from) query = query.where(sql<boolean>`(txid, id) > (${from.txid}::xid8, ${from.id}::bigint)`);
+  if (options.types && options.types.length > 0) query = query.where('type', 'in', options.types);
+  const rows = await query
+    .orderBy('txid')
+    .orderBy('id')
+    .limit(options.limit ?? 500)
+    .execute();
+  return rows.map(({ txid, createdAt, ...e }) => ({
+    ...e,
+    position: positionOf(txid, e.id),
+    createdAt: iso(createdAt),
+  }));
+}
+
+/** The position of the newest finished event (where a live feed starts). */
+export async function latestPosition(db: Db): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('events')
+    .select(['id', 'txid'])
+    .where(sql<boolean>`txid < pg_snapshot_xmin(pg_current_snapshot())`)
+    .orderBy('txid', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? positionOf(row.txid, row.id) : undefined;
+}
+
+/** The event log, newest first, for people reading it (console, API). */
+export async function listEvents(
+  db: Db,
+  input: z.input<typeof ZEventsListInput>,
+): Promise<Page<StockroomEvent>> {
+  const data = parseInput(ZEventsListInput, input);
+  let query = db
+    .selectFrom('events')
+    .select(['id', 'txid', 'type', 'aggregateType', 'aggregateId', 'payload', 'createdAt']);
+  if (data.types && data.types.length > 0) query = query.where('type', 'in', data.types);
+  if (data.cursor) {
+    const [id] = decodeCursor(data.cursor, 1);
+    query = query.where('id', '<', Number(id));
+  }
+  const rows = await query
+    .orderBy('id', 'desc')
+    .limit(data.limit + 1)
+    .execute();
+  const page = rows.slice(0, data.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(({ txid, createdAt, ...e }) => ({
+      ...e,
+      position: positionOf(txid, e.id),
+      createdAt: iso(createdAt),
+    })),
+    nextCursor: rows.length > data.limit && last ? encodeCursor([last.id]) : null,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * The race demo: many buyers at once for the last units of one product at one
+ * warehouse, through the real reservation path. The answer proves there was
+ * no oversell: winners × quantity equals what `available` went down by.
+ */
+import type { Db } from '@stockroom/db';
+import { z } from 'zod';
+import { getStockLevel } from '../inventory/stock.js';
+import type { Actor } from '../shared/actor.js';
+import type { StockLevel } from '../shared/dto.js';
+import { isDomainError } from '../shared/errors.js';
+import { ZQuantity, ZSku, ZUuid } from '../shared/schemas.js';
+import { parseInput } from '../shared/validate.js';
+import { createReservation } from './reservations.js';
+
+export const ZRaceInput = z
+  .object({
+    sku: ZSku,
+    warehouseId: ZUuid,
+    buyers: z.number().int().min(1).max(1000),
+    quantityEach: ZQuantity.max(1000),
+  })
+  .strict();
+
+export interface RaceResult {
+  attempted: number;
+  succeeded: number;
+  failed: number;
+  /** Failures by appCode (expected: INSUFFICIENT_STOCK only). */
+  failures: Record<string, number>;
+  before: StockLevel;
+  after: StockLevel;
+  /** The demo's holds end by themselves after this many seconds. */
+  holdSeconds: number;
+}
+
+export const RACE_HOLD_SECONDS = 120;
+
+export async function runRace(db: Db, actor: Actor, input: z.input<typeof ZRaceInput>): Promise<RaceResult> {
+  const data = parseInput(ZRaceInput, input);
+  const before = await getStockLevel(db, data);
+  const outcomes = await Promise.all(
+    Array.from({ length: data.buyers }, (_, i) =>
+      createReservation(
+        { db, actor },
+        {
+          lines: [{ sku: data.sku, warehouseId: data.warehouseId, quantity: data.quantityEach }],
+          ttlSeconds: RACE_HOLD_SECONDS,
+          reference: `demo-race-buyer-${i + 1}`,
+        },
+      ).then(
+        () => 'OK',
+        (error: unknown) => (isDomainError(error) ? error.code : 'ERROR'),
+      ),
+    ),
+  );
+  const failures: Record<string, number> = {};
+  for (const outcome of outcomes) if (outcome !== 'OK') failures[outcome] = (failures[outcome] ?? 0) + 1;
+  const succeeded = outcomes.filter((o) => o === 'OK').length;
+  return {
+    attempted: data.buyers,
+    succeeded,
+    failed: data.buyers - succeeded,
+    failures,
+    before,
+    after: await getStockLevel(db, data),
+    holdSeconds: RACE_HOLD_SECONDS,
+  };
+}
