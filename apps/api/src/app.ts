@@ -62,6 +62,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
     limits: createLimits(env, pool),
     sessions: createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS),
     reserveOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS },
+    orderOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS, taxRateBps: env.TAX_RATE_BPS },
   };
   app = await buildServer(services);
   services.bus = createEventBus(db, databaseUrl, app.log);

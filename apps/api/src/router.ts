@@ -3,6 +3,7 @@ import { authRouter } from './routers/auth.js';
 import { eventsRouter } from './routers/events.js';
 import { healthProcedure } from './routers/health.js';
 import { inventoryRouter } from './routers/inventory.js';
+import { cartRouter, checkoutRouter, ordersRouter, waitlistRouter } from './routers/orders.js';
 import { productsRouter } from './routers/products.js';
 import { reservationsRouter } from './routers/reservations.js';
 import { usersRouter } from './routers/users.js';
@@ -17,6 +18,10 @@ export const appRouter = router({
   products: productsRouter,
   inventory: inventoryRouter,
   reservations: reservationsRouter,
+  cart: cartRouter,
+  checkout: checkoutRouter,
+  orders: ordersRouter,
+  waitlist: waitlistRouter,
   events: eventsRouter,
   audit: auditRouter,
   demo: demoRouter,

@@ -1,4 +1,4 @@
-import type { ReserveOptions } from '@stockroom/core';
+import type { OrderOptions, ReserveOptions } from '@stockroom/core';
 import type { Db } from '@stockroom/db';
 import type pg from 'pg';
 import type { SessionTokens } from './auth/session.js';
@@ -17,4 +17,5 @@ export interface Services {
   limits: Limits;
   sessions: SessionTokens;
   reserveOptions: ReserveOptions;
+  orderOptions: OrderOptions;
 }

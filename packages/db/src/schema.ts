@@ -139,6 +139,90 @@ export interface EventsTable {
   createdAt: Timestamp;
 }
 
+export type OrderStatus =
+  | 'pending_payment'
+  | 'paid'
+  | 'needs_attention'
+  | 'picking'
+  | 'shipped'
+  | 'delivered'
+  | 'cancelled'
+  | 'expired';
+
+export interface CartItemsTable {
+  buyerId: string;
+  productId: string;
+  quantity: number;
+  addedAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface OrdersTable {
+  id: Generated<string>;
+  number: GeneratedAlways<number>;
+  status: OrderStatus;
+  buyerId: string | null;
+  customerName: string | null;
+  customerEmail: string | null;
+  shipToLatitude: number;
+  shipToLongitude: number;
+  shipToAddress: string | null;
+  currency: string;
+  subtotalMinor: BigIntColumn;
+  taxMinor: BigIntColumn;
+  totalMinor: BigIntColumn;
+  reservationId: string | null;
+  expiresAt: NullableTimestamp;
+  version: Generated<number>;
+  shortages: ColumnType<unknown, string | null | undefined, string | null>;
+  paymentReference: string | null;
+  lastPaymentError: string | null;
+  cancelReason: string | null;
+  createdBy: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface OrderItemsTable {
+  orderId: string;
+  productId: string;
+  warehouseId: string;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPriceMinor: BigIntColumn;
+}
+
+export interface ShipmentsTable {
+  id: Generated<string>;
+  orderId: string;
+  warehouseId: string;
+  carrier: string;
+  trackingNumber: string;
+  status: Generated<'shipped' | 'delivered'>;
+  createdBy: string;
+  shippedAt: Timestamp;
+  deliveredAt: NullableTimestamp;
+}
+
+export interface WaitlistEntriesTable {
+  id: Generated<string>;
+  buyerId: string;
+  productId: string;
+  warehouseId: string | null;
+  quantity: number;
+  status: Generated<'waiting' | 'offered' | 'cancelled'>;
+  reservationId: string | null;
+  createdAt: Timestamp;
+  offeredAt: NullableTimestamp;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  points: number;
+  expire: number | null;
+}
+
 /** The whole database, in camelCase (Kysely's CamelCasePlugin maps to snake_case). */
 export interface Database {
   warehouses: WarehousesTable;
@@ -152,6 +236,12 @@ export interface Database {
   reservationLines: ReservationLinesTable;
   idempotencyRecords: IdempotencyRecordsTable;
   events: EventsTable;
+  rateLimits: RateLimitsTable;
+  cartItems: CartItemsTable;
+  orders: OrdersTable;
+  orderItems: OrderItemsTable;
+  shipments: ShipmentsTable;
+  waitlistEntries: WaitlistEntriesTable;
 }
 
 export type Warehouse = Selectable<WarehousesTable>;

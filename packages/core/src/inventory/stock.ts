@@ -23,6 +23,7 @@ import {
   ZVersion,
 } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
+import { offerFreedStock } from '../waitlist/waitlist.js';
 import { applyStockChanges, type ChangedLevel, ensureStockLevels, type StockChange } from './stock-change.js';
 
 export const ZStockKey = z.object({ warehouseId: ZUuid, sku: ZSku }).strict();
@@ -152,7 +153,7 @@ export async function assertWarehousesExist(db: Kysely<Database>, ids: Iterable<
 }
 
 export async function getStockLevel(
-  db: Db,
+  db: Kysely<Database>,
   input: { warehouseId: string; sku: string },
 ): Promise<StockLevel> {
   const { warehouseId, sku } = parseInput(ZStockKey, input);
@@ -198,19 +199,23 @@ async function changeOne(
 }
 
 /** Goods arrived: on_hand goes up. Creates the level if this warehouse never held the product. */
-export function receiveStockInTrx(
+export async function receiveStockInTrx(
   trx: Transaction<Database>,
   actor: Actor,
   input: ReceiveInput,
 ): Promise<StockLevel> {
   const data = parseInput(ZReceiveInput, input);
-  return changeOne(
+  const level = await changeOne(
     trx,
     actor,
     data,
     { kind: 'receive', onHandDelta: data.quantity, reason: data.reason ?? null },
     { create: true },
   );
+  // Received units go to the oldest waiting buyer first (same transaction).
+  const productId = (await resolveSkus(trx, [data.sku])).get(data.sku) as string;
+  const offers = await offerFreedStock(trx, [{ warehouseId: data.warehouseId, productId }]);
+  return offers > 0 ? getStockLevel(trx, { warehouseId: data.warehouseId, sku: data.sku }) : level;
 }
 
 /**

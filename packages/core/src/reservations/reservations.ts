@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { appendEvents } from '../events/outbox.js';
 import { runMutation } from '../idempotency/idempotency.js';
 import { applyStockChanges, type StockChange } from '../inventory/stock-change.js';
+import { expireOrderOfReservation } from '../orders/orders.js';
 import { type Actor, actorLabel, SYSTEM_SWEEPER } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { iso, type Reservation } from '../shared/dto.js';
@@ -29,6 +30,7 @@ import {
 } from '../shared/errors.js';
 import { ZLocation, ZQuantity, ZReference, ZSku, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
+import { offerFreedStock } from '../waitlist/waitlist.js';
 import { type Allocation, allocate, type Candidate, type DemandLine } from './allocation.js';
 
 export const DEFAULT_TTL_SECONDS = 900;
@@ -233,7 +235,8 @@ export async function createReservationInTrx(
         holdLimitAt: sql<Date>`now() + make_interval(secs => ${MAX_HOLD_SECONDS})`,
         reference: data.reference ?? null,
         createdBy: label,
-        ownerUserId: actor.kind === 'user' ? actor.id : null,
+        // Buyers own their holds; staff, admins and services act on behalf of others.
+        ownerUserId: actor.kind === 'user' && actor.role === 'buyer' ? actor.id : null,
       })
       .execute();
     await trx
@@ -327,7 +330,10 @@ interface LockedReservation {
 }
 
 /** Lock a reservation row (always before its stock rows: one lock order). */
-async function lockReservation(trx: Kysely<Database>, id: string): Promise<LockedReservation | undefined> {
+export async function lockReservation(
+  trx: Kysely<Database>,
+  id: string,
+): Promise<LockedReservation | undefined> {
   return trx
     .selectFrom('reservations')
     .select([
@@ -343,9 +349,12 @@ async function lockReservation(trx: Kysely<Database>, id: string): Promise<Locke
     .executeTakeFirst();
 }
 
-/** End a pending hold: move its stock and status, write the event. */
-async function endHold(
-  trx: Kysely<Database>,
+/**
+ * End a pending hold (the caller holds the reservation's lock): move its stock
+ * and status, write the event, and offer freed stock to the waitlist.
+ */
+export async function endHold(
+  trx: Transaction<Database>,
   id: string,
   to: 'confirmed' | 'released' | 'expired',
   actor: string,
@@ -380,15 +389,22 @@ async function endHold(
   await appendEvents(trx, [
     { type: `reservation.${to}`, aggregateType: 'reservation', aggregateId: id, payload: { id, actor } },
   ]);
+  if (to !== 'confirmed') await offerFreedStock(trx, lines);
 }
 
 /**
  * Expire one reservation if it is pending and past its expiry. Returns whether
  * it did. Safe to call from anywhere, any number of times.
  */
-export async function expireIfDueInTrx(trx: Kysely<Database>, id: string, actor: Actor = SYSTEM_SWEEPER) {
+export async function expireIfDueInTrx(
+  trx: Transaction<Database>,
+  id: string,
+  actor: Actor = SYSTEM_SWEEPER,
+) {
   const row = await lockReservation(trx, id);
   if (!row || row.status !== 'pending' || !row.due) return false;
+  // Reservation row, then order row, then stock rows: the global lock order.
+  await expireOrderOfReservation(trx, id, actorLabel(actor));
   await endHold(trx, id, 'expired', actorLabel(actor));
   return true;
 }

@@ -1,0 +1,217 @@
+/**
+ * The waitlist: a buyer waiting for a product (optionally at one warehouse).
+ * When stock is received, released or expires, the oldest waiting entry that
+ * the freed stock can serve gets a reservation — in the same transaction that
+ * freed it, so nobody else can take those units first.
+ */
+import type { Database, Db } from '@stockroom/db';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { z } from 'zod';
+import { appendEvents } from '../events/outbox.js';
+import { runMutation } from '../idempotency/idempotency.js';
+import { createReservationInTrx } from '../reservations/reservations.js';
+import type { Actor } from '../shared/actor.js';
+import type { MutationContext } from '../shared/context.js';
+import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { iso } from '../shared/dto.js';
+import { forbidden, notFound } from '../shared/errors.js';
+import { type Page, ZCursor, ZLimit, ZSku, ZUuid } from '../shared/schemas.js';
+import { parseInput } from '../shared/validate.js';
+
+/** How long an offered hold lasts before it returns to everyone. */
+export const WAITLIST_HOLD_SECONDS = 3600;
+
+export const ZWaitlistJoinInput = z
+  .object({ sku: ZSku, warehouseId: ZUuid.optional(), quantity: z.number().int().min(1).max(1000) })
+  .strict();
+export const ZWaitlistListInput = z
+  .object({
+    sku: ZSku.optional(),
+    status: z.enum(['waiting', 'offered', 'cancelled']).optional(),
+    cursor: ZCursor.optional(),
+    limit: ZLimit,
+  })
+  .strict();
+
+export interface WaitlistEntry {
+  id: string;
+  buyerId: string;
+  sku: string;
+  warehouseId: string | null;
+  quantity: number;
+  status: 'waiting' | 'offered' | 'cancelled';
+  reservationId: string | null;
+  createdAt: string;
+  offeredAt: string | null;
+}
+
+function entryQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('waitlistEntries as e')
+    .innerJoin('products as p', 'p.id', 'e.productId')
+    .select([
+      'e.id',
+      'e.buyerId',
+      'p.sku',
+      'e.warehouseId',
+      'e.quantity',
+      'e.status',
+      'e.reservationId',
+      'e.createdAt',
+      'e.offeredAt',
+    ]);
+}
+
+type EntryRow = Awaited<ReturnType<ReturnType<typeof entryQuery>['execute']>>[number];
+const toEntry = (r: EntryRow): WaitlistEntry => ({
+  ...r,
+  createdAt: iso(r.createdAt),
+  offeredAt: r.offeredAt ? iso(r.offeredAt) : null,
+});
+
+export function joinWaitlist(
+  ctx: MutationContext,
+  input: z.input<typeof ZWaitlistJoinInput>,
+): Promise<WaitlistEntry> {
+  const actor = ctx.actor;
+  if (actor.kind !== 'user' || actor.role !== 'buyer') throw forbidden('Only buyers join the waitlist');
+  const data = parseInput(ZWaitlistJoinInput, input);
+  return runMutation(ctx.db, ctx.idempotency, input, async (trx) => {
+    const product = await trx
+      .selectFrom('products')
+      .select('id')
+      .where('sku', '=', data.sku)
+      .where('active', '=', true)
+      .executeTakeFirst();
+    if (!product) throw notFound(`Product ${data.sku}`, { sku: data.sku });
+    if (data.warehouseId) {
+      const w = await trx
+        .selectFrom('warehouses')
+        .select('id')
+        .where('id', '=', data.warehouseId)
+        .executeTakeFirst();
+      if (!w) throw notFound('Warehouse', { warehouseId: data.warehouseId });
+    }
+    const row = await trx
+      .insertInto('waitlistEntries')
+      .values({
+        buyerId: actor.id,
+        productId: product.id,
+        warehouseId: data.warehouseId ?? null,
+        quantity: data.quantity,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await appendEvents(trx, [
+      {
+        type: 'waitlist.joined',
+        aggregateType: 'waitlist',
+        aggregateId: row.id,
+        payload: {
+          id: row.id,
+          buyerId: actor.id,
+          sku: data.sku,
+          warehouseId: data.warehouseId ?? null,
+          quantity: data.quantity,
+        },
+      },
+    ]);
+    return toEntry(await entryQuery(trx).where('e.id', '=', row.id).executeTakeFirstOrThrow());
+  }).then((r) => r.result);
+}
+
+/** Staff see every entry; buyers their own. Oldest first. */
+export async function listWaitlist(
+  db: Db,
+  actor: Actor,
+  input: z.input<typeof ZWaitlistListInput>,
+): Promise<Page<WaitlistEntry>> {
+  const data = parseInput(ZWaitlistListInput, input);
+  let query = entryQuery(db);
+  if (actor.kind === 'user' && actor.role === 'buyer') query = query.where('e.buyerId', '=', actor.id);
+  if (data.sku) query = query.where('p.sku', '=', data.sku);
+  if (data.status) query = query.where('e.status', '=', data.status);
+  if (data.cursor) {
+    const [createdAt, id] = decodeCursor(data.cursor, 2) as [string, string];
+    query = query.where(sql<boolean>`(e.created_at, e.id) > (${createdAt}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await query
+    .select(sql<string>`e.created_at::text`.as('createdAtKey'))
+    .orderBy('e.createdAt')
+    .orderBy('e.id')
+    .limit(data.limit + 1)
+    .execute();
+  const page = rows.slice(0, data.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(({ createdAtKey: _k, ...r }) => toEntry(r)),
+    nextCursor: rows.length > data.limit && last ? encodeCursor([last.createdAtKey, last.id]) : null,
+  };
+}
+
+/**
+ * Stock just became available at these levels (the caller holds their locks):
+ * offer it to the oldest waiting entry of each product that it can serve.
+ */
+export async function offerFreedStock(
+  trx: Transaction<Database>,
+  levels: { warehouseId: string; productId: string }[],
+): Promise<number> {
+  let offers = 0;
+  const seen = new Set<string>();
+  for (const level of levels) {
+    const key = `${level.warehouseId}:${level.productId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const entry = await trx
+      .selectFrom('waitlistEntries as e')
+      .innerJoin('products as p', 'p.id', 'e.productId')
+      .select(['e.id', 'e.buyerId', 'e.quantity', 'p.sku'])
+      .where('e.productId', '=', level.productId)
+      .where('e.status', '=', 'waiting')
+      .where((eb) => eb.or([eb('e.warehouseId', 'is', null), eb('e.warehouseId', '=', level.warehouseId)]))
+      .orderBy('e.createdAt')
+      .limit(1)
+      .forUpdate('e')
+      .skipLocked()
+      .executeTakeFirst();
+    if (!entry) continue;
+    const available = await trx
+      .selectFrom('stockLevels')
+      .select('available')
+      .where('warehouseId', '=', level.warehouseId)
+      .where('productId', '=', level.productId)
+      .executeTakeFirst();
+    // The oldest entry is first in line: if it cannot be served yet, nobody behind it jumps the queue.
+    if (!available || available.available < entry.quantity) continue;
+    const buyer: Actor = { kind: 'user', id: entry.buyerId, role: 'buyer', warehouseIds: [] };
+    const reservation = await createReservationInTrx(trx, buyer, {
+      lines: [{ sku: entry.sku, quantity: entry.quantity, warehouseId: level.warehouseId }],
+      ttlSeconds: WAITLIST_HOLD_SECONDS,
+      reference: `waitlist:${entry.id}`,
+    });
+    await trx
+      .updateTable('waitlistEntries')
+      .set({ status: 'offered', reservationId: reservation.id, offeredAt: sql`now()` })
+      .where('id', '=', entry.id)
+      .execute();
+    await appendEvents(trx, [
+      {
+        type: 'waitlist.offered',
+        aggregateType: 'waitlist',
+        aggregateId: entry.id,
+        payload: {
+          id: entry.id,
+          buyerId: entry.buyerId,
+          sku: entry.sku,
+          warehouseId: level.warehouseId,
+          quantity: entry.quantity,
+          reservationId: reservation.id,
+          expiresAt: reservation.expiresAt,
+        },
+      },
+    ]);
+    offers++;
+  }
+  return offers;
+}
