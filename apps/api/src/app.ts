@@ -4,7 +4,7 @@
  * server, and the expiry sweeper — and take it all down gracefully.
  */
 import path from 'node:path';
-import { type Sweeper, startSweeper } from '@stockroom/core';
+import { ReservationCoalescer, type Sweeper, startSweeper } from '@stockroom/core';
 import {
   createDb,
   type EmbeddedServer,
@@ -62,6 +62,13 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
     limits: createLimits(env, pool),
     sessions: createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS),
     reserveOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS },
+    reservations: new ReservationCoalescer(db, {
+      defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
+      maxQueue: env.RESERVATION_QUEUE_MAX,
+      onBatch: (size, seconds) => metrics.reservationBatch(size, seconds),
+      onFallback: (error, size) =>
+        app?.log.warn({ err: error, size }, 'reservation batch failed; retrying one by one'),
+    }),
     orderOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS, taxRateBps: env.TAX_RATE_BPS },
   };
   app = await buildServer(services);
@@ -88,6 +95,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
     closing ??= (async () => {
       // Stop taking requests and finish those in flight, then background work, then the pool.
       await app.close();
+      await services.reservations.close();
       await sweeper?.stop();
       await services.bus.close();
       await db.destroy();

@@ -29,6 +29,8 @@ const ZEnv = z
     RESERVATION_TTL_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
     /** One tax rate for every order, in basis points (825 = 8.25 %). */
     TAX_RATE_BPS: z.coerce.number().int().min(0).max(10_000).default(825),
+    /** Reservations waiting per coalescer shard before new ones get 429 (back-pressure). */
+    RESERVATION_QUEUE_MAX: z.coerce.number().int().min(1).default(5000),
     SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),

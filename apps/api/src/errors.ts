@@ -86,7 +86,13 @@ export function toAppError(error: unknown): AppErrorInfo {
   if (error instanceof MappedError) return error.info;
   const cause = error instanceof TRPCError && error.cause ? error.cause : error;
   if (isDomainError(cause)) {
-    return { appCode: cause.code, message: cause.message, details: cause.details };
+    const wait = cause.details.retryAfterSeconds;
+    return {
+      appCode: cause.code,
+      message: cause.message,
+      details: cause.details,
+      ...(typeof wait === 'number' ? { retryAfter: wait } : {}),
+    };
   }
   const issues = zodIssues(cause);
   if (issues) {

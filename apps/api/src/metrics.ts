@@ -12,6 +12,7 @@ export interface Metrics {
   registry: Registry;
   observeCall(path: string, type: string, appCode: string, seconds: number): void;
   sweeperExpired(count: number): void;
+  reservationBatch(size: number, seconds: number): void;
 }
 
 export function createMetrics(db: Db, pool: pg.Pool): Metrics {
@@ -40,6 +41,18 @@ export function createMetrics(db: Db, pool: pg.Pool): Metrics {
   const swept = new Counter({
     name: 'stockroom_sweeper_released_total',
     help: 'Expired holds released by the sweeper',
+    registers: [registry],
+  });
+  const batchSize = new Histogram({
+    name: 'stockroom_reservation_batch_size',
+    help: 'Reservations applied per coalesced transaction',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [registry],
+  });
+  const batchSeconds = new Histogram({
+    name: 'stockroom_reservation_batch_duration_seconds',
+    help: 'Time to apply one coalesced reservation batch',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });
   new Gauge({
@@ -97,6 +110,10 @@ export function createMetrics(db: Db, pool: pg.Pool): Metrics {
     },
     sweeperExpired(count) {
       swept.inc(count);
+    },
+    reservationBatch(size, seconds) {
+      batchSize.observe(size);
+      batchSeconds.observe(seconds);
     },
   };
 }

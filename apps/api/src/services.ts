@@ -1,4 +1,4 @@
-import type { OrderOptions, ReserveOptions } from '@stockroom/core';
+import type { OrderOptions, ReservationCoalescer, ReserveOptions } from '@stockroom/core';
 import type { Db } from '@stockroom/db';
 import type pg from 'pg';
 import type { SessionTokens } from './auth/session.js';
@@ -17,5 +17,7 @@ export interface Services {
   limits: Limits;
   sessions: SessionTokens;
   reserveOptions: ReserveOptions;
+  /** reservations.create goes through here: concurrent holds of one level share a transaction. */
+  reservations: ReservationCoalescer;
   orderOptions: OrderOptions;
 }

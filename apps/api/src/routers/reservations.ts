@@ -1,6 +1,5 @@
 import {
   confirmReservation,
-  createReservation,
   extendReservation,
   getReservation,
   releaseReservation,
@@ -24,9 +23,7 @@ export const reservationsRouter = router({
     })
     .input(withIdempotencyKey(ZReserveInput))
     .output(ZReservationOut)
-    .mutation(({ ctx, input }) =>
-      createReservation(ctx.mutation, splitKey(input), ctx.services.reserveOptions),
-    ),
+    .mutation(({ ctx, input }) => ctx.services.reservations.reserve(ctx.mutation, splitKey(input))),
   get: allow('buyer', 'staff', 'admin', 'service')
     .meta({
       openapi: {

@@ -74,15 +74,13 @@ export async function loadReservation(db: Kysely<Database>, id: string): Promise
     .innerJoin('products as p', 'p.id', 'l.productId')
     .select(['p.sku', 'l.warehouseId', 'l.quantity'])
     .where('l.reservationId', '=', id)
-    .orderBy('p.sku')
-    .orderBy('l.warehouseId')
     .execute();
   return {
     id: row.id,
     status: row.status,
     expiresAt: iso(row.expiresAt),
     reference: row.reference,
-    lines,
+    lines: sortLines(lines),
     createdAt: iso(row.createdAt),
   };
 }
@@ -113,7 +111,7 @@ export async function getReservation(db: Db, actor: Actor, input: { id: string }
 
 // ---------------------------------------------------------------- create
 
-interface PlannedChange {
+export interface PlannedChange {
   warehouseId: string;
   productId: string;
   sku: string;
@@ -150,45 +148,51 @@ async function loadCandidates(trx: Kysely<Database>, productIds: string[]): Prom
     .execute();
 }
 
-export async function createReservationInTrx(
-  trx: Transaction<Database>,
-  actor: Actor,
-  input: ReserveInput,
-  options: ReserveOptions = {},
-): Promise<Reservation> {
-  const data = parseInput(ZReserveInput, input);
-  const ttlSeconds = data.ttlSeconds ?? options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS;
-
-  // Everything that needs no lock happens first: resolve SKUs and warehouses.
-  const skus = [...new Set(data.lines.map((l) => l.sku))];
-  const products = await trx
-    .selectFrom('products')
-    .select(['id', 'sku', 'active'])
-    .where('sku', 'in', skus)
-    .execute();
-  const bySku = new Map(products.map((p) => [p.sku, p]));
-  const unknown = skus.filter((s) => !bySku.get(s)?.active);
+/** Active products by SKU; NOT_FOUND naming every unknown or archived SKU. */
+export async function resolveActiveProducts(
+  db: Kysely<Database>,
+  skus: string[],
+): Promise<Map<string, { id: string; sku: string }>> {
+  const unique = [...new Set(skus)];
+  const rows =
+    unique.length === 0
+      ? []
+      : await db.selectFrom('products').select(['id', 'sku', 'active']).where('sku', 'in', unique).execute();
+  const bySku = new Map(rows.filter((r) => r.active).map((r) => [r.sku, { id: r.id, sku: r.sku }]));
+  const unknown = unique.filter((s) => !bySku.has(s));
   if (unknown.length > 0) {
     throw notFound(`Product ${unknown.join(', ')} (unknown or no longer sold)`, { skus: unknown });
   }
-  const pinnedWarehouses = [...new Set(data.lines.flatMap((l) => (l.warehouseId ? [l.warehouseId] : [])))];
-  if (pinnedWarehouses.length > 0) {
-    const found = await trx
-      .selectFrom('warehouses')
-      .select('id')
-      .where('id', 'in', pinnedWarehouses)
-      .where('active', '=', true)
-      .execute();
-    const missing = pinnedWarehouses.filter((id) => !found.some((f) => f.id === id));
-    if (missing.length > 0) throw notFound(`Warehouse ${missing.join(', ')}`, { warehouseIds: missing });
-  }
+  return bySku;
+}
 
-  // Sum lines naming the same product (and warehouse), so a cart holding one item
-  // twice cannot take more than exists.
+/** NOT_FOUND naming every unknown or inactive warehouse. */
+export async function assertActiveWarehouses(db: Kysely<Database>, ids: string[]): Promise<void> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return;
+  const found = await db
+    .selectFrom('warehouses')
+    .select('id')
+    .where('id', 'in', unique)
+    .where('active', '=', true)
+    .execute();
+  const missing = unique.filter((id) => !found.some((f) => f.id === id));
+  if (missing.length > 0) throw notFound(`Warehouse ${missing.join(', ')}`, { warehouseIds: missing });
+}
+
+/**
+ * Sum lines naming the same product (and warehouse), so a cart holding one item
+ * twice cannot take more than exists: pinned lines per (warehouse, product),
+ * open lines (to allocate) per product.
+ */
+export function sumDemand(
+  lines: { sku: string; quantity: number; warehouseId?: string | undefined }[],
+  products: Map<string, { id: string }>,
+): { pinned: Map<string, PlannedChange>; open: Map<string, DemandLine> } {
   const pinned = new Map<string, PlannedChange>();
   const open = new Map<string, DemandLine>();
-  for (const line of data.lines) {
-    const productId = (bySku.get(line.sku) as { id: string }).id;
+  for (const line of lines) {
+    const productId = (products.get(line.sku) as { id: string }).id;
     if (line.warehouseId) {
       const key = `${line.warehouseId}:${productId}`;
       const entry = pinned.get(key) ?? {
@@ -205,6 +209,43 @@ export async function createReservationInTrx(
       open.set(productId, entry);
     }
   }
+  return { pinned, open };
+}
+
+/** One order for reservation lines everywhere (sku, then warehouse), so every path answers alike. */
+export function sortLines<T extends { sku: string; warehouseId: string }>(lines: T[]): T[] {
+  return [...lines].sort((a, b) =>
+    a.sku < b.sku
+      ? -1
+      : a.sku > b.sku
+        ? 1
+        : a.warehouseId < b.warehouseId
+          ? -1
+          : a.warehouseId > b.warehouseId
+            ? 1
+            : 0,
+  );
+}
+
+export async function createReservationInTrx(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: ReserveInput,
+  options: ReserveOptions = {},
+): Promise<Reservation> {
+  const data = parseInput(ZReserveInput, input);
+  const ttlSeconds = data.ttlSeconds ?? options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS;
+
+  // Everything that needs no lock happens first: resolve SKUs and warehouses.
+  const products = await resolveActiveProducts(
+    trx,
+    data.lines.map((l) => l.sku),
+  );
+  await assertActiveWarehouses(
+    trx,
+    data.lines.flatMap((l) => (l.warehouseId ? [l.warehouseId] : [])),
+  );
+  const { pinned, open } = sumDemand(data.lines, products);
 
   const id = crypto.randomUUID();
   const label = actorLabel(actor);

@@ -1,0 +1,553 @@
+/**
+ * Hot-row coalescing for reservations.create.
+ *
+ * With one row lock per reservation, every buyer of a flash-sale product waits
+ * in one line and throughput falls as buyers rise. The coalescer queues the
+ * reservations a process receives and applies whatever is waiting together:
+ * one transaction, one lock acquisition per stock level, one commit — while
+ * every request still gets its own exact answer (its reservation, or
+ * INSUFFICIENT_STOCK once the stock runs out mid-batch), its own reservation
+ * row, ledger movement and events, and its own idempotency record.
+ *
+ * Correctness does not depend on the batching: the batch locks its stock rows
+ * (FOR NO KEY UPDATE, global order) and decides every request against the
+ * locked, current values, so batches of several processes on one database
+ * serialise exactly like single reservations do. Requests are sharded by
+ * product, so unrelated products batch in parallel; a shard runs one batch at
+ * a time and the next batch is whatever arrived meanwhile (no artificial wait).
+ * If a batch fails for an unexpected reason, its requests are retried one by
+ * one on the plain path, so one bad request cannot fail the others.
+ */
+import type { Database, Db } from '@stockroom/db';
+import { sql, type Transaction } from 'kysely';
+import { type IdempotencyScope, inTransaction, requestHash } from '../idempotency/idempotency.js';
+import { actorLabel } from '../shared/actor.js';
+import type { MutationContext } from '../shared/context.js';
+import { iso, type Reservation } from '../shared/dto.js';
+import {
+  DomainError,
+  idempotencyKeyReused,
+  insufficientStock,
+  notFound,
+  type Shortage,
+} from '../shared/errors.js';
+import { parseInput } from '../shared/validate.js';
+import { allocate, type Candidate } from './allocation.js';
+import {
+  createReservation,
+  DEFAULT_TTL_SECONDS,
+  MAX_HOLD_SECONDS,
+  type PlannedChange,
+  type ReserveInput,
+  type ReserveOptions,
+  resolveActiveProducts,
+  sortLines,
+  sumDemand,
+  ZReserveInput,
+} from './reservations.js';
+
+export interface CoalescerOptions extends ReserveOptions {
+  /** Most requests in one batch (default 256). */
+  maxBatch?: number;
+  /** Independent queues, by product (default 8). */
+  shards?: number;
+  /** Most requests waiting per shard before new ones are refused (back-pressure, default 5000). */
+  maxQueue?: number;
+  onBatch?: (size: number, seconds: number) => void;
+  onFallback?: (error: unknown, size: number) => void;
+}
+
+interface Request {
+  ctx: MutationContext;
+  input: ReserveInput;
+  data: ReturnType<typeof ZReserveInput.parse>;
+  hash: string | undefined;
+  resolve: (value: Reservation) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: Reservation } | { error: unknown };
+
+const scopeKey = (s: IdempotencyScope) => `${s.principal}\u0000${s.procedure}\u0000${s.key}`;
+
+function shardOf(sku: string, shards: number): number {
+  let h = 0;
+  for (let i = 0; i < sku.length; i++) h = (Math.imul(h, 31) + sku.charCodeAt(i)) | 0;
+  return Math.abs(h) % shards;
+}
+
+export class ReservationCoalescer {
+  private readonly queues: Request[][];
+  private readonly running: (Promise<void> | undefined)[];
+  private readonly maxBatch: number;
+  private readonly maxQueue: number;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: CoalescerOptions = {},
+  ) {
+    const shards = options.shards ?? 8;
+    this.queues = Array.from({ length: shards }, () => []);
+    this.running = Array.from({ length: shards }, () => undefined);
+    this.maxBatch = options.maxBatch ?? 256;
+    this.maxQueue = options.maxQueue ?? 5000;
+  }
+
+  /** Same contract as `createReservation`, batched with whatever else is waiting. */
+  reserve(ctx: MutationContext, input: ReserveInput): Promise<Reservation> {
+    const data = parseInput(ZReserveInput, input);
+    if (this.closed)
+      return Promise.reject(new DomainError('UNAVAILABLE', 'The server is shutting down; retry'));
+    const shard = shardOf(data.lines[0]?.sku ?? '', this.queues.length);
+    const queue = this.queues[shard] as Request[];
+    if (queue.length >= this.maxQueue) {
+      return Promise.reject(
+        new DomainError('RATE_LIMITED', 'Too many reservations are waiting; retry in a moment', {
+          retryAfterSeconds: 1,
+        }),
+      );
+    }
+    return new Promise<Reservation>((resolve, reject) => {
+      queue.push({
+        ctx,
+        input,
+        data,
+        hash: ctx.idempotency ? requestHash(input) : undefined,
+        resolve,
+        reject,
+      });
+      this.pump(shard);
+    });
+  }
+
+  /** Stop taking requests and finish everything queued. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.running.some(Boolean) || this.queues.some((q) => q.length > 0)) {
+      await Promise.all(this.running.map((r) => r ?? Promise.resolve()));
+      this.queues.forEach((_, shard) => {
+        this.pump(shard);
+      });
+    }
+  }
+
+  get waiting(): number {
+    return this.queues.reduce((sum, q) => sum + q.length, 0);
+  }
+
+  private pump(shard: number): void {
+    if (this.running[shard]) return;
+    const queue = this.queues[shard] as Request[];
+    if (queue.length === 0) return;
+    const batch = queue.splice(0, this.maxBatch);
+    this.running[shard] = this.run(batch).finally(() => {
+      this.running[shard] = undefined;
+      this.pump(shard);
+    });
+  }
+
+  private async run(batch: Request[]): Promise<void> {
+    const started = performance.now();
+    let outcomes: Map<Request, Outcome>;
+    try {
+      outcomes = await reserveBatch(this.db, batch, this.options);
+    } catch (error) {
+      // Something unexpected (a lost connection, a bug): let each request try alone.
+      this.options.onFallback?.(error, batch.length);
+      await Promise.all(
+        batch.map((r) => createReservation(r.ctx, r.input, this.options).then(r.resolve, r.reject)),
+      );
+      return;
+    }
+    this.options.onBatch?.(batch.length, (performance.now() - started) / 1000);
+    for (const request of batch) {
+      const outcome = outcomes.get(request);
+      if (!outcome) request.reject(new Error('reservation batch lost a request'));
+      else if ('ok' in outcome) request.resolve(outcome.ok);
+      else request.reject(outcome.error);
+    }
+  }
+}
+
+interface LockedLevel {
+  warehouseId: string;
+  productId: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  version: number;
+  latitude: number;
+  longitude: number;
+  priority: number;
+  code: string;
+  active: boolean;
+}
+
+/** Apply a batch of reservations in one transaction; returns each request's outcome. */
+async function reserveBatch(
+  db: Db,
+  batch: Request[],
+  options: ReserveOptions,
+): Promise<Map<Request, Outcome>> {
+  const outcomes = new Map<Request, Outcome>();
+
+  // 1. Outside any transaction: resolve products and warehouses for everyone at once.
+  const allSkus = batch.flatMap((r) => r.data.lines.map((l) => l.sku));
+  const products = await resolveActiveProducts(db, allSkus).catch(() => undefined);
+  let live = batch;
+  if (!products) {
+    // Some SKU is unknown: find whose, answer them, keep the rest.
+    live = [];
+    for (const request of batch) {
+      try {
+        await resolveActiveProducts(
+          db,
+          request.data.lines.map((l) => l.sku),
+        );
+        live.push(request);
+      } catch (error) {
+        outcomes.set(request, { error });
+      }
+    }
+  }
+  const known =
+    products ??
+    (await resolveActiveProducts(
+      db,
+      live.flatMap((r) => r.data.lines.map((l) => l.sku)),
+    ));
+  const pinnedOf = (r: Request) => r.data.lines.flatMap((l) => (l.warehouseId ? [l.warehouseId] : []));
+  const warehouseIds = [...new Set(live.flatMap(pinnedOf))];
+  if (warehouseIds.length > 0) {
+    const rows = await db
+      .selectFrom('warehouses')
+      .select('id')
+      .where('id', 'in', warehouseIds)
+      .where('active', '=', true)
+      .execute();
+    const active = new Set(rows.map((r) => r.id));
+    live = live.filter((request) => {
+      const missing = [...new Set(pinnedOf(request))].filter((id) => !active.has(id));
+      if (missing.length === 0) return true;
+      outcomes.set(request, {
+        error: notFound(`Warehouse ${missing.join(', ')}`, { warehouseIds: missing }),
+      });
+      return false;
+    });
+  }
+
+  // Requests repeating one idempotency scope inside the batch share the first one's answer.
+  const leaders = new Map<string, Request>();
+  const followers = new Map<Request, Request>();
+  for (const request of live) {
+    const scope = request.ctx.idempotency;
+    if (!scope) continue;
+    const leader = leaders.get(scopeKey(scope));
+    if (!leader) leaders.set(scopeKey(scope), request);
+    else if (leader.hash === request.hash) followers.set(request, leader);
+    else outcomes.set(request, { error: idempotencyKeyReused() });
+  }
+  live = live.filter((r) => !followers.has(r) && !outcomes.has(r));
+
+  if (live.length > 0) {
+    await inTransaction(db, (trx) => applyBatch(trx, live, known, options, outcomes));
+  }
+  for (const [follower, leader] of followers) {
+    outcomes.set(follower, outcomes.get(leader) as Outcome);
+  }
+  return outcomes;
+}
+
+async function applyBatch(
+  trx: Transaction<Database>,
+  requests: Request[],
+  products: Map<string, { id: string; sku: string }>,
+  options: ReserveOptions,
+  outcomes: Map<Request, Outcome>,
+): Promise<void> {
+  // 2. Claim idempotency keys. A key already stored is a replay (or a reuse).
+  const scoped = requests.filter((r) => r.ctx.idempotency);
+  const claimed = new Set<string>();
+  if (scoped.length > 0) {
+    const claims = JSON.stringify(
+      scoped.map((r) => ({ ...(r.ctx.idempotency as IdempotencyScope), request_hash: r.hash })),
+    );
+    const rows = await sql<{ principal: string; procedure: string; key: string }>`
+      insert into idempotency_records (principal, procedure, key, request_hash, expires_at)
+      select principal, procedure, key, request_hash, now() + interval '24 hours'
+      from jsonb_to_recordset(${claims}::jsonb) as x(principal text, procedure text, key text, request_hash text)
+      on conflict (principal, procedure, key) do update
+        set request_hash = excluded.request_hash, response = null, created_at = now(), expires_at = excluded.expires_at
+        where idempotency_records.expires_at <= now()
+      returning principal, procedure, key`.execute(trx);
+    for (const row of rows.rows) claimed.add(scopeKey(row));
+    const replays = scoped.filter((r) => !claimed.has(scopeKey(r.ctx.idempotency as IdempotencyScope)));
+    if (replays.length > 0) {
+      const keys = JSON.stringify(replays.map((r) => r.ctx.idempotency));
+      const stored = await sql<{
+        principal: string;
+        procedure: string;
+        key: string;
+        requestHash: string;
+        response: unknown;
+      }>`
+        select r.principal, r.procedure, r.key, r.request_hash, r.response
+        from idempotency_records r
+        join jsonb_to_recordset(${keys}::jsonb) as x(principal text, procedure text, key text)
+          using (principal, procedure, key)`.execute(trx);
+      const byKey = new Map(stored.rows.map((s) => [scopeKey(s), s]));
+      for (const request of replays) {
+        const record = byKey.get(scopeKey(request.ctx.idempotency as IdempotencyScope));
+        if (record && record.requestHash === request.hash)
+          outcomes.set(request, { ok: record.response as Reservation });
+        else outcomes.set(request, { error: idempotencyKeyReused() });
+      }
+    }
+  }
+  const work = requests.filter((r) => !outcomes.has(r));
+  if (work.length === 0) return;
+
+  // 3. Lock every stock level the batch may touch, in the global order, once.
+  const demands = work.map((r) => ({ request: r, ...sumDemand(r.data.lines, products) }));
+  const pinnedPairs = demands.flatMap((d) =>
+    [...d.pinned.values()].map((p) => ({ warehouse_id: p.warehouseId, product_id: p.productId })),
+  );
+  const openProducts = [...new Set(demands.flatMap((d) => [...d.open.keys()]))];
+  const locked = await sql<LockedLevel>`
+    select s.warehouse_id, s.product_id, s.on_hand, s.reserved, s.available, s.version,
+           w.latitude, w.longitude, w.priority, w.code, w.active
+    from stock_levels s
+    join warehouses w on w.id = s.warehouse_id
+    where (s.warehouse_id, s.product_id) in (
+            select warehouse_id, product_id
+            from jsonb_to_recordset(${JSON.stringify(pinnedPairs)}::jsonb) as x(warehouse_id uuid, product_id uuid))
+       or s.product_id = any(${openProducts}::uuid[])
+    order by s.warehouse_id, s.product_id
+    for no key update of s`.execute(trx);
+  const levels = new Map(locked.rows.map((l) => [`${l.warehouseId}:${l.productId}`, { ...l }]));
+
+  // 4. Decide each request in arrival order against the locked, current figures.
+  const ttlDefault = options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS;
+  const granted: { request: Request; id: string; plan: PlannedChange[]; ttl: number }[] = [];
+  for (const { request, pinned, open } of demands) {
+    const shortages: Shortage[] = [];
+    for (const p of pinned.values()) {
+      const available = levels.get(`${p.warehouseId}:${p.productId}`)?.available ?? 0;
+      if (available < p.quantity) {
+        shortages.push({ sku: p.sku, warehouseId: p.warehouseId, requested: p.quantity, available });
+      }
+    }
+    let plan: PlannedChange[] = [...pinned.values()];
+    if (open.size > 0) {
+      const candidates: Candidate[] = [...levels.values()]
+        .filter((l) => l.active && open.has(l.productId))
+        .map((l) => ({ ...l }));
+      const taken = new Map([...pinned].map(([key, p]) => [key, p.quantity]));
+      const allocation = allocate(
+        [...open.values()],
+        candidates,
+        request.data.strategy,
+        request.data.shipTo,
+        taken,
+      );
+      shortages.push(...allocation.shortages);
+      plan = mergePlan([...plan, ...allocation.allocations]);
+    }
+    if (shortages.length > 0) {
+      outcomes.set(request, { error: insufficientStock(shortages) });
+      continue;
+    }
+    for (const p of plan) {
+      const level = levels.get(`${p.warehouseId}:${p.productId}`) as LockedLevel;
+      level.available -= p.quantity;
+    }
+    granted.push({ request, id: crypto.randomUUID(), plan, ttl: request.data.ttlSeconds ?? ttlDefault });
+  }
+
+  // 5. Write every granted reservation with a handful of multi-row statements.
+  if (granted.length > 0) {
+    const reservations = await sql<{ id: string; expiresAt: Date; createdAt: Date }>`
+      insert into reservations (id, expires_at, hold_limit_at, reference, created_by, owner_user_id)
+      select id, now() + make_interval(secs => ttl), now() + make_interval(secs => ${MAX_HOLD_SECONDS}),
+             reference, created_by, owner_user_id
+      from jsonb_to_recordset(${JSON.stringify(
+        granted.map((g) => ({
+          id: g.id,
+          ttl: g.ttl,
+          reference: g.request.data.reference ?? null,
+          created_by: actorLabel(g.request.ctx.actor),
+          owner_user_id:
+            g.request.ctx.actor.kind === 'user' && g.request.ctx.actor.role === 'buyer'
+              ? g.request.ctx.actor.id
+              : null,
+        })),
+      )}::jsonb) as x(id uuid, ttl int, reference text, created_by text, owner_user_id uuid)
+      returning id, expires_at, created_at`.execute(trx);
+    const written = new Map(reservations.rows.map((r) => [r.id, r]));
+
+    const lines = granted.flatMap((g) =>
+      g.plan.map((p) => ({
+        reservation_id: g.id,
+        warehouse_id: p.warehouseId,
+        product_id: p.productId,
+        quantity: p.quantity,
+      })),
+    );
+    await sql`
+      insert into reservation_lines (reservation_id, warehouse_id, product_id, quantity)
+      select * from jsonb_to_recordset(${JSON.stringify(lines)}::jsonb)
+        as x(reservation_id uuid, warehouse_id uuid, product_id uuid, quantity int)`.execute(trx);
+
+    // One movement and one stock event per reservation and level, with the
+    // running figures each one produced.
+    const running = new Map(locked.rows.map((l) => [`${l.warehouseId}:${l.productId}`, { ...l }]));
+    const movements: Record<string, unknown>[] = [];
+    const events: Record<string, unknown>[] = [];
+    const skuOf = new Map([...products.values()].map((p) => [p.id, p.sku]));
+    for (const g of granted) {
+      const label = actorLabel(g.request.ctx.actor);
+      for (const p of g.plan) {
+        const level = running.get(`${p.warehouseId}:${p.productId}`) as LockedLevel;
+        level.reserved += p.quantity;
+        level.available -= p.quantity;
+        level.version += 1;
+        movements.push({
+          warehouse_id: p.warehouseId,
+          product_id: p.productId,
+          reserved_delta: p.quantity,
+          reference: g.id,
+          actor: label,
+        });
+        events.push({
+          type: 'stock.changed',
+          aggregate_type: 'stock_level',
+          aggregate_id: `${p.warehouseId}:${p.sku}`,
+          payload: {
+            warehouseId: p.warehouseId,
+            productId: p.productId,
+            sku: skuOf.get(p.productId),
+            kind: 'reserve',
+            onHandDelta: 0,
+            reservedDelta: p.quantity,
+            onHand: level.onHand,
+            reserved: level.reserved,
+            available: level.available,
+            version: level.version,
+            reference: g.id,
+            actor: label,
+          },
+        });
+      }
+      events.push({
+        type: 'reservation.created',
+        aggregate_type: 'reservation',
+        aggregate_id: g.id,
+        payload: {
+          id: g.id,
+          reference: g.request.data.reference ?? null,
+          lines: g.plan.map((p) => ({ sku: p.sku, warehouseId: p.warehouseId, quantity: p.quantity })),
+          actor: label,
+        },
+      });
+    }
+    await sql`
+      insert into stock_movements (warehouse_id, product_id, kind, on_hand_delta, reserved_delta, reference, actor)
+      select warehouse_id, product_id, 'reserve', 0, reserved_delta, reference, actor
+      from jsonb_to_recordset(${JSON.stringify(movements)}::jsonb)
+        as x(warehouse_id uuid, product_id uuid, reserved_delta int, reference text, actor text)`.execute(
+      trx,
+    );
+    await sql`
+      insert into events (type, aggregate_type, aggregate_id, payload)
+      select type, aggregate_type, aggregate_id, payload
+      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
+        as x(type text, aggregate_type text, aggregate_id text, payload jsonb)`.execute(trx);
+
+    // 6. One update per level for the whole batch (guarded: the schema's CHECKs
+    //    and this condition are the second line of defence).
+    const totals = new Map<
+      string,
+      { warehouse_id: string; product_id: string; quantity: number; changes: number }
+    >();
+    for (const g of granted) {
+      for (const p of g.plan) {
+        const key = `${p.warehouseId}:${p.productId}`;
+        const t = totals.get(key) ?? {
+          warehouse_id: p.warehouseId,
+          product_id: p.productId,
+          quantity: 0,
+          changes: 0,
+        };
+        t.quantity += p.quantity;
+        t.changes += 1;
+        totals.set(key, t);
+      }
+    }
+    const updated = await sql`
+      update stock_levels s
+      set reserved = s.reserved + d.quantity, version = s.version + d.changes, updated_at = now()
+      from jsonb_to_recordset(${JSON.stringify([...totals.values()])}::jsonb)
+        as d(warehouse_id uuid, product_id uuid, quantity int, changes int)
+      where s.warehouse_id = d.warehouse_id and s.product_id = d.product_id and s.available >= d.quantity`.execute(
+      trx,
+    );
+    if (Number(updated.numAffectedRows) !== totals.size) {
+      throw new Error('reservation batch: a locked level changed under the lock');
+    }
+
+    for (const g of granted) {
+      const row = written.get(g.id) as { expiresAt: Date; createdAt: Date };
+      outcomes.set(g.request, {
+        ok: {
+          id: g.id,
+          status: 'pending',
+          expiresAt: iso(row.expiresAt),
+          reference: g.request.data.reference ?? null,
+          lines: sortLines(
+            g.plan.map((p) => ({ sku: p.sku, warehouseId: p.warehouseId, quantity: p.quantity })),
+          ),
+          createdAt: iso(row.createdAt),
+        },
+      });
+    }
+  }
+
+  // 7. Store answers for the claimed keys; give back the keys of refused requests
+  //    (a refusal has no effect, so the client may retry it with the same key).
+  const answered = work.filter((r) => r.ctx.idempotency && claimed.has(scopeKey(r.ctx.idempotency)));
+  const stored = answered.flatMap((r) => {
+    const outcome = outcomes.get(r);
+    return outcome && 'ok' in outcome
+      ? [{ ...(r.ctx.idempotency as IdempotencyScope), response: JSON.stringify(outcome.ok) }]
+      : [];
+  });
+  if (stored.length > 0) {
+    await sql`
+      update idempotency_records r set response = x.response::json
+      from jsonb_to_recordset(${JSON.stringify(stored)}::jsonb) as x(principal text, procedure text, key text, response text)
+      where r.principal = x.principal and r.procedure = x.procedure and r.key = x.key`.execute(trx);
+  }
+  const released = answered.filter((r) => {
+    const outcome = outcomes.get(r);
+    return outcome && 'error' in outcome;
+  });
+  if (released.length > 0) {
+    await sql`
+      delete from idempotency_records r
+      using jsonb_to_recordset(${JSON.stringify(released.map((r) => r.ctx.idempotency))}::jsonb)
+        as x(principal text, procedure text, key text)
+      where r.principal = x.principal and r.procedure = x.procedure and r.key = x.key`.execute(trx);
+  }
+}
+
+function mergePlan(items: PlannedChange[]): PlannedChange[] {
+  const merged = new Map<string, PlannedChange>();
+  for (const item of items) {
+    const key = `${item.warehouseId}:${item.productId}`;
+    const existing = merged.get(key);
+    if (existing) existing.quantity += item.quantity;
+    else merged.set(key, { ...item });
+  }
+  return [...merged.values()];
+}

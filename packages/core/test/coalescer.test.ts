@@ -1,0 +1,167 @@
+import { createTestDatabase, type TestDatabase } from '@stockroom/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Actor, ReservationCoalescer, verifyLedger } from '../src/index.js';
+import { ledgerOf, levelOf, makeProduct, makeWarehouse, outcome, service, stock } from './factories.js';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase({ max: 30 });
+});
+afterAll(() => t.destroy());
+
+const ctx = (key?: string, actor: Actor = service) => ({
+  db: t.db,
+  actor,
+  idempotency: key ? { principal: 'service:test', procedure: 'reservations.create', key } : null,
+});
+
+describe('hot-row coalescing', () => {
+  it('batches concurrent reservations of one level: exactly the stock is held, each request answered alone', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    await stock(t.db, w.id, p.sku, 37);
+    const batches: number[] = [];
+    const coalescer = new ReservationCoalescer(t.db, { onBatch: (size) => batches.push(size) });
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        coalescer
+          .reserve(ctx(), {
+            lines: [{ sku: p.sku, quantity: 1, warehouseId: w.id }],
+            reference: `buyer-${i}`,
+          })
+          .then(
+            (r) => ({ ok: r }),
+            (e) => ({ code: e.code as string, shortages: e.details?.shortages }),
+          ),
+      ),
+    );
+    await coalescer.close();
+    const wins = answers.flatMap((a) => ('ok' in a ? [a.ok] : []));
+    const losses = answers.filter((a) => !('ok' in a));
+    expect(wins).toHaveLength(37);
+    expect(losses.every((l) => 'code' in l && l.code === 'INSUFFICIENT_STOCK')).toBe(true);
+    expect(new Set(wins.map((r) => r.id)).size).toBe(37);
+    expect(wins.every((r) => r.status === 'pending' && r.lines[0]?.quantity === 1)).toBe(true);
+    // Fewer transactions than requests: that is the point.
+    expect(batches.length).toBeLessThan(200);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(200);
+
+    expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ onHand: 37, reserved: 37, available: 0 });
+    expect(await ledgerOf(t.db, w.id, p.id)).toEqual({ onHand: 37, reserved: 37 });
+    const movements = await t.db
+      .selectFrom('stockMovements')
+      .select('reference')
+      .where('productId', '=', p.id)
+      .where('kind', '=', 'reserve')
+      .execute();
+    expect(movements.map((m) => m.reference).sort()).toEqual(wins.map((r) => r.id).sort());
+    const events = await t.db
+      .selectFrom('events')
+      .select('aggregateId')
+      .where('type', '=', 'reservation.created')
+      .where(
+        'aggregateId',
+        'in',
+        wins.map((r) => r.id),
+      )
+      .execute();
+    expect(events).toHaveLength(37);
+    expect((await verifyLedger(t.db)).mismatches).toEqual([]);
+  });
+
+  it('several processes (coalescers) on one database never oversell', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    await stock(t.db, w.id, p.sku, 100);
+    const processes = [
+      new ReservationCoalescer(t.db),
+      new ReservationCoalescer(t.db),
+      new ReservationCoalescer(t.db),
+    ];
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        outcome(
+          (processes[i % 3] as ReservationCoalescer).reserve(ctx(), {
+            lines: [{ sku: p.sku, quantity: 1 + (i % 2), warehouseId: w.id }],
+          }),
+        ).then((o) => ({ o, q: 1 + (i % 2) })),
+      ),
+    );
+    await Promise.all(processes.map((c) => c.close()));
+    const held = results.filter((r) => r.o === 'ok').reduce((s, r) => s + r.q, 0);
+    expect(results.every((r) => r.o === 'ok' || r.o === 'INSUFFICIENT_STOCK')).toBe(true);
+    expect(held).toBe(100);
+    expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ reserved: 100, available: 0 });
+    expect((await verifyLedger(t.db)).mismatches).toEqual([]);
+  });
+
+  it('keeps idempotency inside and across batches', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    await stock(t.db, w.id, p.sku, 10);
+    const coalescer = new ReservationCoalescer(t.db);
+    const input = { lines: [{ sku: p.sku, quantity: 2, warehouseId: w.id }] };
+    const same = await Promise.all(Array.from({ length: 20 }, () => coalescer.reserve(ctx('k-1'), input)));
+    expect(new Set(same.map((r) => JSON.stringify(r))).size).toBe(1);
+    const later = await coalescer.reserve(ctx('k-1'), input);
+    expect(later).toEqual(same[0]);
+    expect(
+      await outcome(
+        coalescer.reserve(ctx('k-1'), { lines: [{ sku: p.sku, quantity: 3, warehouseId: w.id }] }),
+      ),
+    ).toBe('IDEMPOTENCY_KEY_REUSED');
+    // A refused request leaves its key free: the same key succeeds once stock exists.
+    expect(
+      await outcome(
+        coalescer.reserve(ctx('k-2'), { lines: [{ sku: p.sku, quantity: 9, warehouseId: w.id }] }),
+      ),
+    ).toBe('INSUFFICIENT_STOCK');
+    await stock(t.db, w.id, p.sku, 1);
+    expect(
+      await outcome(
+        coalescer.reserve(ctx('k-2'), { lines: [{ sku: p.sku, quantity: 9, warehouseId: w.id }] }),
+      ),
+    ).toBe('ok');
+    await coalescer.close();
+    expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ reserved: 11, available: 0 });
+  });
+
+  it('allocates, splits and refuses inside a batch like the plain path, and isolates bad requests', async () => {
+    const near = await makeWarehouse(t.db, { latitude: 40.7, longitude: -74 });
+    const far = await makeWarehouse(t.db, { latitude: 34, longitude: -118 });
+    const p = await makeProduct(t.db);
+    await stock(t.db, near.id, p.sku, 3);
+    await stock(t.db, far.id, p.sku, 3);
+    const coalescer = new ReservationCoalescer(t.db);
+    const shipTo = { latitude: 42.3, longitude: -71 };
+    const [a, b, unknown, c] = await Promise.all([
+      coalescer.reserve(ctx(), { lines: [{ sku: p.sku, quantity: 2 }], shipTo }),
+      coalescer.reserve(ctx(), { lines: [{ sku: p.sku, quantity: 3 }], shipTo }),
+      outcome(coalescer.reserve(ctx(), { lines: [{ sku: 'NO-SUCH-SKU', quantity: 1 }] })),
+      outcome(coalescer.reserve(ctx(), { lines: [{ sku: p.sku, quantity: 2 }], shipTo })),
+    ]);
+    await coalescer.close();
+    expect(a.lines).toEqual([{ sku: p.sku, warehouseId: near.id, quantity: 2 }]);
+    // 3 more: 1 left near, 3 far → the far warehouse can serve all of it.
+    expect(b.lines).toEqual([{ sku: p.sku, warehouseId: far.id, quantity: 3 }]);
+    expect(unknown).toBe('NOT_FOUND');
+    expect(c).toBe('INSUFFICIENT_STOCK');
+    expect((await verifyLedger(t.db)).mismatches).toEqual([]);
+  });
+
+  it('refuses new work when its queue is full (back-pressure)', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    await stock(t.db, w.id, p.sku, 1000);
+    const coalescer = new ReservationCoalescer(t.db, { shards: 1, maxQueue: 5, maxBatch: 5 });
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        outcome(coalescer.reserve(ctx(), { lines: [{ sku: p.sku, quantity: 1, warehouseId: w.id }] })),
+      ),
+    );
+    await coalescer.close();
+    expect(results.filter((r) => r === 'RATE_LIMITED').length).toBeGreaterThan(0);
+    const ok = results.filter((r) => r === 'ok').length;
+    expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ reserved: ok });
+  });
+});
