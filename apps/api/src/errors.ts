@@ -68,6 +68,17 @@ function isDatabaseUnavailable(error: unknown): boolean {
 const isStatementTimeout = (error: unknown) =>
   typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '57014';
 
+/**
+ * SQLSTATE class 22, "data exception": PostgreSQL refused a value the request
+ * carried (a date before year 1, a non-numeric cursor key, a number out of
+ * range…). The request is at fault, not the server.
+ */
+export const isDataException = (error: unknown): boolean =>
+  typeof error === 'object' &&
+  error !== null &&
+  /^22[0-9A-Z]{3}$/.test(String((error as { code?: unknown }).code)) &&
+  typeof (error as { severity?: unknown }).severity === 'string';
+
 interface ZodLikeIssue {
   path: PropertyKey[];
   message: string;
@@ -137,6 +148,14 @@ export function toAppError(error: unknown): AppErrorInfo {
       message: 'The database took too long to answer; try again shortly',
       details: {},
       retryAfter: 2,
+    };
+  }
+  if (isDataException(cause)) {
+    return {
+      appCode: 'VALIDATION_FAILED',
+      message:
+        'A value in the request is outside what can be stored or compared; check dates, numbers and cursors',
+      details: {},
     };
   }
   if (isDatabaseUnavailable(cause)) {

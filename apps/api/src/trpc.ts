@@ -9,7 +9,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { FastifyBaseLogger } from 'fastify';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
-import { domainToTRPC, ERROR_TABLE, MappedError, toAppError } from './errors.js';
+import { domainToTRPC, ERROR_TABLE, isDataException, MappedError, toAppError } from './errors.js';
 import type { Services } from './services.js';
 
 export interface Context {
@@ -68,6 +68,9 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
         { err: result.error.cause ?? result.error, path, requestId: ctx.requestId },
         'procedure failed',
       );
+    } else if (isDataException(result.error.cause)) {
+      // Answered as bad input, but worth a look: validation should have caught it first.
+      ctx.log.warn({ err: result.error.cause, path, requestId: ctx.requestId }, 'database refused a value');
     }
     ctx.services.metrics.observeCall(path, type, appCode, seconds);
     throw mapped;
@@ -91,9 +94,51 @@ const rateLimited = t.middleware(async ({ ctx, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(observed).use(rateLimited);
+// PostgreSQL text cannot hold NUL, and an unpaired UTF-16 surrogate is not Unicode
+// (it would be stored as U+FFFD, or break a jsonb payload).
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const unstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** The path of the first string (value or key) in `input` that no database column can store. */
+export function findUnstorableText(input: unknown): string | undefined {
+  const stack: { value: unknown; path: string }[] = [{ value: input, path: '' }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as { value: unknown; path: string };
+    if (typeof value === 'string') {
+      if (unstorable(value)) return path || 'input';
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        stack.push({ value: item, path: path ? `${path}.${i}` : String(i) });
+      });
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        const at = path ? `${path}.${key}` : key;
+        if (unstorable(key)) return at;
+        stack.push({ value: item, path: at });
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Refuse text no column can store before any work starts (SPEC §2 rule 9), naming the field. */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  const field = findUnstorableText(await getRawInput());
+  if (field !== undefined) {
+    throw new MappedError({
+      appCode: 'VALIDATION_FAILED',
+      message: `${field}: text must not contain NUL characters or unpaired surrogates`,
+      details: { issues: [{ path: field === 'input' ? '' : field, message: 'unstorable character' }] },
+    });
+  }
+  return next();
+});
+
+const baseProcedure = t.procedure.use(observed).use(rateLimited);
+
+export const publicProcedure = baseProcedure.use(storableInput);
+
+const signedIn = baseProcedure.use(({ ctx, next }) => {
   if (!ctx.actor) {
     throw new MappedError({
       appCode: 'UNAUTHENTICATED',
@@ -104,6 +149,9 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { actor: ctx.actor } });
 });
 
+// Who is asking is settled before what they sent is judged.
+export const authedProcedure = signedIn.use(storableInput);
+
 export type Principal = 'admin' | 'staff' | 'seller' | 'buyer' | 'service';
 
 export function principalOf(actor: Actor): Principal | 'system' {
@@ -112,16 +160,18 @@ export function principalOf(actor: Actor): Principal | 'system' {
 
 /** Only these kinds of principal may call the procedure (SPEC §5). */
 export function allow(...principals: Principal[]) {
-  return authedProcedure.use(({ ctx, next }) => {
-    if (!principals.includes(principalOf(ctx.actor) as Principal)) {
-      throw new MappedError({
-        appCode: 'FORBIDDEN',
-        message: `This needs one of: ${principals.join(', ')}`,
-        details: { allowed: principals },
-      });
-    }
-    return next();
-  });
+  return signedIn
+    .use(({ ctx, next }) => {
+      if (!principals.includes(principalOf(ctx.actor) as Principal)) {
+        throw new MappedError({
+          appCode: 'FORBIDDEN',
+          message: `This needs one of: ${principals.join(', ')}`,
+          details: { allowed: principals },
+        });
+      }
+      return next();
+    })
+    .use(storableInput);
 }
 
 /** The optional idempotency key field every mutation input accepts. */
@@ -132,10 +182,79 @@ export const ZIdempotencyKey = z
   .max(200)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
+/**
+ * A mutation's input: the schema plus the optional idempotency key, refusing
+ * fields nobody asked for (a misspelt optional field must not be dropped
+ * silently), and never coercing types (see `withoutCoercion`).
+ */
 export function withIdempotencyKey<Shape extends z.core.$ZodShape, Config extends z.core.$ZodObjectConfig>(
   schema: z.ZodObject<Shape, Config>,
 ) {
-  return schema.extend({ idempotencyKey: ZIdempotencyKey.optional() });
+  return withoutCoercion(schema.extend({ idempotencyKey: ZIdempotencyKey.optional() }).strict());
+}
+
+/**
+ * trpc-to-openapi turns on `coerce` in place on every number and boolean of a
+ * REST procedure's input schema at its first REST call (for query strings).
+ * Those schema objects are shared (core's ZQuantity and friends, and the same
+ * procedure over /trpc), so from then on `null`, `""`, `[]` or `true` would pass
+ * as 0 or 1: `{ onHand: null }` would set stock to zero. JSON bodies never need
+ * coercion, so pin it off for every number/boolean/bigint/date a mutation's
+ * input schema reaches.
+ */
+export function withoutCoercion<S extends z.ZodType>(schema: S): S {
+  const seen = new Set<unknown>();
+  const visit = (node: unknown) => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    const def = (node as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    if (!def) return;
+    switch (def.type) {
+      case 'number':
+      case 'boolean':
+      case 'bigint':
+      case 'date':
+        if (Object.getOwnPropertyDescriptor(def, 'coerce')?.set === undefined) {
+          Object.defineProperty(def, 'coerce', { get: () => false, set: () => {}, enumerable: true });
+        }
+        return;
+      case 'object':
+        for (const child of Object.values((def.shape ?? {}) as Record<string, unknown>)) visit(child);
+        visit(def.catchall);
+        return;
+      case 'array':
+        visit(def.element);
+        return;
+      case 'tuple':
+        for (const item of (def.items ?? []) as unknown[]) visit(item);
+        visit(def.rest);
+        return;
+      case 'union':
+        for (const option of (def.options ?? []) as unknown[]) visit(option);
+        return;
+      case 'intersection':
+        visit(def.left);
+        visit(def.right);
+        return;
+      case 'record':
+      case 'map':
+        visit(def.keyType);
+        visit(def.valueType);
+        return;
+      case 'set':
+        visit(def.valueType);
+        return;
+      case 'pipe':
+        visit(def.in);
+        visit(def.out);
+        return;
+      default:
+        // optional, nullable, default, prefault, readonly, catch, nonoptional, success…
+        visit(def.innerType);
+    }
+  };
+  visit(schema);
+  return schema;
 }
 
 /** Split the idempotency key off an input before it goes to core. */
