@@ -46,47 +46,60 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
     applicationName: 'stockroom-api',
   });
 
-  // Kysely's migrator holds an advisory lock: several processes starting together migrate once.
-  await migrateToLatest(db);
-  const seed = env.SEED_DEMO ?? env.NODE_ENV === 'development';
-  if (seed) await seedDemo(db, { environment: env.NODE_ENV });
-
-  const metrics = createMetrics(db, pool);
   let app: FastifyInstance | undefined;
-  const services: Services = {
-    env,
-    db,
-    pool,
-    metrics,
-    bus: undefined as never,
-    limits: createLimits(env, pool),
-    sessions: createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS),
-    reserveOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS },
-    reservations: new ReservationCoalescer(db, {
-      defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
-      maxQueue: env.RESERVATION_QUEUE_MAX,
-      onBatch: (size, seconds) => metrics.reservationBatch(size, seconds),
-      onFallback: (error, size) =>
-        app?.log.warn({ err: error, size }, 'reservation batch failed; retrying one by one'),
-    }),
-    orderOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS, taxRateBps: env.TAX_RATE_BPS },
-  };
-  app = await buildServer(services);
-  services.bus = createEventBus(db, databaseUrl, app.log);
-
   let sweeper: Sweeper | undefined;
-  if (options.sweeper ?? true) {
-    sweeper = startSweeper(db, {
-      intervalMs: env.SWEEP_INTERVAL_MS,
-      onExpired: (ids) => {
-        metrics.sweeperExpired(ids.length);
-        app?.log.info({ count: ids.length }, 'expired holds released');
-      },
-      onError: (error) => app?.log.warn({ err: error }, 'sweep failed; will retry'),
-    });
-  }
+  let services: Services | undefined;
+  try {
+    // Kysely's migrator holds an advisory lock: several processes starting together migrate once.
+    await migrateToLatest(db);
+    const seed = env.SEED_DEMO ?? env.NODE_ENV === 'development';
+    if (seed) await seedDemo(db, { environment: env.NODE_ENV });
 
-  await app.listen({ host: env.HOST, port: env.PORT });
+    const metrics = createMetrics(db, pool);
+    services = {
+      env,
+      db,
+      pool,
+      metrics,
+      bus: undefined as never,
+      limits: createLimits(env, pool),
+      sessions: createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS),
+      reserveOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS },
+      reservations: new ReservationCoalescer(db, {
+        defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
+        maxQueue: env.RESERVATION_QUEUE_MAX,
+        onBatch: (size, seconds) => metrics.reservationBatch(size, seconds),
+        onFallback: (error, size) =>
+          app?.log.warn({ err: error, size }, 'reservation batch failed; retrying one by one'),
+      }),
+      orderOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS, taxRateBps: env.TAX_RATE_BPS },
+    };
+    app = await buildServer(services);
+    services.bus = createEventBus(db, databaseUrl as string, app.log);
+
+    if (options.sweeper ?? true) {
+      sweeper = startSweeper(db, {
+        intervalMs: env.SWEEP_INTERVAL_MS,
+        onExpired: (ids) => {
+          metrics.sweeperExpired(ids.length);
+          app?.log.info({ count: ids.length }, 'expired holds released');
+        },
+        onError: (error) => app?.log.warn({ err: error }, 'sweep failed; will retry'),
+      });
+    }
+
+    await app.listen({ host: env.HOST, port: env.PORT });
+  } catch (error) {
+    // A start that fails half-way (a migration error, the port in use…) must not
+    // leave the pool, the LISTEN connection, the sweeper or PostgreSQL behind.
+    await app?.close().catch(() => {});
+    await services?.reservations.close().catch(() => {});
+    await sweeper?.stop().catch(() => {});
+    await services?.bus?.close().catch(() => {});
+    await db.destroy().catch(() => {});
+    await embedded?.stop().catch(() => {});
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
 

@@ -8,10 +8,11 @@
  * A slow poll covers anything a notification cannot (a lost connection, events
  * held back until an older transaction finishes).
  */
-import { latestPosition, readEventsAfter, type StockroomEvent } from '@stockroom/core';
+import { latestPosition, parsePosition, readEventsAfter, type StockroomEvent } from '@stockroom/core';
 import type { Db } from '@stockroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
+import { MappedError } from '../errors.js';
 
 const CHANNEL = 'stockroom_events';
 const POLL_MS = 1000;
@@ -31,37 +32,65 @@ export function createEventBus(db: Db, connectionString: string, log: FastifyBas
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  /** Bumped by every notification, so a reader can tell one arrived while it was reading. */
+  let generation = 0;
 
   const wakeAll = () => {
+    generation++;
     for (const wake of waiters) wake();
     waiters.clear();
   };
 
+  // The one LISTEN connection. Each attempt fails at most once (pg may report one
+  // failure both as an 'error' event and as a rejected query), so there is never
+  // more than one retry pending, and an attempt still connecting when the bus
+  // closes ends its own connection.
+  let connecting: Promise<void> | undefined;
   const connect = async () => {
     if (closed) return;
-    const c = new pg.Client({ connectionString, application_name: 'stockroom-listener' });
-    c.on('notification', wakeAll);
-    c.on('error', (error) => {
-      log.warn({ err: error }, 'event listener connection lost; reconnecting');
-      c.end().catch(() => {});
-      if (client === c) client = undefined;
-      retry = setTimeout(connect, 1000);
+    const c = new pg.Client({
+      connectionString,
+      application_name: 'stockroom-listener',
+      connectionTimeoutMillis: 5000,
     });
+    let failed = false;
+    const fail = (error: unknown, message: string) => {
+      if (failed) return;
+      failed = true;
+      if (client === c) client = undefined;
+      c.end().catch(() => {});
+      if (closed) return;
+      log.warn({ err: error }, message);
+      retry = setTimeout(() => {
+        connecting = connect();
+      }, 1000);
+    };
+    c.on('notification', wakeAll);
+    c.on('error', (error) => fail(error, 'event listener connection lost; reconnecting'));
     try {
       await c.connect();
       await c.query(`listen ${CHANNEL}`);
-      client = c;
-      wakeAll(); // anything committed while we were away
     } catch (error) {
-      log.warn({ err: error }, 'event listener could not connect; retrying');
-      c.end().catch(() => {});
-      retry = setTimeout(connect, 1000);
+      fail(error, 'event listener could not connect; retrying');
+      return;
     }
+    if (failed) return;
+    if (closed) {
+      await c.end().catch(() => {});
+      return;
+    }
+    client = c;
+    wakeAll(); // anything committed while we were away
   };
-  void connect();
+  connecting = connect();
 
-  const nextChange = (signal: AbortSignal | undefined) =>
+  /** Wait for a notification (or the slow poll), unless one came after `seen`. */
+  const nextChange = (signal: AbortSignal | undefined, seen: number) =>
     new Promise<void>((resolve) => {
+      if (generation !== seen || closed || signal?.aborted) {
+        resolve();
+        return;
+      }
       const done = () => {
         clearTimeout(timer);
         waiters.delete(done);
@@ -75,29 +104,44 @@ export function createEventBus(db: Db, connectionString: string, log: FastifyBas
 
   return {
     async *stream({ after, types, signal }) {
-      let position = after ?? (await latestPosition(db));
+      // A position that does not parse would read the outbox from its very
+      // beginning: refuse it instead of replaying the whole history.
+      if (after && !parsePosition(after)) {
+        throw new MappedError({
+          appCode: 'VALIDATION_FAILED',
+          message: 'lastEventId is not an event id this server gave out',
+          details: { field: 'lastEventId' },
+        });
+      }
+      let position = after || (await latestPosition(db));
       while (!signal?.aborted && !closed) {
+        // Note the generation before reading: a notification that lands while
+        // the read is in flight must not be slept through.
+        const seen = generation;
         let events: StockroomEvent[];
         try {
           events = await readEventsAfter(db, position, { types, limit: 500 });
         } catch (error) {
+          if (closed || signal?.aborted) return;
           log.warn({ err: error }, 'reading events failed; retrying');
-          await nextChange(signal);
+          await nextChange(signal, seen);
           continue;
         }
         for (const event of events) {
-          if (signal?.aborted) return;
+          if (signal?.aborted || closed) return;
           yield event;
           position = event.position;
         }
-        if (events.length < 500) await nextChange(signal);
+        if (events.length < 500) await nextChange(signal, seen);
       }
     },
     async close() {
       closed = true;
       if (retry) clearTimeout(retry);
       wakeAll();
+      await connecting;
       await client?.end().catch(() => {});
+      client = undefined;
     },
   };
 }

@@ -30,19 +30,28 @@ export const ZRegisterInput = z
   .object({ email: ZEmail, password: ZPassword, name: z.string().trim().min(1).max(200) })
   .strict();
 export const ZRole = z.enum(['admin', 'staff', 'seller', 'buyer']);
+/** Warehouse scope: each warehouse once. */
+const ZWarehouseIds = z
+  .array(ZUuid)
+  .max(100)
+  .refine((ids) => new Set(ids).size === ids.length, 'each warehouse once');
 export const ZCreateUserInput = ZRegisterInput.extend({
   role: ZRole,
-  warehouseIds: z.array(ZUuid).max(100).default([]),
+  warehouseIds: ZWarehouseIds.default([]),
 }).strict();
 export const ZUpdateUserInput = z
   .object({
     id: ZUuid,
     name: z.string().trim().min(1).max(200).optional(),
     role: ZRole.optional(),
-    warehouseIds: z.array(ZUuid).max(100).optional(),
+    warehouseIds: ZWarehouseIds.optional(),
     active: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine(
+    (input) => Object.entries(input).some(([key, value]) => key !== 'id' && value !== undefined),
+    'name at least one field to change',
+  );
 
 // A real hash to verify against when the email is unknown, so a login for a
 // missing account costs the same time as a wrong password.

@@ -59,16 +59,18 @@ export const ZCurrency = z
   .trim()
   .regex(/^[A-Z]{3}$/, 'currency is a three-letter ISO 4217 code in capitals, like USD');
 
-export const ZProductInput = z.object({
-  sku: ZSku,
-  name: ZProductName,
-  description: ZProductDescription.optional(),
-  category: ZCategory,
-  priceMinor: ZPriceMinor,
-  currency: ZCurrency,
-  /** The owning seller. Admins may set it; a seller's products are always their own. */
-  sellerId: ZUuid.nullable().optional(),
-});
+export const ZProductInput = z
+  .object({
+    sku: ZSku,
+    name: ZProductName,
+    description: ZProductDescription.optional(),
+    category: ZCategory,
+    priceMinor: ZPriceMinor,
+    currency: ZCurrency,
+    /** The owning seller. Admins may set it; a seller's products are always their own. */
+    sellerId: ZUuid.nullable().optional(),
+  })
+  .strict();
 export type ProductInput = z.input<typeof ZProductInput>;
 
 export const ZProductUpdateInput = z
@@ -81,10 +83,11 @@ export const ZProductUpdateInput = z
     currency: ZCurrency.optional(),
     sellerId: ZUuid.nullable().optional(),
   })
+  .strict()
   .refine((input) => hasChanges(input, 'sku'), 'name at least one field to change');
 export type ProductUpdateInput = z.input<typeof ZProductUpdateInput>;
 
-export const ZProductSkuInput = z.object({ sku: ZSku });
+export const ZProductSkuInput = z.object({ sku: ZSku }).strict();
 export type ProductSkuInput = z.input<typeof ZProductSkuInput>;
 
 /** A products row without the generated search vector, which never leaves the database. */

@@ -61,7 +61,7 @@ const warehouseFields = {
   priority: z.number().int().min(0).max(1_000_000).optional(),
 };
 
-export const ZWarehouseInput = z.object(warehouseFields);
+export const ZWarehouseInput = z.object(warehouseFields).strict();
 export type WarehouseInput = z.input<typeof ZWarehouseInput>;
 
 export const ZWarehouseUpdateInput = z
@@ -70,6 +70,7 @@ export const ZWarehouseUpdateInput = z
     ...z.object(warehouseFields).partial().shape,
     active: z.boolean().optional(),
   })
+  .strict()
   .refine((input) => hasChanges(input, 'id'), 'name at least one field to change');
 export type WarehouseUpdateInput = z.input<typeof ZWarehouseUpdateInput>;
 

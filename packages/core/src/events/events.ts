@@ -91,8 +91,8 @@ export async function listEvents(
     .select(['id', 'txid', 'type', 'aggregateType', 'aggregateId', 'payload', 'createdAt']);
   if (data.types && data.types.length > 0) query = query.where('type', 'in', data.types);
   if (data.cursor) {
-    const [id] = decodeCursor(data.cursor, 1);
-    query = query.where('id', '<', Number(id));
+    const [id] = decodeCursor(data.cursor, z.tuple([z.number().int().positive()]));
+    query = query.where('id', '<', id);
   }
   const rows = await query
     .orderBy('id', 'desc')

@@ -345,7 +345,8 @@ export async function listStockLevels(db: Db, input: InventoryListInput): Promis
     );
   }
   if (data.cursor) {
-    const [key, warehouseId, productId] = decodeCursor(data.cursor, 3) as [unknown, string, string];
+    const keySchema = data.sort === 'available' ? z.number().int() : z.string().max(200);
+    const [key, warehouseId, productId] = decodeCursor(data.cursor, z.tuple([keySchema, ZUuid, ZUuid]));
     // updated_at keys travel as PostgreSQL's own text (microseconds; a JS Date would round them).
     const value = data.sort === 'updatedAt' ? sql`${String(key)}::timestamptz` : sql`${key}`;
     query = query.where(
@@ -391,8 +392,7 @@ export async function listMovements(db: Db, input: MovementsInput): Promise<Page
   if (data.warehouseId) query = query.where('m.warehouseId', '=', data.warehouseId);
   if (data.sku) query = query.where('p.sku', '=', data.sku);
   if (data.cursor) {
-    const [id] = decodeCursor(data.cursor, 1);
-    if (typeof id !== 'number') throw validationFailed('cursor is not valid', { field: 'cursor' });
+    const [id] = decodeCursor(data.cursor, z.tuple([z.number().int().positive()]));
     query = query.where('m.id', '<', id);
   }
   const rows = await query

@@ -282,7 +282,7 @@ export async function listOrders(
     );
   }
   if (data.cursor) {
-    const [createdAt, id] = decodeCursor(data.cursor, 2) as [string, string];
+    const [createdAt, id] = decodeCursor(data.cursor, z.tuple([z.string().max(64), ZUuid]));
     query = query.where(sql<boolean>`(o.created_at, o.id) < (${createdAt}::timestamptz, ${id}::uuid)`);
   }
   const keys = await query

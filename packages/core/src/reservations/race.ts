@@ -38,7 +38,8 @@ export const RACE_HOLD_SECONDS = 120;
 
 export async function runRace(db: Db, actor: Actor, input: z.input<typeof ZRaceInput>): Promise<RaceResult> {
   const data = parseInput(ZRaceInput, input);
-  const before = await getStockLevel(db, data);
+  const key = { warehouseId: data.warehouseId, sku: data.sku };
+  const before = await getStockLevel(db, key);
   const outcomes = await Promise.all(
     Array.from({ length: data.buyers }, (_, i) =>
       createReservation(
@@ -63,7 +64,7 @@ export async function runRace(db: Db, actor: Actor, input: z.input<typeof ZRaceI
     failed: data.buyers - succeeded,
     failures,
     before,
-    after: await getStockLevel(db, data),
+    after: await getStockLevel(db, key),
     holdSeconds: RACE_HOLD_SECONDS,
   };
 }

@@ -36,7 +36,10 @@ export const ZLongitude = z.number().min(-180).max(180);
 export const ZLocation = z.object({ latitude: ZLatitude, longitude: ZLongitude });
 export const ZCursor = z.string().max(500);
 export const ZLimit = z.number().int().min(1).max(100).default(20);
-export const ZIsoDateTime = z.iso.datetime({ offset: true });
+export const ZIsoDateTime = z.iso.datetime({ offset: true }).refine((value) => {
+  const year = new Date(value).getUTCFullYear();
+  return year >= 1970 && year <= 9999;
+}, 'a date between 1970 and 9999');
 
 export interface Page<T> {
   items: T[];

@@ -132,7 +132,7 @@ export async function listWaitlist(
   if (data.sku) query = query.where('p.sku', '=', data.sku);
   if (data.status) query = query.where('e.status', '=', data.status);
   if (data.cursor) {
-    const [createdAt, id] = decodeCursor(data.cursor, 2) as [string, string];
+    const [createdAt, id] = decodeCursor(data.cursor, z.tuple([z.string().max(64), ZUuid]));
     query = query.where(sql<boolean>`(e.created_at, e.id) > (${createdAt}::timestamptz, ${id}::uuid)`);
   }
   const rows = await query
