@@ -33,4 +33,7 @@ USER node
 EXPOSE 3000
 # The API validates its environment, migrates (under PostgreSQL's migration lock, so
 # replicas may start together), then serves /trpc, /api/v1, health, metrics and the console.
-CMD ["pnpm", "--filter", "@stockroom/api", "start"]
+# Node runs the app directly (no pnpm or tsx wrapper in the signal path), so SIGTERM
+# reaches its graceful shutdown.
+WORKDIR /app/apps/api
+CMD ["node", "--import", "tsx", "src/main.ts"]

