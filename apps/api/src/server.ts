@@ -121,6 +121,24 @@ export function describeRestContract<T>(generated: T): T {
   return doc as T;
 }
 
+const MAX_BODY_DEPTH = 32;
+
+/** Why a parsed REST body is not acceptable, or undefined when it is. */
+function restBodyProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return 'The request body must be a JSON object';
+  }
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (depth > MAX_BODY_DEPTH) return `The request body nests deeper than ${MAX_BODY_DEPTH} levels`;
+    if (typeof node === 'object' && node !== null) {
+      for (const child of Object.values(node)) stack.push([child, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
 export async function buildServer(services: Services): Promise<FastifyInstance> {
   const { env } = services;
   const app = Fastify({
@@ -145,6 +163,17 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
     },
     requestIdHeader: false,
     bodyLimit: env.BODY_LIMIT_BYTES,
+    // Errors Fastify raises before routing (a malformed URL): the same error shape as everything else.
+    frameworkErrors: (_error, request, reply: FastifyReply) => {
+      reply.code(400).send({
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: 'The URL is not valid',
+          details: {},
+          requestId: request.id,
+        },
+      });
+    },
     trustProxy: env.TRUST_PROXY,
     routerOptions: { maxParamLength: 5000 },
   });
@@ -261,6 +290,14 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
     return waits.length > 0 ? { headers: { 'retry-after': String(Math.max(...waits)) } } : {};
   };
 
+  // tRPC's client sends a mutation without input as a POST with an empty body, which
+  // @trpc/server 11.19 then fails to parse: treat it as `{}` (no fields given).
+  app.addHook('preHandler', async (request) => {
+    if (request.method === 'POST' && request.body === '' && /^\/trpc\/[^,?]+(\?|$)/.test(request.url)) {
+      request.body = '{}';
+    }
+  });
+
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
     trpcOptions: {
@@ -291,7 +328,14 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
       rest.removeContentTypeParser('application/json');
       rest.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
         if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
-        return parseJson(request, String(body), done);
+        return parseJson(request, String(body), (error, value) => {
+          if (error) return done(error);
+          // REST bodies are JSON objects of bounded depth: anything else would be
+          // dropped silently by the adapter, or overflow its stack re-serialising it.
+          const problem = restBodyProblem(value);
+          if (problem) return done(Object.assign(new Error(problem), { statusCode: 400 }));
+          return done(null, value);
+        });
       });
       rest.addHook('preValidation', async (request) => {
         if (request.body === undefined && request.headers['content-type'] === undefined) {

@@ -417,8 +417,7 @@ const ROWS: Row[] = [
     allowed: ['buyer'],
     call: (c) => c.cart.setItem.mutate({ sku: MAIN, quantity: 1 }),
   },
-  // With `{}`: a mutation sent with no input at all fails over HTTP (see the it.fails below).
-  { procedure: 'cart.clear', allowed: ['buyer'], call: (c) => c.cart.clear.mutate({}) },
+  { procedure: 'cart.clear', allowed: ['buyer'], call: (c) => c.cart.clear.mutate() },
   {
     procedure: 'checkout.start',
     allowed: ['buyer', 'service'],
@@ -546,8 +545,6 @@ const ROWS: Row[] = [
     procedure: 'demo.race',
     allowed: ['admin'],
     call: (c) => c.demo.race.mutate({ sku: MAIN, warehouseId: fx.wh.nyc, buyers: 2, quantityEach: 1 }),
-    mayFail:
-      "core's runRace passes its whole input to getStockLevel's strict schema (see the it.fails below)",
   },
 ];
 
@@ -844,16 +841,12 @@ describe('roles', () => {
       }
     });
 
-    // The typed client sends a mutation without input as a POST with no body; @trpc/server 11.19 then
-    // answers "Unexpected end of JSON input" (400). cart.clear's input is optional, so `mutate()` is
-    // what a client writes. Reported; remove `.fails` once server.ts (or tRPC) accepts an empty body.
-    it.fails('lets a buyer clear the cart without an input', async () => {
+    // The typed client sends a mutation without input as a POST with no body (server.ts reads it as `{}`).
+    it('lets a buyer clear the cart without an input', async () => {
       await fx.clients.buyer.cart.clear.mutate();
     });
 
-    // Core's runRace calls getStockLevel(db, data) with the whole race input; ZStockKey is strict, so
-    // every race answers "Unrecognized keys: buyers, quantityEach". Reported; remove `.fails` once fixed.
-    it.fails('lets an admin run the race demo', async () => {
+    it('lets an admin run the race demo', async () => {
       const result = await admin().demo.race.mutate({
         sku: MAIN,
         warehouseId: fx.wh.nyc,
