@@ -36,4 +36,4 @@ EXPOSE 3000
 # Node runs the app directly (no pnpm or tsx wrapper in the signal path), so SIGTERM
 # reaches its graceful shutdown.
 WORKDIR /app/apps/api
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--import", "tsx", "--import", "./src/instrumentation.ts", "src/main.ts"]

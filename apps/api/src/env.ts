@@ -25,6 +25,8 @@ const ZEnv = z
       .min(60)
       .max(7 * 86400)
       .default(12 * 3600),
+    /** Traces to this OTLP/HTTP endpoint (read by src/instrumentation.ts); unset or empty = off. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.union([z.literal(''), z.string().url()]).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     RESERVATION_TTL_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
     /** One tax rate for every order, in basis points (825 = 8.25 %). */

@@ -1,6 +1,7 @@
 /** `pnpm start`: the API (and the built console) with everything it needs. */
 import { startApi } from './app.js';
 import { loadEnv } from './env.js';
+import { shutdownTelemetry } from './instrumentation.js';
 
 let env: ReturnType<typeof loadEnv>;
 try {
@@ -40,12 +41,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     api.app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 25_000);
     force.unref();
-    api.close().then(
-      () => process.exit(0),
-      (error) => {
-        api.app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    api
+      .close()
+      .then(
+        () => 0,
+        (error) => {
+          api.app.log.error({ err: error }, 'shutdown failed');
+          return 1;
+        },
+      )
+      // Spans of the last requests are still buffered: send them before leaving.
+      .then(async (code) => {
+        await shutdownTelemetry();
+        process.exit(code);
+      });
   });
 }

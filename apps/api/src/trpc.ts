@@ -3,6 +3,7 @@
  * kinds every router uses (public, signed in, by role, mutation with
  * idempotency). No data transformer: the wire format is plain JSON.
  */
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Actor, actorLabel, type MutationContext } from '@stockroom/core';
 import type { Db } from '@stockroom/db';
 import { initTRPC, TRPCError } from '@trpc/server';
@@ -53,6 +54,47 @@ const t = initTRPC
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
+
+const tracer = trace.getTracer('@stockroom/api');
+
+/**
+ * Every call is a span, `trpc <path>`, under the HTTP request's span and above
+ * its SQL. Without OTEL_EXPORTER_OTLP_ENDPOINT no SDK is started (see
+ * instrumentation.ts) and this is the API's no-op tracer.
+ */
+const traced = t.middleware(({ ctx, path, type, next }) =>
+  tracer.startActiveSpan(
+    `trpc ${path}`,
+    {
+      attributes: {
+        'rpc.system': 'trpc',
+        'rpc.method': path,
+        'trpc.type': type,
+        'stockroom.request_id': ctx.requestId,
+      },
+    },
+    async (span) => {
+      try {
+        const result = await next();
+        if (result.ok) {
+          span.setAttribute('stockroom.app_code', 'OK');
+        } else {
+          const { appCode } = (
+            result.error instanceof MappedError ? result.error : domainToTRPC(result.error)
+          ).info;
+          span.setAttribute('stockroom.app_code', appCode);
+          if (appCode === 'INTERNAL' || appCode === 'UNAVAILABLE') {
+            span.recordException(result.error.cause ?? result.error);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: appCode });
+          }
+        }
+        return result;
+      } finally {
+        span.end();
+      }
+    },
+  ),
+);
 
 /** Every call: map errors to the contract, log internal ones, count and time it. */
 const observed = t.middleware(async ({ ctx, path, type, next }) => {
@@ -134,7 +176,7 @@ const storableInput = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-const baseProcedure = t.procedure.use(observed).use(rateLimited);
+const baseProcedure = t.procedure.use(traced).use(observed).use(rateLimited);
 
 export const publicProcedure = baseProcedure.use(storableInput);
 
