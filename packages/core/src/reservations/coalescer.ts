@@ -310,19 +310,31 @@ async function applyBatch(
 
   // 3. Lock every stock level the batch may touch, in the global order, once.
   const demands = work.map((r) => ({ request: r, ...sumDemand(r.data.lines, products) }));
-  const pinnedPairs = demands.flatMap((d) =>
-    [...d.pinned.values()].map((p) => ({ warehouse_id: p.warehouseId, product_id: p.productId })),
-  );
+  // The levels to lock: every pinned one, and every level of a product to allocate
+  // (found first without a lock, so the lock itself is a list of primary keys).
+  const pairs = new Map<string, { warehouse_id: string; product_id: string }>();
+  for (const d of demands) {
+    for (const p of d.pinned.values()) {
+      pairs.set(`${p.warehouseId}:${p.productId}`, { warehouse_id: p.warehouseId, product_id: p.productId });
+    }
+  }
   const openProducts = [...new Set(demands.flatMap((d) => [...d.open.keys()]))];
+  if (openProducts.length > 0) {
+    const rows = await trx
+      .selectFrom('stockLevels')
+      .select(['warehouseId', 'productId'])
+      .where('productId', 'in', openProducts)
+      .execute();
+    for (const r of rows) {
+      pairs.set(`${r.warehouseId}:${r.productId}`, { warehouse_id: r.warehouseId, product_id: r.productId });
+    }
+  }
   const locked = await sql<LockedLevel>`
     select s.warehouse_id, s.product_id, s.on_hand, s.reserved, s.available, s.version,
            w.latitude, w.longitude, w.priority, w.code, w.active
-    from stock_levels s
+    from jsonb_to_recordset(${JSON.stringify([...pairs.values()])}::jsonb) as k(warehouse_id uuid, product_id uuid)
+    join stock_levels s on s.warehouse_id = k.warehouse_id and s.product_id = k.product_id
     join warehouses w on w.id = s.warehouse_id
-    where (s.warehouse_id, s.product_id) in (
-            select warehouse_id, product_id
-            from jsonb_to_recordset(${JSON.stringify(pinnedPairs)}::jsonb) as x(warehouse_id uuid, product_id uuid))
-       or s.product_id = any(${openProducts}::uuid[])
     order by s.warehouse_id, s.product_id
     for no key update of s`.execute(trx);
   const levels = new Map(locked.rows.map((l) => [`${l.warehouseId}:${l.productId}`, { ...l }]));
