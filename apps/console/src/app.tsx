@@ -1,29 +1,119 @@
-import type { Credentials } from './auth/sign-in';
-import { SignInPage } from './auth/sign-in-page';
+import { type ComponentType, lazy, type ReactNode, Suspense } from 'react';
+import { Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
+import { isAdmin, isOperator } from './auth/permissions';
+import type { SessionUser } from './auth/session';
+import { useSession, useUser } from './auth/session-context';
+import { SignInRoute } from './auth/sign-in-route';
+import { AppShell, Brand } from './components/app-shell';
+import { EmptyState, Loading } from './components/states';
+import { LiveEventsProvider } from './live/live-events';
 
-// Replaced by `trpc.auth.login` once src/trpc.ts is wired to the API's router type.
-async function signIn(_credentials: Credentials): Promise<void> {
-  throw new Error('The console is not connected to the API yet.');
+/** A page loaded on first visit: the initial bundle carries only the shell and sign-in. */
+function page<M>(load: () => Promise<M>, name: keyof M) {
+  return lazy(async () => ({ default: (await load())[name] as ComponentType }));
 }
 
-export function App() {
+const DashboardPage = page(() => import('./features/dashboard/dashboard-page'), 'DashboardPage');
+const SearchPage = page(() => import('./features/products/search-page'), 'SearchPage');
+const ProductPage = page(() => import('./features/stock/product-page'), 'ProductPage');
+const MovementsPage = page(() => import('./features/movements/movements-page'), 'MovementsPage');
+const EventsPage = page(() => import('./features/events/events-page'), 'EventsPage');
+const WarehousesPage = page(() => import('./features/warehouses/warehouses-page'), 'WarehousesPage');
+const OrdersPage = page(() => import('./features/orders/orders-page'), 'OrdersPage');
+const OrderPage = page(() => import('./features/orders/order-page'), 'OrderPage');
+const RacePage = page(() => import('./features/race/race-page'), 'RacePage');
+
+/** Pages only some roles may open; others are told why instead of seeing errors. */
+function Only({ when, children }: { when: (user: SessionUser) => boolean; children: ReactNode }) {
+  const user = useUser();
+  if (when(user)) return children;
+  return (
+    <EmptyState title="This page is not available to your account">
+      Ask an admin if you need access.
+    </EmptyState>
+  );
+}
+
+function Home() {
+  const user = useUser();
+  return isOperator(user) ? <DashboardPage /> : <Redirect to="/products" replace />;
+}
+
+function SignedInApp() {
+  const user = useUser();
+  const content = (
+    <AppShell>
+      <Suspense fallback={<Loading label="Loading page…" />}>
+        <Switch>
+          <Route path="/" component={Home} />
+          <Route path="/products" component={SearchPage} />
+          <Route path="/products/:sku" component={ProductPage} />
+          <Route path="/warehouses" component={WarehousesPage} />
+          <Route path="/orders">
+            <Only when={isOperator}>
+              <OrdersPage />
+            </Only>
+          </Route>
+          <Route path="/orders/:id">
+            <Only when={isOperator}>
+              <OrderPage />
+            </Only>
+          </Route>
+          <Route path="/movements">
+            <Only when={isOperator}>
+              <MovementsPage />
+            </Only>
+          </Route>
+          <Route path="/events">
+            <Only when={isOperator}>
+              <EventsPage />
+            </Only>
+          </Route>
+          <Route path="/race">
+            <Only when={isAdmin}>
+              <RacePage />
+            </Only>
+          </Route>
+          <Route>
+            <EmptyState title="There is no page here">Check the address, or pick a page above.</EmptyState>
+          </Route>
+        </Switch>
+      </Suspense>
+    </AppShell>
+  );
+  // Sellers have no event stream (SPEC §5): they see catalogue and stock only.
+  return isOperator(user) ? <LiveEventsProvider key={user.id}>{content}</LiveEventsProvider> : content;
+}
+
+/** Signed out: go to sign in, remembering the page (with its query) to come back to. */
+function ToSignIn() {
+  const [location] = useLocation();
+  const search = useSearch();
+  const here = `${location}${search ? `?${search}` : ''}`;
+  const to = here === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(here)}`;
+  return <Redirect to={to} replace />;
+}
+
+function SignInLayout() {
   return (
     <div className="app">
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
       <header className="app-header">
-        <a className="brand" href="/">
-          <svg className="brand__mark" viewBox="0 0 32 32" aria-hidden="true">
-            <path d="M8 12.5 16 8l8 4.5v9L16 26l-8-4.5zM8 12.5 16 17l8-4.5M16 17v9" />
-          </svg>
-          <span className="brand__name">Stockroom</span>
-        </a>
+        <Brand />
         <span className="app-header__tagline">Warehouse console</span>
       </header>
       <main className="app-main" id="main">
-        <SignInPage onSubmit={signIn} showDemoHint={import.meta.env.DEV} />
+        <SignInRoute />
       </main>
     </div>
+  );
+}
+
+export function App() {
+  const { session } = useSession();
+  return (
+    <Switch>
+      <Route path="/sign-in" component={SignInLayout} />
+      <Route>{session ? <SignedInApp /> : <ToSignIn />}</Route>
+    </Switch>
   );
 }

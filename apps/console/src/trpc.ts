@@ -1,38 +1,32 @@
-/*
- * The typed tRPC client for the console — to be wired by the lead once apps/api
- * exports its router type (`export type { AppRouter } from './router'` as a type-only
- * export, so no server code reaches the browser bundle).
- *
- * Intended content:
- *
- *   import type { AppRouter } from '@stockroom/api';
- *   import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
- *   import { createTRPCReact } from '@trpc/react-query';
- *
- *   export const trpc = createTRPCReact<AppRouter>();
- *
- *   export function createTrpcClient(getToken: () => string | null) {
- *     const headers = () => {
- *       const token = getToken();
- *       return token ? { authorization: `Bearer ${token}` } : {};
- *     };
- *     return trpc.createClient({
- *       links: [
- *         splitLink({
- *           condition: (op) => op.type === 'subscription',
- *           // SSE; EventSource cannot send headers, so the token goes as a connection param.
- *           true: httpSubscriptionLink({ url: '/trpc', connectionParams: () => ({ token: getToken() }) }),
- *           false: httpBatchLink({ url: '/trpc', headers }),
- *         }),
- *       ],
- *     });
- *   }
- *
- * and in main.tsx, around <App />, inside the existing QueryClientProvider:
- *
- *   <trpc.Provider client={trpcClient} queryClient={queryClient}>
- *
- * Also add `"@stockroom/api": "workspace:*"` to this package's dependencies. No data
- * transformer: the API sends dates as ISO strings and money as integer minor units.
+/**
+ * The typed tRPC client. Only the router's *type* comes from the API package
+ * (`import type`), so no server code reaches the browser bundle. No data
+ * transformer: dates arrive as ISO strings, money as integer minor units.
  */
-export {};
+import type { AppRouter, RouterInputs, RouterOutputs } from '@stockroom/api';
+import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { createTRPCReact } from '@trpc/react-query';
+
+export type { RouterInputs, RouterOutputs };
+
+export const trpc = createTRPCReact<AppRouter>();
+
+export function createTrpcClient(getToken: () => string | null) {
+  return trpc.createClient({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        // Server-Sent Events: EventSource cannot send headers, so the token travels as a connection param.
+        true: httpSubscriptionLink({ url: '/trpc', connectionParams: () => ({ token: getToken() ?? '' }) }),
+        false: httpBatchLink({
+          url: '/trpc',
+          maxURLLength: 4000,
+          headers: () => {
+            const token = getToken();
+            return token ? { authorization: `Bearer ${token}` } : {};
+          },
+        }),
+      }),
+    ],
+  });
+}

@@ -4,11 +4,13 @@ import { type CredentialErrors, type Credentials, validateCredentials } from './
 interface SignInPageProps {
   /** Signs in; a rejection's message is shown above the form. */
   onSubmit: (credentials: Credentials) => Promise<void>;
+  /** Why the person is here again (an expired session), shown above the form. */
+  notice?: string | null;
   /** Show the demo logins (development only: production has no demo seed). */
   showDemoHint?: boolean;
 }
 
-export function SignInPage({ onSubmit, showDemoHint = false }: SignInPageProps) {
+export function SignInPage({ onSubmit, notice = null, showDemoHint = false }: SignInPageProps) {
   const id = useId();
   const [values, setValues] = useState<Credentials>({ email: '', password: '' });
   const [fieldErrors, setFieldErrors] = useState<CredentialErrors>({});
@@ -53,6 +55,12 @@ export function SignInPage({ onSubmit, showDemoHint = false }: SignInPageProps) 
           <h1 id={`${id}-title`}>Sign in</h1>
           <p className="text-muted">Use your Stockroom staff account.</p>
         </header>
+
+        {notice && !formError && (
+          <div className="alert alert--warning" role="status">
+            {notice}
+          </div>
+        )}
 
         {formError && (
           <div className="alert alert--error" role="alert">

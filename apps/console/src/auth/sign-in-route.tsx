@@ -1,0 +1,45 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { Redirect, useLocation, useSearchParams } from 'wouter';
+import { errorInfo } from '../lib/errors';
+import { trpc } from '../trpc';
+import { canUseConsole, safeNext } from './permissions';
+import { useSession, useSessionStore } from './session-context';
+import type { Credentials } from './sign-in';
+import { SignInPage } from './sign-in-page';
+
+export function SignInRoute() {
+  const store = useSessionStore();
+  const { session, ended } = useSession();
+  const queryClient = useQueryClient();
+  const [, navigate] = useLocation();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const login = trpc.auth.login.useMutation();
+
+  if (session) return <Redirect to={next} replace />;
+
+  async function signIn(credentials: Credentials) {
+    let result: Awaited<ReturnType<typeof login.mutateAsync>>;
+    try {
+      result = await login.mutateAsync(credentials);
+    } catch (error) {
+      throw new Error(errorInfo(error).message);
+    }
+    if (!canUseConsole(result.user.role)) {
+      throw new Error('The console is for warehouse staff, sellers and admins. Buyers shop in the store.');
+    }
+    // Nothing cached for a previous user may leak into this session.
+    queryClient.clear();
+    store.signIn(result);
+    navigate(next, { replace: true });
+  }
+
+  const notice =
+    ended === 'expired'
+      ? 'Your session expired. Sign in again to carry on where you were.'
+      : ended === 'signed-out'
+        ? 'You are signed out.'
+        : null;
+
+  return <SignInPage onSubmit={signIn} notice={notice} showDemoHint={import.meta.env.DEV} />;
+}

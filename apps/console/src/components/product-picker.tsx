@@ -1,0 +1,121 @@
+import { keepPreviousData } from '@tanstack/react-query';
+import { type KeyboardEvent, useId, useState } from 'react';
+import { formatNumber } from '../lib/format';
+import { moveActive } from '../lib/list-navigation';
+import { useDebouncedValue } from '../lib/use-debounced-value';
+import { type RouterOutputs, trpc } from '../trpc';
+
+export type PickedProduct = RouterOutputs['products']['search']['items'][number];
+
+/** Choose one product by typing part of its name or SKU (a combobox over product search). */
+export function ProductPicker({
+  label,
+  value,
+  onChange,
+  warehouseId,
+}: {
+  label: string;
+  value: PickedProduct | null;
+  onChange: (product: PickedProduct | null) => void;
+  warehouseId?: string;
+}) {
+  const id = useId();
+  const [text, setText] = useState('');
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(-1);
+  const query = useDebouncedValue(text.trim(), 200);
+  const results = trpc.products.search.useQuery(
+    { query, warehouseId, limit: 8 },
+    { enabled: open && query.length > 0, placeholderData: keepPreviousData },
+  );
+  const hits = open && query.length > 0 ? (results.data?.items ?? []) : [];
+
+  function choose(hit: PickedProduct | undefined) {
+    if (!hit) return;
+    onChange(hit);
+    setText('');
+    setOpen(false);
+    setActive(-1);
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      setOpen(true);
+      setActive((a) => moveActive(a, event.key === 'ArrowDown' ? 1 : -1, hits.length));
+    } else if (event.key === 'Enter' && hits.length > 0) {
+      event.preventDefault();
+      choose(hits[Math.max(active, 0)]);
+    } else if (event.key === 'Escape') {
+      setOpen(false);
+    }
+  }
+
+  return (
+    <div className="field picker">
+      <label className="field__label" htmlFor={`${id}-input`}>
+        {label}
+      </label>
+      {value ? (
+        <div className="picker__chosen">
+          <span>
+            <strong>{value.name}</strong> <code>{value.sku}</code>
+          </span>
+          <button type="button" className="button button--small button--ghost" onClick={() => onChange(null)}>
+            Change
+          </button>
+        </div>
+      ) : (
+        <>
+          <input
+            id={`${id}-input`}
+            className="input"
+            role="combobox"
+            aria-expanded={hits.length > 0}
+            aria-controls={`${id}-list`}
+            aria-autocomplete="list"
+            aria-activedescendant={active >= 0 ? `${id}-opt-${active}` : undefined}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="Type a name or SKU"
+            value={text}
+            onChange={(e) => {
+              setText(e.currentTarget.value);
+              setOpen(true);
+              setActive(-1);
+            }}
+            onKeyDown={onKeyDown}
+            onBlur={() => setTimeout(() => setOpen(false), 150)}
+          />
+          {hits.length > 0 && (
+            <div
+              id={`${id}-list`}
+              className="picker__list"
+              role="listbox"
+              aria-label={`${label} suggestions`}
+            >
+              {hits.map((hit, index) => (
+                // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled by the combobox input
+                <div
+                  key={hit.id}
+                  id={`${id}-opt-${index}`}
+                  role="option"
+                  tabIndex={-1}
+                  aria-selected={index === active}
+                  className={`picker__option${index === active ? ' picker__option--active' : ''}`}
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => choose(hit)}
+                >
+                  <span>{hit.name}</span>
+                  <span className="text-muted text-sm">
+                    {hit.sku} · {formatNumber(hit.available)} available
+                  </span>
+                </div>
+              ))}
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

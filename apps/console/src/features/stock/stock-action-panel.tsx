@@ -1,0 +1,268 @@
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { ErrorMessage } from '../../components/error-message';
+import { errorInfo } from '../../lib/errors';
+import { formatNumber, formatSigned } from '../../lib/format';
+import { useActionKeys } from '../../lib/idempotency';
+import { trpc } from '../../trpc';
+import type { Warehouse } from '../warehouses/use-warehouses';
+import {
+  ACTION_LABEL,
+  type LevelSnapshot,
+  onHandAfter,
+  precheck,
+  type StockAction,
+  type StockForm,
+  validateStockForm,
+} from './stock-actions';
+import type { StockLevel } from './stock-table';
+import { type Conflict, VersionConflict } from './version-conflict';
+
+const snapshot = (level: StockLevel | undefined): LevelSnapshot | null =>
+  level
+    ? { version: level.version, onHand: level.onHand, reserved: level.reserved, available: level.available }
+    : null;
+
+const AMOUNT_LABEL: Record<StockAction, string> = {
+  receive: 'Units received',
+  adjust: 'Change in units (negative to remove)',
+  set: 'Counted units on hand',
+};
+
+/** The three mutations, and one call that sends this action with its idempotency key. */
+function useStockMutations(action: StockAction, warehouseId: string, sku: string) {
+  const keys = useActionKeys();
+  const receive = trpc.inventory.receive.useMutation();
+  const adjust = trpc.inventory.adjust.useMutation();
+  const set = trpc.inventory.set.useMutation();
+  const mutation = { receive, adjust, set }[action];
+
+  // The same input sent again reuses its key, so a retried click is applied once.
+  const withKey = <T extends object>(input: T) => ({ ...input, idempotencyKey: keys.keyFor(input) });
+
+  async function run(amount: number, reason: string | undefined, from: LevelSnapshot | null) {
+    const target = { warehouseId, sku };
+    const level =
+      action === 'receive'
+        ? await receive.mutateAsync(withKey({ ...target, quantity: amount, reason }))
+        : action === 'adjust'
+          ? await adjust.mutateAsync(
+              withKey({
+                ...target,
+                delta: amount,
+                expectedVersion: from?.version ?? 1,
+                reason: reason ?? '',
+              }),
+            )
+          : await set.mutateAsync(
+              withKey({ ...target, onHand: amount, expectedVersion: from?.version, reason }),
+            );
+    keys.done();
+    return level;
+  }
+
+  return { mutation, run };
+}
+
+/**
+ * Receive, adjust or set one level. The form remembers the version it was
+ * opened on and sends it as `expectedVersion`: if someone changed the level in
+ * the meantime the API refuses, and the person decides what to do.
+ */
+export function StockActionPanel({
+  sku,
+  warehouse,
+  action,
+  level,
+  onClose,
+}: {
+  sku: string;
+  warehouse: Warehouse;
+  action: StockAction;
+  level: StockLevel | undefined;
+  onClose: () => void;
+}) {
+  const id = useId();
+  const utils = trpc.useUtils();
+  const { mutation, run } = useStockMutations(action, warehouse.id, sku);
+  const [base, setBase] = useState<LevelSnapshot | null>(() => snapshot(level));
+  const [form, setForm] = useState<StockForm>({ amount: '', reason: '' });
+  const [errors, setErrors] = useState<Partial<Record<keyof StockForm, string>>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const amountInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => amountInput.current?.focus(), []);
+
+  const amount = Number(form.amount.trim());
+  const live = snapshot(level);
+  const changedMeanwhile = base && live && live.version > base.version && !conflict;
+
+  async function send(from: LevelSnapshot | null) {
+    mutation.reset();
+    try {
+      const after = await run(amount, form.reason.trim() || undefined, from);
+      setBase(snapshot(after));
+      setConflict(null);
+      setForm({ amount: '', reason: '' });
+      setDone(
+        `${ACTION_LABEL[action]} done at ${warehouse.code}: ${formatNumber(after.onHand)} on hand, ${formatNumber(
+          after.available,
+        )} available (v${after.version}).`,
+      );
+      await Promise.all([utils.products.get.invalidate({ sku }), utils.inventory.invalidate()]);
+    } catch (error) {
+      const info = errorInfo(error);
+      if (info.appCode === 'VERSION_MISMATCH' && from) {
+        const current = info.details.current as StockLevel | undefined;
+        if (current) setConflict({ yours: from, current: snapshot(current) as LevelSnapshot });
+        void utils.products.get.invalidate({ sku });
+      }
+    }
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setDone(null);
+    const found = validateStockForm(action, form);
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    const blocked = precheck(action, amount, live ?? base);
+    setProblem(blocked);
+    if (blocked) return;
+    void send(base);
+  }
+
+  function reapply() {
+    if (!conflict) return;
+    const from = conflict.current;
+    setBase(from);
+    void send(from);
+  }
+
+  const mutationError =
+    mutation.error && errorInfo(mutation.error).appCode !== 'VERSION_MISMATCH' ? mutation.error : null;
+  const preview =
+    form.amount.trim() !== '' && Number.isInteger(amount)
+      ? `${formatNumber(base?.onHand ?? 0)} → ${formatNumber(onHandAfter(action, amount, base))} on hand`
+      : null;
+
+  return (
+    <section className="card action-panel" aria-labelledby={`${id}-title`}>
+      <header className="panel__header">
+        <h2 id={`${id}-title`}>
+          {ACTION_LABEL[action]} · {sku} at {warehouse.code}
+        </h2>
+        <button type="button" className="button button--small button--ghost" onClick={onClose}>
+          Close
+        </button>
+      </header>
+
+      {conflict ? (
+        <VersionConflict
+          conflict={conflict}
+          warehouseId={warehouse.id}
+          warehouseCode={warehouse.code}
+          sku={sku}
+          action={action}
+          amount={amount}
+          pending={mutation.isPending}
+          onReapply={reapply}
+          onDiscard={() => {
+            setConflict(null);
+            setBase(snapshot(level));
+            setForm({ amount: '', reason: '' });
+            mutation.reset();
+          }}
+        />
+      ) : (
+        <form className="action-form" onSubmit={onSubmit} noValidate>
+          {changedMeanwhile && (
+            <div className="alert alert--warning" role="status">
+              Someone changed this level while you were editing (v{base.version} → v{live.version}). Your
+              change is checked against v{base.version}.{' '}
+              <button type="button" className="link-button" onClick={() => setBase(live)}>
+                Start from v{live.version}
+              </button>
+            </div>
+          )}
+          <div className="field">
+            <label className="field__label" htmlFor={`${id}-amount`}>
+              {AMOUNT_LABEL[action]}
+            </label>
+            <input
+              ref={amountInput}
+              id={`${id}-amount`}
+              className="input input--number"
+              inputMode="numeric"
+              autoComplete="off"
+              value={form.amount}
+              aria-invalid={errors.amount ? true : undefined}
+              aria-describedby={errors.amount ? `${id}-amount-error` : `${id}-preview`}
+              onChange={(e) => {
+                const { value } = e.currentTarget;
+                setForm((f) => ({ ...f, amount: value }));
+              }}
+            />
+            {errors.amount && (
+              <p className="field__error" id={`${id}-amount-error`}>
+                {errors.amount}
+              </p>
+            )}
+          </div>
+          <div className="field field--grow">
+            <label className="field__label" htmlFor={`${id}-reason`}>
+              Reason{action === 'adjust' ? '' : ' (optional)'}
+            </label>
+            <input
+              id={`${id}-reason`}
+              className="input"
+              autoComplete="off"
+              placeholder={
+                action === 'receive'
+                  ? 'e.g. PO-1042'
+                  : action === 'adjust'
+                    ? 'e.g. damaged in transit'
+                    : 'e.g. cycle count'
+              }
+              value={form.reason}
+              aria-invalid={errors.reason ? true : undefined}
+              aria-describedby={errors.reason ? `${id}-reason-error` : undefined}
+              onChange={(e) => {
+                const { value } = e.currentTarget;
+                setForm((f) => ({ ...f, reason: value }));
+              }}
+            />
+            {errors.reason && (
+              <p className="field__error" id={`${id}-reason-error`}>
+                {errors.reason}
+              </p>
+            )}
+          </div>
+          <div className="action-form__submit">
+            <button type="submit" className="button button--primary" disabled={mutation.isPending}>
+              {mutation.isPending ? 'Saving…' : ACTION_LABEL[action]}
+            </button>
+          </div>
+          <p className="action-form__preview text-muted" id={`${id}-preview`}>
+            {preview ??
+              (base ? `Now ${formatNumber(base.onHand)} on hand (v${base.version})` : 'Nothing here yet')}
+            {action === 'adjust' && Number.isInteger(amount) && amount !== 0 && ` (${formatSigned(amount)})`}
+          </p>
+        </form>
+      )}
+
+      {problem && !conflict && (
+        <div className="alert alert--error" role="alert">
+          {problem}
+        </div>
+      )}
+      {mutationError && <ErrorMessage error={mutationError} />}
+      {done && !conflict && (
+        <div className="alert alert--success" role="status">
+          {done}
+        </div>
+      )}
+    </section>
+  );
+}

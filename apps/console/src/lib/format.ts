@@ -1,0 +1,90 @@
+/** Formatting for people: numbers, money in minor units, dates and durations. */
+
+const integer = new Intl.NumberFormat('en-US');
+
+export const formatNumber = (value: number): string => integer.format(value);
+
+export function formatSigned(value: number): string {
+  return value > 0 ? `+${integer.format(value)}` : integer.format(value);
+}
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** Money kept as integer minor units: 19900 USD → "$199.00". */
+export function formatMoney(minor: number, currency: string): string {
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    moneyFormats.set(currency, format);
+  }
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(minor / 10 ** digits);
+}
+
+const dateTime = new Intl.DateTimeFormat('en-US', {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+export const formatDateTime = (iso: string): string => dateTime.format(new Date(iso));
+
+const timeOnly = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const dayAndTime = new Intl.DateTimeFormat('en-US', {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** Compact: the time for today, else the day and time to the minute. */
+export function formatWhen(iso: string, now: number = Date.now()): string {
+  const date = new Date(iso);
+  return date.toDateString() === new Date(now).toDateString()
+    ? timeOnly.format(date)
+    : dayAndTime.format(date);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Long ids shortened to their first 8 characters ("order:<uuid>" → "order 1a2b3c4d"). */
+export function shortenReference(reference: string): string {
+  const [prefix, ...rest] = reference.split(':');
+  const id = rest.join(':');
+  if (id && UUID.test(id)) return `${prefix} ${id.slice(0, 8)}`;
+  return UUID.test(reference) ? reference.slice(0, 8) : reference;
+}
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "just now", "3 min ago", "2 hours ago", "yesterday"… relative to `now`. */
+export function formatRelative(iso: string, now: number = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 10) return 'just now';
+  if (abs < 60) return relative.format(seconds, 'second');
+  if (abs < 3600) return relative.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86_400) return relative.format(Math.round(seconds / 3600), 'hour');
+  return relative.format(Math.round(seconds / 86_400), 'day');
+}
+
+/** A countdown: 905_000 ms → "15:05", 3_725_000 → "1:02:05"; zero or less → "0:00". */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const ss = String(seconds).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${ss}` : `${minutes}:${ss}`;
+}
+
+/** Order statuses as people say them. */
+export function formatStatus(status: string): string {
+  const text = status.replace(/_/g, ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export const formatCoordinate = (value: number, positive: string, negative: string): string =>
+  `${Math.abs(value).toFixed(4)}° ${value >= 0 ? positive : negative}`;

@@ -1,0 +1,136 @@
+/**
+ * One live connection per signed-in operator: the API's event stream (SSE). Each
+ * event refreshes exactly the cached queries it makes stale — stock levels, the
+ * ledger, orders — so every open page shows the change without a reload. Stock
+ * figures are never patched from the event: the page refetches the truth.
+ */
+
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useContext, useMemo, useRef, useSyncExternalStore } from 'react';
+import { SUMMARY_KEYS } from '../features/dashboard/summary-keys';
+import { trpc } from '../trpc';
+import { EventFeed, FreshOrders, type LiveEvent } from './live-feed';
+
+export type LiveStatus = 'off' | 'connecting' | 'live' | 'reconnecting';
+
+interface LiveContextValue {
+  status: LiveStatus;
+  feed: EventFeed;
+  freshOrders: FreshOrders;
+}
+
+const LiveContext = createContext<LiveContextValue | null>(null);
+
+interface Pending {
+  skus: Set<string>;
+  orders: Set<string>;
+  reservations: Set<string>;
+  stock: boolean;
+  orderLists: boolean;
+  warehouses: boolean;
+  catalog: boolean;
+}
+
+const nothingPending = (): Pending => ({
+  skus: new Set(),
+  orders: new Set(),
+  reservations: new Set(),
+  stock: false,
+  orderLists: false,
+  warehouses: false,
+  catalog: false,
+});
+
+/** Collects what to refresh and refreshes it at most every 250 ms (a race fires hundreds of events). */
+function useBatchedInvalidation() {
+  const utils = trpc.useUtils();
+  const queryClient = useQueryClient();
+  const pending = useRef<Pending>(nothingPending());
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const flush = () => {
+    timer.current = undefined;
+    const p = pending.current;
+    pending.current = nothingPending();
+    for (const sku of p.skus) void utils.products.get.invalidate({ sku });
+    for (const id of p.orders) void utils.orders.get.invalidate({ id });
+    for (const id of p.reservations) void utils.reservations.get.invalidate({ id });
+    if (p.stock || p.catalog) {
+      void utils.inventory.invalidate();
+      void utils.products.search.invalidate();
+      void queryClient.invalidateQueries({ queryKey: SUMMARY_KEYS.stock });
+    }
+    if (p.catalog) void utils.products.get.invalidate();
+    if (p.orderLists) {
+      void utils.orders.list.invalidate();
+      void queryClient.invalidateQueries({ queryKey: SUMMARY_KEYS.orders });
+    }
+    if (p.warehouses) void utils.warehouses.list.invalidate();
+  };
+
+  return (event: LiveEvent) => {
+    const p = pending.current;
+    const [kind] = event.type.split('.');
+    if (kind === 'stock') {
+      const { sku } = event.payload;
+      if (typeof sku === 'string') p.skus.add(sku);
+      p.stock = true;
+    } else if (kind === 'order') {
+      p.orders.add(event.aggregateId);
+      p.orderLists = true;
+    } else if (kind === 'reservation') {
+      p.reservations.add(event.aggregateId);
+    } else if (kind === 'warehouse') {
+      p.warehouses = true;
+    } else if (kind === 'product') {
+      p.catalog = true;
+    }
+    timer.current ??= setTimeout(flush, 250);
+  };
+}
+
+export function LiveEventsProvider({ children }: { children: ReactNode }) {
+  const feed = useMemo(() => new EventFeed(), []);
+  const freshOrders = useMemo(() => new FreshOrders(), []);
+  const invalidate = useBatchedInvalidation();
+
+  const subscription = trpc.events.onEvent.useSubscription(undefined, {
+    onData({ data: event }) {
+      feed.add([event]);
+      if (event.aggregateType === 'order') {
+        const arrived = event.type === 'order.created' || event.type === 'order.paid';
+        freshOrders.mark(event.aggregateId, arrived ? 'new' : 'changed');
+      }
+      invalidate(event);
+    },
+  });
+
+  const status: LiveStatus =
+    subscription.status === 'pending'
+      ? 'live'
+      : subscription.status === 'error'
+        ? 'reconnecting'
+        : subscription.status === 'connecting'
+          ? 'connecting'
+          : 'off';
+
+  const value = useMemo(() => ({ status, feed, freshOrders }), [status, feed, freshOrders]);
+  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+}
+
+const idle: LiveContextValue = { status: 'off', feed: new EventFeed(), freshOrders: new FreshOrders() };
+
+/** The live connection; an idle one for people who have no event stream (sellers). */
+export function useLive(): LiveContextValue {
+  return useContext(LiveContext) ?? idle;
+}
+
+export function useLiveFeed(): LiveEvent[] {
+  const { feed } = useLive();
+  return useSyncExternalStore(feed.subscribe, feed.get);
+}
+
+export function useFreshOrders(): ReadonlyMap<string, 'new' | 'changed'> {
+  const { freshOrders } = useLive();
+  return useSyncExternalStore(freshOrders.subscribe, freshOrders.get);
+}
