@@ -53,6 +53,12 @@ export interface CoalescerOptions extends ReserveOptions {
   shards?: number;
   /** Most requests waiting per shard before new ones are refused (back-pressure, default 5000). */
   maxQueue?: number;
+  /**
+   * Batches of one shard in flight at once (default 1). More lets the next batch
+   * resolve products and claim keys while the previous holds the rows, but makes
+   * batches smaller; on a 2-core machine one was faster (measured: 850 vs 770/s).
+   */
+  maxInFlight?: number;
   onBatch?: (size: number, seconds: number) => void;
   onFallback?: (error: unknown, size: number) => void;
 }
@@ -78,7 +84,7 @@ function shardOf(sku: string, shards: number): number {
 
 export class ReservationCoalescer {
   private readonly queues: Request[][];
-  private readonly running: (Promise<void> | undefined)[];
+  private readonly running: Set<Promise<void>>[];
   private readonly maxBatch: number;
   private readonly maxQueue: number;
   private closed = false;
@@ -89,7 +95,7 @@ export class ReservationCoalescer {
   ) {
     const shards = options.shards ?? 8;
     this.queues = Array.from({ length: shards }, () => []);
-    this.running = Array.from({ length: shards }, () => undefined);
+    this.running = Array.from({ length: shards }, () => new Set());
     this.maxBatch = options.maxBatch ?? 256;
     this.maxQueue = options.maxQueue ?? 5000;
   }
@@ -124,8 +130,8 @@ export class ReservationCoalescer {
   /** Stop taking requests and finish everything queued. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.running.some(Boolean) || this.queues.some((q) => q.length > 0)) {
-      await Promise.all(this.running.map((r) => r ?? Promise.resolve()));
+    while (this.running.some((r) => r.size > 0) || this.queues.some((q) => q.length > 0)) {
+      await Promise.all(this.running.flatMap((r) => [...r]));
       this.queues.forEach((_, shard) => {
         this.pump(shard);
       });
@@ -137,14 +143,15 @@ export class ReservationCoalescer {
   }
 
   private pump(shard: number): void {
-    if (this.running[shard]) return;
+    const running = this.running[shard] as Set<Promise<void>>;
     const queue = this.queues[shard] as Request[];
-    if (queue.length === 0) return;
+    if (running.size >= (this.options.maxInFlight ?? 1) || queue.length === 0) return;
     const batch = queue.splice(0, this.maxBatch);
-    this.running[shard] = this.run(batch).finally(() => {
-      this.running[shard] = undefined;
+    const done: Promise<void> = this.run(batch).finally(() => {
+      running.delete(done);
       this.pump(shard);
     });
+    running.add(done);
   }
 
   private async run(batch: Request[]): Promise<void> {
@@ -329,9 +336,10 @@ async function applyBatch(
       pairs.set(`${r.warehouseId}:${r.productId}`, { warehouse_id: r.warehouseId, product_id: r.productId });
     }
   }
-  const locked = await sql<LockedLevel>`
+  const locked = await sql<LockedLevel & { nowMs: number }>`
     select s.warehouse_id, s.product_id, s.on_hand, s.reserved, s.available, s.version,
-           w.latitude, w.longitude, w.priority, w.code, w.active
+           w.latitude, w.longitude, w.priority, w.code, w.active,
+           floor(extract(epoch from now()) * 1000)::float8 as now_ms
     from jsonb_to_recordset(${JSON.stringify([...pairs.values()])}::jsonb) as k(warehouse_id uuid, product_id uuid)
     join stock_levels s on s.warehouse_id = k.warehouse_id and s.product_id = k.product_id
     join warehouses w on w.id = s.warehouse_id
@@ -377,180 +385,177 @@ async function applyBatch(
     granted.push({ request, id: crypto.randomUUID(), plan, ttl: request.data.ttlSeconds ?? ttlDefault });
   }
 
-  // 5. Write every granted reservation with a handful of multi-row statements.
-  if (granted.length > 0) {
-    const reservations = await sql<{ id: string; expiresAt: Date; createdAt: Date }>`
-      insert into reservations (id, expires_at, hold_limit_at, reference, created_by, owner_user_id)
-      select id, now() + make_interval(secs => ttl), now() + make_interval(secs => ${MAX_HOLD_SECONDS}),
-             reference, created_by, owner_user_id
-      from jsonb_to_recordset(${JSON.stringify(
-        granted.map((g) => ({
-          id: g.id,
-          ttl: g.ttl,
-          reference: g.request.data.reference ?? null,
-          created_by: actorLabel(g.request.ctx.actor),
-          owner_user_id:
-            g.request.ctx.actor.kind === 'user' && g.request.ctx.actor.role === 'buyer'
-              ? g.request.ctx.actor.id
-              : null,
-        })),
-      )}::jsonb) as x(id uuid, ttl int, reference text, created_by text, owner_user_id uuid)
-      returning id, expires_at, created_at`.execute(trx);
-    const written = new Map(reservations.rows.map((r) => [r.id, r]));
-
-    const lines = granted.flatMap((g) =>
-      g.plan.map((p) => ({
+  // 5. Everything the batch writes goes in ONE statement while the levels are
+  //    locked: reservations, lines, one movement and one event per reservation
+  //    and level, one guarded update per level, the idempotency answers, and the
+  //    keys of refused requests given back (a refusal has no effect, so the
+  //    client may retry it with the same key).
+  // The transaction's clock (now() is fixed for the transaction) dates every hold.
+  const nowMs = (await transactionNow(trx, locked.rows[0]?.nowMs)) as number;
+  const createdAt = new Date(nowMs).toISOString();
+  const running = new Map(locked.rows.map((l) => [`${l.warehouseId}:${l.productId}`, { ...l }]));
+  const skuOf = new Map([...products.values()].map((p) => [p.id, p.sku]));
+  const reservations: Record<string, unknown>[] = [];
+  const lines: Record<string, unknown>[] = [];
+  const movements: Record<string, unknown>[] = [];
+  const events: Record<string, unknown>[] = [];
+  const totals = new Map<
+    string,
+    { warehouse_id: string; product_id: string; quantity: number; changes: number }
+  >();
+  for (const g of granted) {
+    const label = actorLabel(g.request.ctx.actor);
+    const actor = g.request.ctx.actor;
+    reservations.push({
+      id: g.id,
+      ttl: g.ttl,
+      reference: g.request.data.reference ?? null,
+      created_by: label,
+      owner_user_id: actor.kind === 'user' && actor.role === 'buyer' ? actor.id : null,
+    });
+    for (const p of g.plan) {
+      const key = `${p.warehouseId}:${p.productId}`;
+      const level = running.get(key) as LockedLevel;
+      level.reserved += p.quantity;
+      level.available -= p.quantity;
+      level.version += 1;
+      lines.push({
         reservation_id: g.id,
         warehouse_id: p.warehouseId,
         product_id: p.productId,
         quantity: p.quantity,
-      })),
-    );
-    await sql`
-      insert into reservation_lines (reservation_id, warehouse_id, product_id, quantity)
-      select * from jsonb_to_recordset(${JSON.stringify(lines)}::jsonb)
-        as x(reservation_id uuid, warehouse_id uuid, product_id uuid, quantity int)`.execute(trx);
-
-    // One movement and one stock event per reservation and level, with the
-    // running figures each one produced.
-    const running = new Map(locked.rows.map((l) => [`${l.warehouseId}:${l.productId}`, { ...l }]));
-    const movements: Record<string, unknown>[] = [];
-    const events: Record<string, unknown>[] = [];
-    const skuOf = new Map([...products.values()].map((p) => [p.id, p.sku]));
-    for (const g of granted) {
-      const label = actorLabel(g.request.ctx.actor);
-      for (const p of g.plan) {
-        const level = running.get(`${p.warehouseId}:${p.productId}`) as LockedLevel;
-        level.reserved += p.quantity;
-        level.available -= p.quantity;
-        level.version += 1;
-        movements.push({
-          warehouse_id: p.warehouseId,
-          product_id: p.productId,
-          reserved_delta: p.quantity,
+      });
+      movements.push({
+        warehouse_id: p.warehouseId,
+        product_id: p.productId,
+        reserved_delta: p.quantity,
+        reference: g.id,
+        actor: label,
+      });
+      events.push({
+        type: 'stock.changed',
+        aggregate_type: 'stock_level',
+        aggregate_id: `${p.warehouseId}:${p.sku}`,
+        payload: {
+          warehouseId: p.warehouseId,
+          productId: p.productId,
+          sku: skuOf.get(p.productId),
+          kind: 'reserve',
+          onHandDelta: 0,
+          reservedDelta: p.quantity,
+          onHand: level.onHand,
+          reserved: level.reserved,
+          available: level.available,
+          version: level.version,
           reference: g.id,
           actor: label,
-        });
-        events.push({
-          type: 'stock.changed',
-          aggregate_type: 'stock_level',
-          aggregate_id: `${p.warehouseId}:${p.sku}`,
-          payload: {
-            warehouseId: p.warehouseId,
-            productId: p.productId,
-            sku: skuOf.get(p.productId),
-            kind: 'reserve',
-            onHandDelta: 0,
-            reservedDelta: p.quantity,
-            onHand: level.onHand,
-            reserved: level.reserved,
-            available: level.available,
-            version: level.version,
-            reference: g.id,
-            actor: label,
-          },
-        });
-      }
-      events.push({
-        type: 'reservation.created',
-        aggregate_type: 'reservation',
-        aggregate_id: g.id,
-        payload: {
-          id: g.id,
-          reference: g.request.data.reference ?? null,
-          lines: g.plan.map((p) => ({ sku: p.sku, warehouseId: p.warehouseId, quantity: p.quantity })),
-          actor: label,
         },
       });
+      const total = totals.get(key) ?? {
+        warehouse_id: p.warehouseId,
+        product_id: p.productId,
+        quantity: 0,
+        changes: 0,
+      };
+      total.quantity += p.quantity;
+      total.changes += 1;
+      totals.set(key, total);
     }
-    await sql`
-      insert into stock_movements (warehouse_id, product_id, kind, on_hand_delta, reserved_delta, reference, actor)
-      select warehouse_id, product_id, 'reserve', 0, reserved_delta, reference, actor
-      from jsonb_to_recordset(${JSON.stringify(movements)}::jsonb)
-        as x(warehouse_id uuid, product_id uuid, reserved_delta int, reference text, actor text)`.execute(
-      trx,
-    );
-    await sql`
-      insert into events (type, aggregate_type, aggregate_id, payload)
-      select type, aggregate_type, aggregate_id, payload
-      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
-        as x(type text, aggregate_type text, aggregate_id text, payload jsonb)`.execute(trx);
-
-    // 6. One update per level for the whole batch (guarded: the schema's CHECKs
-    //    and this condition are the second line of defence).
-    const totals = new Map<
-      string,
-      { warehouse_id: string; product_id: string; quantity: number; changes: number }
-    >();
-    for (const g of granted) {
-      for (const p of g.plan) {
-        const key = `${p.warehouseId}:${p.productId}`;
-        const t = totals.get(key) ?? {
-          warehouse_id: p.warehouseId,
-          product_id: p.productId,
-          quantity: 0,
-          changes: 0,
-        };
-        t.quantity += p.quantity;
-        t.changes += 1;
-        totals.set(key, t);
-      }
-    }
-    const updated = await sql`
-      update stock_levels s
-      set reserved = s.reserved + d.quantity, version = s.version + d.changes, updated_at = now()
-      from jsonb_to_recordset(${JSON.stringify([...totals.values()])}::jsonb)
-        as d(warehouse_id uuid, product_id uuid, quantity int, changes int)
-      where s.warehouse_id = d.warehouse_id and s.product_id = d.product_id and s.available >= d.quantity`.execute(
-      trx,
-    );
-    if (Number(updated.numAffectedRows) !== totals.size) {
-      throw new Error('reservation batch: a locked level changed under the lock');
-    }
-
-    for (const g of granted) {
-      const row = written.get(g.id) as { expiresAt: Date; createdAt: Date };
-      outcomes.set(g.request, {
-        ok: {
-          id: g.id,
-          status: 'pending',
-          expiresAt: iso(row.expiresAt),
-          reference: g.request.data.reference ?? null,
-          lines: sortLines(
-            g.plan.map((p) => ({ sku: p.sku, warehouseId: p.warehouseId, quantity: p.quantity })),
-          ),
-          createdAt: iso(row.createdAt),
-        },
-      });
-    }
+    events.push({
+      type: 'reservation.created',
+      aggregate_type: 'reservation',
+      aggregate_id: g.id,
+      payload: {
+        id: g.id,
+        reference: g.request.data.reference ?? null,
+        lines: g.plan.map((p) => ({ sku: p.sku, warehouseId: p.warehouseId, quantity: p.quantity })),
+        actor: label,
+      },
+    });
+    outcomes.set(g.request, {
+      ok: {
+        id: g.id,
+        status: 'pending',
+        expiresAt: new Date(nowMs + g.ttl * 1000).toISOString(),
+        reference: g.request.data.reference ?? null,
+        lines: sortLines(
+          g.plan.map((p) => ({ sku: p.sku, warehouseId: p.warehouseId, quantity: p.quantity })),
+        ),
+        createdAt,
+      },
+    });
   }
-
-  // 7. Store answers for the claimed keys; give back the keys of refused requests
-  //    (a refusal has no effect, so the client may retry it with the same key).
-  const answered = work.filter((r) => r.ctx.idempotency && claimed.has(scopeKey(r.ctx.idempotency)));
-  const stored = answered.flatMap((r) => {
+  const claimedWork = work.filter((r) => r.ctx.idempotency && claimed.has(scopeKey(r.ctx.idempotency)));
+  const answers = claimedWork.flatMap((r) => {
     const outcome = outcomes.get(r);
     return outcome && 'ok' in outcome
       ? [{ ...(r.ctx.idempotency as IdempotencyScope), response: JSON.stringify(outcome.ok) }]
       : [];
   });
-  if (stored.length > 0) {
-    await sql`
-      update idempotency_records r set response = x.response::json
-      from jsonb_to_recordset(${JSON.stringify(stored)}::jsonb) as x(principal text, procedure text, key text, response text)
-      where r.principal = x.principal and r.procedure = x.procedure and r.key = x.key`.execute(trx);
-  }
-  const released = answered.filter((r) => {
+  const released = claimedWork.flatMap((r) => {
     const outcome = outcomes.get(r);
-    return outcome && 'error' in outcome;
+    return outcome && 'error' in outcome ? [r.ctx.idempotency as IdempotencyScope] : [];
   });
-  if (released.length > 0) {
-    await sql`
+  const json = (rows: unknown[]) => JSON.stringify(rows);
+  const written = await sql<{ levels: number }>`
+    with new_reservations as (
+      insert into reservations (id, expires_at, hold_limit_at, reference, created_by, owner_user_id)
+      select id, now() + make_interval(secs => ttl), now() + make_interval(secs => ${MAX_HOLD_SECONDS}),
+             reference, created_by, owner_user_id
+      from jsonb_to_recordset(${json(reservations)}::jsonb)
+        as x(id uuid, ttl int, reference text, created_by text, owner_user_id uuid)
+      returning id
+    ),
+    new_lines as (
+      insert into reservation_lines (reservation_id, warehouse_id, product_id, quantity)
+      select x.* from jsonb_to_recordset(${json(lines)}::jsonb)
+        as x(reservation_id uuid, warehouse_id uuid, product_id uuid, quantity int)
+      -- lines after their reservation: the foreign key is checked at the end of the statement
+    ),
+    moved as (
+      insert into stock_movements (warehouse_id, product_id, kind, on_hand_delta, reserved_delta, reference, actor)
+      select warehouse_id, product_id, 'reserve', 0, reserved_delta, reference, actor
+      from jsonb_to_recordset(${json(movements)}::jsonb)
+        as x(warehouse_id uuid, product_id uuid, reserved_delta int, reference text, actor text)
+    ),
+    evented as (
+      insert into events (type, aggregate_type, aggregate_id, payload)
+      select type, aggregate_type, aggregate_id, payload
+      from jsonb_to_recordset(${json(events)}::jsonb)
+        as x(type text, aggregate_type text, aggregate_id text, payload jsonb)
+    ),
+    levels as (
+      update stock_levels s
+      set reserved = s.reserved + d.quantity, version = s.version + d.changes, updated_at = now()
+      from jsonb_to_recordset(${json([...totals.values()])}::jsonb)
+        as d(warehouse_id uuid, product_id uuid, quantity int, changes int)
+      where s.warehouse_id = d.warehouse_id and s.product_id = d.product_id and s.available >= d.quantity
+      returning 1
+    ),
+    answered as (
+      update idempotency_records r set response = x.response::json
+      from jsonb_to_recordset(${json(answers)}::jsonb) as x(principal text, procedure text, key text, response text)
+      where r.principal = x.principal and r.procedure = x.procedure and r.key = x.key
+    ),
+    given_back as (
       delete from idempotency_records r
-      using jsonb_to_recordset(${JSON.stringify(released.map((r) => r.ctx.idempotency))}::jsonb)
-        as x(principal text, procedure text, key text)
-      where r.principal = x.principal and r.procedure = x.procedure and r.key = x.key`.execute(trx);
+      using jsonb_to_recordset(${json(released)}::jsonb) as x(principal text, procedure text, key text)
+      where r.principal = x.principal and r.procedure = x.procedure and r.key = x.key
+    )
+    select (select count(*) from levels)::int as levels`.execute(trx);
+  // The guard (available >= quantity) is the second line of defence behind the lock.
+  if (written.rows[0]?.levels !== totals.size) {
+    throw new Error('reservation batch: a locked level changed under the lock');
   }
+}
+
+/** The transaction's now() in ms (from the lock query, or asked for when nothing was locked). */
+async function transactionNow(trx: Transaction<Database>, fromLock: number | undefined): Promise<number> {
+  if (fromLock !== undefined) return fromLock;
+  const row = await sql<{
+    nowMs: number;
+  }>`select floor(extract(epoch from now()) * 1000)::float8 as now_ms`.execute(trx);
+  return row.rows[0]?.nowMs as number;
 }
 
 function mergePlan(items: PlannedChange[]): PlannedChange[] {
