@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { iso } from '../shared/dto.js';
-import { type Page, ZCursor, ZLimit } from '../shared/schemas.js';
+import { type Page, ZCursor, ZDirection, ZLimit } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 
 export interface StockroomEvent {
@@ -27,7 +27,7 @@ export interface StockroomEvent {
 
 export const ZEventTypes = z.array(z.string().trim().min(1).max(100)).max(50);
 export const ZEventsListInput = z
-  .object({ types: ZEventTypes.optional(), cursor: ZCursor.optional(), limit: ZLimit })
+  .object({ types: ZEventTypes.optional(), cursor: ZCursor.optional(), limit: ZLimit, direction: ZDirection })
   .strict();
 
 export function positionOf(txid: string, id: number): string {

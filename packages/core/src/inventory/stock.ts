@@ -13,6 +13,7 @@ import {
   type Page,
   ZCursor,
   ZDelta,
+  ZDirection,
   ZIsoDateTime,
   ZLimit,
   ZNonNegativeQuantity,
@@ -63,6 +64,7 @@ export const ZInventoryListInput = z
     sort: z.enum(['sku', 'available', 'updatedAt']).default('sku'),
     cursor: ZCursor.optional(),
     limit: ZLimit,
+    direction: ZDirection,
   })
   .strict();
 export const ZMovementsInput = z
@@ -71,6 +73,7 @@ export const ZMovementsInput = z
     sku: ZSku.optional(),
     cursor: ZCursor.optional(),
     limit: ZLimit,
+    direction: ZDirection,
   })
   .strict();
 

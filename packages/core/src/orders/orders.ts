@@ -35,6 +35,7 @@ import {
 import {
   type Page,
   ZCursor,
+  ZDirection,
   ZLatitude,
   ZLimit,
   ZLongitude,
@@ -93,6 +94,7 @@ export const ZOrdersListInput = z
     warehouseId: ZUuid.optional(),
     cursor: ZCursor.optional(),
     limit: ZLimit,
+    direction: ZDirection,
   })
   .strict();
 export const ZOrderIdInput = z.object({ id: ZUuid }).strict();

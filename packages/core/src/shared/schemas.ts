@@ -36,6 +36,8 @@ export const ZLongitude = z.number().min(-180).max(180);
 export const ZLocation = z.object({ latitude: ZLatitude, longitude: ZLongitude });
 export const ZCursor = z.string().max(500);
 export const ZLimit = z.number().int().min(1).max(100).default(20);
+/** Sent by tRPC's infinite queries; pages here only go forward, so it is accepted and ignored. */
+export const ZDirection = z.enum(['forward', 'backward']).optional();
 export const ZIsoDateTime = z.iso.datetime({ offset: true }).refine((value) => {
   const year = new Date(value).getUTCFullYear();
   return year >= 1970 && year <= 9999;

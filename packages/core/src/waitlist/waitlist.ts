@@ -15,7 +15,7 @@ import type { MutationContext } from '../shared/context.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
 import { iso } from '../shared/dto.js';
 import { forbidden, notFound } from '../shared/errors.js';
-import { type Page, ZCursor, ZLimit, ZSku, ZUuid } from '../shared/schemas.js';
+import { type Page, ZCursor, ZDirection, ZLimit, ZSku, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 
 /** How long an offered hold lasts before it returns to everyone. */
@@ -30,6 +30,7 @@ export const ZWaitlistListInput = z
     status: z.enum(['waiting', 'offered', 'cancelled']).optional(),
     cursor: ZCursor.optional(),
     limit: ZLimit,
+    direction: ZDirection,
   })
   .strict();
 
