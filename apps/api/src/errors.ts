@@ -42,6 +42,7 @@ export class MappedError extends TRPCError {
 
 // SQLSTATEs that mean "the database is not reachable or is shedding load": retry later.
 const UNAVAILABLE_SQLSTATES = new Set([
+  '25P03', // the session was ended by idle_in_transaction_session_timeout
   '57P01',
   '57P02',
   '57P03',

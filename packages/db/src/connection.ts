@@ -20,17 +20,45 @@ export interface CreateDbOptions {
   applicationName?: string;
 }
 
+/** How much longer than any statement or idle transaction may last a connection may stay silent. */
+const STALL_MARGIN_MS = 5_000;
+
 export function createPool(options: CreateDbOptions): pg.Pool {
+  const statementTimeout = options.statementTimeoutMs ?? 30_000;
+  const idleInTransactionTimeout = options.idleInTransactionTimeoutMs ?? 60_000;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'stockroom',
-    statement_timeout: options.statementTimeoutMs ?? 30_000,
-    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 60_000,
+    statement_timeout: statementTimeout,
+    idle_in_transaction_session_timeout: idleInTransactionTimeout,
     connectionTimeoutMillis: 10_000,
   });
+  // The server ends any statement or idle transaction past its timeout, so a connection
+  // silent for longer than both is stalled (the network dropped without a reset): without
+  // this, the request on it waited until TCP gave up (many minutes) and held its pool slot.
+  const stallMs =
+    statementTimeout > 0 && idleInTransactionTimeout > 0
+      ? Math.max(statementTimeout, idleInTransactionTimeout) + STALL_MARGIN_MS
+      : 0;
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => {});
+  // Nor a checked-out one: pg-pool listens for errors only on idle clients, and Kysely
+  // not at all, so a connection that dies between two queries of a request or
+  // transaction (database restart, idle-in-transaction timeout) emitted an unhandled
+  // 'error' and killed the process. The client is marked unusable: its next query
+  // fails (answered 503 UNAVAILABLE) and the pool discards it when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    if (stallMs > 0) {
+      // Its query fails with ETIMEDOUT (answered 503 UNAVAILABLE) and the pool drops it.
+      const socket = (client as unknown as { connection: { stream: import('node:net').Socket } }).connection
+        .stream;
+      socket.setTimeout(stallMs, () => {
+        socket.destroy(Object.assign(new Error('database connection stalled'), { code: 'ETIMEDOUT' }));
+      });
+    }
+  });
   return pool;
 }
 

@@ -23,7 +23,7 @@ import { sql, type Transaction } from 'kysely';
 import { type IdempotencyScope, inTransaction, requestHash } from '../idempotency/idempotency.js';
 import { actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
-import { iso, type Reservation } from '../shared/dto.js';
+import type { Reservation } from '../shared/dto.js';
 import {
   DomainError,
   idempotencyKeyReused,
@@ -160,11 +160,22 @@ export class ReservationCoalescer {
     try {
       outcomes = await reserveBatch(this.db, batch, this.options);
     } catch (error) {
-      // Something unexpected (a lost connection, a bug): let each request try alone.
+      if (isTransientDatabaseError(error)) {
+        // The database is away or too slow: every request would fail the same way
+        // alone, only later. Answer them all now (the API says 503 + Retry-After).
+        for (const request of batch) request.reject(error);
+        return;
+      }
+      // Something unexpected (a bug, one poisoned request): let each request try
+      // alone, a few at a time, so the others still get their answer.
       this.options.onFallback?.(error, batch.length);
-      await Promise.all(
-        batch.map((r) => createReservation(r.ctx, r.input, this.options).then(r.resolve, r.reject)),
-      );
+      for (let i = 0; i < batch.length; i += 4) {
+        await Promise.all(
+          batch
+            .slice(i, i + 4)
+            .map((r) => createReservation(r.ctx, r.input, this.options).then(r.resolve, r.reject)),
+        );
+      }
       return;
     }
     this.options.onBatch?.(batch.length, (performance.now() - started) / 1000);
@@ -175,6 +186,20 @@ export class ReservationCoalescer {
       else request.reject(outcome.error);
     }
   }
+}
+
+// Connection failures, server shutdowns and timeouts (SQLSTATE classes 08, 57, 53, and
+// 25P03/57014), and the driver's own network errors.
+const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+export function isTransientDatabaseError(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string') {
+    return (
+      error instanceof Error &&
+      /Connection terminated|connection is closed|timeout exceeded/i.test(error.message)
+    );
+  }
+  return TRANSIENT_NODE_CODES.has(code) || /^(08|57|53)/.test(code) || code === '25P03';
 }
 
 interface LockedLevel {
@@ -201,7 +226,13 @@ async function reserveBatch(
 
   // 1. Outside any transaction: resolve products and warehouses for everyone at once.
   const allSkus = batch.flatMap((r) => r.data.lines.map((l) => l.sku));
-  const products = await resolveActiveProducts(db, allSkus).catch(() => undefined);
+  // Only an unknown SKU is sorted out request by request below; any other failure (the
+  // database unreachable or timing out) fails the batch, instead of being retried here
+  // once per request, one after the other.
+  const products = await resolveActiveProducts(db, allSkus).catch((error: unknown) => {
+    if (error instanceof DomainError && error.code === 'NOT_FOUND') return undefined;
+    throw error;
+  });
   let live = batch;
   if (!products) {
     // Some SKU is unknown: find whose, answer them, keep the rest.
