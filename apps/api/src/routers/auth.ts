@@ -46,7 +46,7 @@ export const authRouter = router({
       };
     }
     const user = await getUser(ctx.db, ctx.actor.id);
-    if (!user || !user.active)
+    if (!user?.active)
       throw new MappedError({
         appCode: 'UNAUTHENTICATED',
         message: 'This account no longer exists or is disabled',
