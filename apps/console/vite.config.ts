@@ -6,7 +6,7 @@ import { defineConfig, type ProxyOptions } from 'vite';
 // the API owns to the API. tRPC subscriptions are Server-Sent Events on /trpc; the
 // proxy streams them through as they arrive.
 const apiOrigin = `http://localhost:${process.env.PORT ?? '3000'}`;
-const apiPaths = ['/trpc', '/api/', '/health', '/ready', '/metrics'];
+const apiPaths = ['/trpc', '/api/', '/auth/', '/health', '/ready', '/metrics'];
 const proxy: Record<string, ProxyOptions> = Object.fromEntries(
   apiPaths.map((path) => [path, { target: apiOrigin }]),
 );

@@ -13,7 +13,8 @@ import {
   startEmbeddedPostgres,
 } from '@stockroom/db';
 import type { FastifyInstance } from 'fastify';
-import { createSessionTokens } from './auth/session.js';
+import { createLiveStreams } from './auth/live-streams.js';
+import { createSessionTokens, PRINCIPAL_CACHE_MS } from './auth/session.js';
 import type { Env } from './env.js';
 import { createEventBus } from './events/bus.js';
 import { createLimits } from './limits.js';
@@ -56,6 +57,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
     if (seed) await seedDemo(db, { environment: env.NODE_ENV });
 
     const metrics = createMetrics(db, pool);
+    const sessions = createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS);
     services = {
       env,
       db,
@@ -63,7 +65,13 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
       metrics,
       bus: undefined as never,
       limits: createLimits(env, pool),
-      sessions: createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS),
+      sessions,
+      streams: createLiveStreams({
+        perPrincipal: env.SSE_STREAMS_PER_PRINCIPAL,
+        resolve: (token) => sessions.resolve(token),
+        intervalMs: PRINCIPAL_CACHE_MS,
+        onError: (error) => app?.log.warn({ err: error }, 'checking live streams failed; will retry'),
+      }),
       reserveOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS },
       reservations: new ReservationCoalescer(db, {
         defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
@@ -75,7 +83,13 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
       orderOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS, taxRateBps: env.TAX_RATE_BPS },
     };
     app = await buildServer(services);
-    services.bus = createEventBus(db, databaseUrl as string, app.log);
+    const { streams } = services;
+    services.bus = createEventBus(db, databaseUrl as string, app.log, () => {
+      // Someone's access changed (or announcements may have been missed): forget
+      // every cached principal, and close live streams that no longer hold.
+      sessions.invalidate();
+      void streams.recheck();
+    });
 
     if (options.sweeper ?? true) {
       sweeper = startSweeper(db, {
@@ -95,6 +109,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
     await app?.close().catch(() => {});
     await services?.reservations.close().catch(() => {});
     await sweeper?.stop().catch(() => {});
+    services?.streams.close();
     await services?.bus?.close().catch(() => {});
     await db.destroy().catch(() => {});
     await embedded?.stop().catch(() => {});
@@ -107,6 +122,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
   const close = () => {
     closing ??= (async () => {
       // Stop taking requests and finish those in flight, then background work, then the pool.
+      services.streams.close();
       await app.close();
       await services.reservations.close();
       await sweeper?.stop();

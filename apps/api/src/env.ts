@@ -43,6 +43,8 @@ const ZEnv = z
     LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
     LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(50),
     LOGIN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    /** Live-event streams (SSE) one principal may hold open at once. */
+    SSE_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1000).default(10),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     CONSOLE_DIST: z.string().default(path.join(repoRoot, 'apps/console/dist')),
     /** Seed demo data at start (never in production). Defaults to on in development. */

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -17,25 +18,15 @@ import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-openapi';
+import { cookieSessionRoutes } from './auth/cookie-session.js';
+import { CSRF_HEADER, createRequestContext, headerValue } from './context.js';
 import { ERROR_TABLE, toAppError } from './errors.js';
 import { type AppRouter, appRouter } from './router.js';
 import type { Services } from './services.js';
-import type { Context } from './trpc.js';
-
-function bearer(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const match = /^Bearer\s+(\S+)$/i.exec(value.trim());
-  return match?.[1];
-}
 
 /** A URL for the logs: the `connectionParams` query value (it holds the token) blanked. */
 export function redactUrl(url: string): string {
   return url.replace(/([?&]connectionParams=)[^&#]*/gi, '$1[redacted]');
-}
-
-function headerValue(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -253,6 +244,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
       },
     },
   });
+  await app.register(fastifyCookie);
   await app.register(cors, {
     origin: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((o) => o.trim()) : false,
     allowedHeaders: [
@@ -262,27 +254,17 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
       'x-request-id',
       'last-event-id',
       'trpc-accept',
+      CSRF_HEADER,
     ],
     exposedHeaders: ['x-request-id', 'retry-after'],
   });
 
-  const createContext = async ({
-    req,
-    info,
-  }: Pick<CreateFastifyContextOptions, 'req'> &
-    Partial<Pick<CreateFastifyContextOptions, 'info'>>): Promise<Context> => {
-    // Browsers cannot set headers on EventSource: subscriptions may send the token as a connection param.
-    const token = bearer(headerValue(req, 'authorization')) ?? info?.connectionParams?.token;
-    return {
-      db: services.db,
-      services,
-      actor: token ? await services.sessions.resolve(token) : null,
-      requestId: String(req.id),
-      ip: req.ip,
-      idempotencyHeader: headerValue(req, 'idempotency-key'),
-      log: req.log,
-    };
-  };
+  const createContext = ({ req, res, info }: CreateFastifyContextOptions) =>
+    createRequestContext(services, req, {
+      type: info.type,
+      connectionParams: info.connectionParams,
+      response: res.raw,
+    });
 
   // A 429/503 answer tells the client when to come back.
   const responseMeta = ({ errors }: { errors: readonly unknown[] }) => {
@@ -361,12 +343,14 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
       await rest.register(fastifyTRPCOpenApiPlugin, {
         basePath: '/',
         router: appRouter,
-        createContext: ({ req }: { req: FastifyRequest }) => createContext({ req }),
+        createContext: ({ req }: { req: FastifyRequest }) => createRequestContext(services, req),
         responseMeta,
       } as never);
     },
     { prefix: '/api/v1' },
   );
+
+  await cookieSessionRoutes(app, services);
 
   app.get('/health', async () => ({ status: 'ok', now: new Date().toISOString() }));
   app.get('/ready', async (_request, reply) => {

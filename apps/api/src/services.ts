@@ -1,6 +1,7 @@
 import type { OrderOptions, ReservationCoalescer, ReserveOptions } from '@stockroom/core';
 import type { Db } from '@stockroom/db';
 import type pg from 'pg';
+import type { LiveStreams } from './auth/live-streams.js';
 import type { SessionTokens } from './auth/session.js';
 import type { Env } from './env.js';
 import type { EventBus } from './events/bus.js';
@@ -16,6 +17,8 @@ export interface Services {
   metrics: Metrics;
   limits: Limits;
   sessions: SessionTokens;
+  /** Open SSE streams, per principal. */
+  streams: LiveStreams;
   reserveOptions: ReserveOptions;
   /** reservations.create goes through here: concurrent holds of one level share a transaction. */
   reservations: ReservationCoalescer;

@@ -3,6 +3,7 @@
  * kinds every router uses (public, signed in, by role, mutation with
  * idempotency). No data transformer: the wire format is plain JSON.
  */
+import type { ServerResponse } from 'node:http';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Actor, actorLabel, type MutationContext } from '@stockroom/core';
 import type { Db } from '@stockroom/db';
@@ -17,8 +18,15 @@ export interface Context {
   db: Db;
   services: Services;
   actor: Actor | null;
+  /** The credential the actor came from (a bearer token, the session cookie, or a subscription's connection param). */
+  token: string | undefined;
+  /** Why the credential sent was not honoured before any procedure ran (a cookie without its CSRF token). */
+  refusal: string | undefined;
+  /** The HTTP response, for live streams that must be closed when their principal loses access. */
+  response: ServerResponse | undefined;
   requestId: string;
   ip: string;
+  userAgent: string | undefined;
   /** The Idempotency-Key header, if the request had one. */
   idempotencyHeader: string | undefined;
   log: FastifyBaseLogger;
@@ -181,6 +189,9 @@ const baseProcedure = t.procedure.use(traced).use(observed).use(rateLimited);
 export const publicProcedure = baseProcedure.use(storableInput);
 
 const signedIn = baseProcedure.use(({ ctx, next }) => {
+  if (ctx.refusal) {
+    throw new MappedError({ appCode: 'FORBIDDEN', message: ctx.refusal, details: {} });
+  }
   if (!ctx.actor) {
     throw new MappedError({
       appCode: 'UNAUTHENTICATED',
@@ -214,6 +225,32 @@ export function allow(...principals: Principal[]) {
       return next();
     })
     .use(storableInput);
+}
+
+/**
+ * A live subscription these principals may open: counted per principal (at most
+ * SSE_STREAMS_PER_PRINCIPAL at once) and closed when the principal loses access.
+ */
+export function liveFor(...principals: Principal[]) {
+  return allow(...principals).use(({ ctx, next }) => {
+    if (ctx.response && ctx.token) {
+      const opened = ctx.services.streams.open({
+        token: ctx.token,
+        actor: ctx.actor,
+        response: ctx.response,
+      });
+      if (!opened) {
+        const limit = ctx.services.env.SSE_STREAMS_PER_PRINCIPAL;
+        throw new MappedError({
+          appCode: 'RATE_LIMITED',
+          message: `At most ${limit} live streams may be open at once; close one first`,
+          details: { limit, retryAfterSeconds: 5 },
+          retryAfter: 5,
+        });
+      }
+    }
+    return next();
+  });
 }
 
 /** The optional idempotency key field every mutation input accepts. */

@@ -15,7 +15,7 @@ import {
   type TRPCLink,
 } from '@trpc/client';
 import { EventSource, type FetchLike } from 'eventsource';
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheckoutExample } from '../examples/checkout-client.js';
@@ -959,7 +959,9 @@ describe('Authorization header', () => {
   it('answers 401 UNAUTHENTICATED for missing, garbled, expired, foreign and unknown tokens', async () => {
     const now = Math.floor(Date.now() / 1000);
     const me = await api.client(tokens.admin).auth.me.query();
-    const claims = { sub: me.id, role: 'admin', wh: [] };
+    // A token names its session; role and warehouses are read from the database.
+    const { sid } = decodeJwt(tokens.admin);
+    const claims = { sub: me.id, sid, role: 'admin', wh: [] };
     const valid = await jwt(claims, { exp: now + 600 });
     const cases: Record<string, Record<string, string>> = {
       missing: {},
@@ -975,8 +977,11 @@ describe('Authorization header', () => {
         authorization: `Bearer ${await jwt(claims, { exp: now + 600, secret: 'x'.repeat(40) })}`,
       },
       'other issuer': { authorization: `Bearer ${await jwt(claims, { exp: now + 600, iss: 'evil' })}` },
-      'unknown role': {
-        authorization: `Bearer ${await jwt({ ...claims, role: 'root' }, { exp: now + 600 })}`,
+      'another user’s session': {
+        authorization: `Bearer ${await jwt({ ...claims, sid: decodeJwt(tokens.buyer).sid }, { exp: now + 600 })}`,
+      },
+      'no session': {
+        authorization: `Bearer ${await jwt({ sub: me.id, role: 'admin', wh: [] }, { exp: now + 600 })}`,
       },
       'tampered payload': {
         authorization: `Bearer ${valid.split('.')[0]}.${Buffer.from(JSON.stringify({ ...claims, role: 'admin', iss: 'stockroom', exp: now + 600 })).toString('base64url')}.${valid.split('.')[2]}`,

@@ -132,6 +132,15 @@ const ROWS: Row[] = [
       }),
   },
   { procedure: 'auth.me', allowed: 'signed in', call: (c) => c.auth.me.query() },
+  {
+    procedure: 'auth.logout',
+    allowed: 'signed in',
+    // A session of its own, so signing out does not end the matrix's sessions.
+    call: async (c, who) =>
+      ['buyer', 'seller', 'staff', 'admin'].includes(who)
+        ? fx.api.client(await fx.api.login(`${who}@example.com`)).auth.logout.mutate()
+        : c.auth.logout.mutate(),
+  },
 
   { procedure: 'users.list', allowed: ['admin'], call: (c) => c.users.list.query() },
   {

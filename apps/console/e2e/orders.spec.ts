@@ -9,7 +9,7 @@ test('an order placed through the API appears live; staff pick and ship it and e
   const nyc = await world.warehouse('NYC-1');
   const staff = await world.staff(['NYC-1']);
 
-  await openSignedIn(page, staff.session, '/orders');
+  await openSignedIn(page, staff, '/orders');
   const toPick = page.getByRole('region', { name: /Ready to pick/ });
   const beingPicked = page.getByRole('region', { name: /Being picked/ });
   await expect(toPick).toBeVisible();
@@ -69,7 +69,7 @@ test('staff cancel an order with a reason, and its units go back on the shelf', 
   });
   expect((await world.level(product.sku, 'CHI-1')).onHand).toBe(2);
 
-  await openSignedIn(page, staff.session, `/orders/${order.id}`);
+  await openSignedIn(page, staff, `/orders/${order.id}`);
   await page.getByRole('button', { name: 'Cancel order…' }).click();
   // A reason is required, and the form says so next to the field.
   await page.getByRole('button', { name: 'Cancel order', exact: true }).click();

@@ -9,7 +9,7 @@ test('staff of one warehouse get no edit controls elsewhere, and the API refuses
   const dfw = await world.warehouse('DFW-1');
   const before = await world.level(product.sku, 'DFW-1');
 
-  await openSignedIn(page, staff.session, `/products/${product.sku}`);
+  await openSignedIn(page, staff, `/products/${product.sku}`);
   const stock = page.getByRole('region', { name: 'Stock by warehouse' });
   const own = stock.getByRole('row', { name: /NYC-1/ });
   const other = stock.getByRole('row', { name: /DFW-1/ });
@@ -63,8 +63,13 @@ test('an expired session goes back to sign in and returns to the same page', asy
   world,
 }, testInfo) => {
   const staff = await world.staff(['NYC-1']);
-  // A session the server no longer accepts (as after expiry or a secret change).
-  await openSignedIn(page, { ...staff.session, token: `${staff.session.token}x` }, '/orders?status=picking');
+  // A session the server no longer accepts (as after expiry, sign-out elsewhere or a secret change).
+  await openSignedIn(page, staff, '/sign-in');
+  const [cookie] = (await page.context().cookies()).filter((c) => c.name === 'sr_session');
+  await page
+    .context()
+    .addCookies([{ ...(cookie as NonNullable<typeof cookie>), value: `${cookie?.value}x` }]);
+  await page.goto('/orders?status=picking');
   await expect(page).toHaveURL(/\/sign-in\?next=%2Forders%3Fstatus%3Dpicking/);
   await expect(page.getByRole('status')).toContainText('Your session expired');
   await snap(page, 'sign-in', testInfo);

@@ -88,8 +88,8 @@ test('two people adjust the same level: the second sees the conflict and re-appl
   const contextB = await browser.newContext();
   const a = await contextA.newPage();
   const b = await contextB.newPage();
-  await openSignedIn(a, first.session, `/products/${product.sku}`);
-  await openSignedIn(b, second.session, `/products/${product.sku}`);
+  await openSignedIn(a, first, `/products/${product.sku}`);
+  await openSignedIn(b, second, `/products/${product.sku}`);
 
   // Both open the adjust form on the same version.
   for (const page of [a, b]) {

@@ -123,8 +123,21 @@ export class World {
   }
 }
 
-/** Open the console signed in as `session` (the token goes where the sign-in page would put it). */
-export async function openSignedIn(page: Page, session: Session, path: string): Promise<void> {
+/**
+ * Open the console signed in as this person: sign in through the console's own
+ * endpoint (the browser context keeps the httpOnly session cookie), and keep its
+ * answer where the sign-in page would put it.
+ */
+export async function openSignedIn(
+  page: Page,
+  who: { email: string; password?: string },
+  path: string,
+): Promise<void> {
+  const response = await page.request.post('/auth/session', {
+    data: { email: who.email, password: who.password ?? DEMO_PASSWORD },
+  });
+  expect(response.ok()).toBe(true);
+  const session = await response.json();
   await page.goto('/sign-in');
   await page.evaluate((value) => localStorage.setItem('stockroom.session', value), JSON.stringify(session));
   await page.goto(path);

@@ -5,7 +5,7 @@ test('an admin adds a warehouse and edits it; mistakes are explained next to the
   world,
 }) => {
   const code = `E2E-${uniqueId()}`.slice(0, 16);
-  await openSignedIn(page, await world.login('admin@example.com'), '/warehouses');
+  await openSignedIn(page, { email: 'admin@example.com' }, '/warehouses');
 
   await page.getByRole('button', { name: 'Add warehouse' }).click();
   const form = page.getByRole('region', { name: 'Add a warehouse' });
@@ -42,8 +42,8 @@ test('an admin adds a warehouse and edits it; mistakes are explained next to the
   expect(stored).toMatchObject({ name: 'Denver (Aurora) North', latitude: 39.74, capacity: 40_000 });
 });
 
-test('the API’s refusal is shown next to the form (a duplicate code)', async ({ page, world }) => {
-  await openSignedIn(page, await world.login('admin@example.com'), '/warehouses');
+test('the API’s refusal is shown next to the form (a duplicate code)', async ({ page }) => {
+  await openSignedIn(page, { email: 'admin@example.com' }, '/warehouses');
   await page.getByRole('button', { name: 'Add warehouse' }).click();
   const form = page.getByRole('region', { name: 'Add a warehouse' });
   await form.getByLabel('Code').fill('NYC-1');

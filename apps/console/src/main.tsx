@@ -37,7 +37,7 @@ const queryClient = new QueryClient({
   },
 });
 
-const trpcClient = createTrpcClient(sessions.token);
+const trpcClient = createTrpcClient(sessions.csrfToken);
 
 createRoot(container).render(
   <StrictMode>

@@ -11,19 +11,24 @@ export type { RouterInputs, RouterOutputs };
 
 export const trpc = createTRPCReact<AppRouter>();
 
-export function createTrpcClient(getToken: () => string | null) {
+/**
+ * The session is an httpOnly cookie the browser sends by itself (same origin,
+ * SameSite=Strict); every request also carries the session's CSRF token, which
+ * the API requires for anything that changes state.
+ */
+export function createTrpcClient(getCsrfToken: () => string | null) {
   return trpc.createClient({
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
-        // Server-Sent Events: EventSource cannot send headers, so the token travels as a connection param.
-        true: httpSubscriptionLink({ url: '/trpc', connectionParams: () => ({ token: getToken() ?? '' }) }),
+        // Server-Sent Events: the EventSource sends the session cookie.
+        true: httpSubscriptionLink({ url: '/trpc' }),
         false: httpBatchLink({
           url: '/trpc',
           maxURLLength: 4000,
           headers: () => {
-            const token = getToken();
-            return token ? { authorization: `Bearer ${token}` } : {};
+            const csrf = getCsrfToken();
+            return csrf ? { 'x-csrf-token': csrf } : {};
           },
         }),
       }),

@@ -13,7 +13,7 @@ function memoryStorage(initial: Record<string, string> = {}) {
 }
 
 const session = (expiresInMs: number, role: Session['user']['role'] = 'staff'): Session => ({
-  token: 'jwt',
+  csrfToken: 'csrf',
   expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
   user: { id: 'u1', email: 's@example.com', name: 'Sam', role, warehouseIds: ['w1'] },
 });
@@ -26,7 +26,7 @@ describe('session store', () => {
     createSessionStore(storage).signIn(session(60_000));
     const reloaded = createSessionStore(storage);
     expect(reloaded.get().session?.user.name).toBe('Sam');
-    expect(reloaded.token()).toBe('jwt');
+    expect(reloaded.csrfToken()).toBe('csrf');
   });
 
   it('drops a stored session that has expired, and says so', () => {

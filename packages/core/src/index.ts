@@ -1,4 +1,5 @@
 export * from './audit/audit.js';
+export * from './auth/sessions.js';
 export * from './auth/users.js';
 export * from './catalog/index.js';
 export * from './events/events.js';

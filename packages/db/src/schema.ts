@@ -59,6 +59,17 @@ export interface ServiceTokensTable {
   revokedAt: NullableTimestamp;
 }
 
+/** A signed-in user's session: its token names the row, signing out revokes it. */
+export interface SessionsTable {
+  id: Generated<string>;
+  userId: string;
+  createdAt: Timestamp;
+  expiresAt: Date | string;
+  revokedAt: NullableTimestamp;
+  ip: string | null;
+  userAgent: string | null;
+}
+
 export interface ProductsTable {
   id: Generated<string>;
   sku: string;
@@ -229,6 +240,7 @@ export interface Database {
   users: UsersTable;
   userWarehouses: UserWarehousesTable;
   serviceTokens: ServiceTokensTable;
+  sessions: SessionsTable;
   products: ProductsTable;
   stockLevels: StockLevelsTable;
   stockMovements: StockMovementsTable;

@@ -1,59 +1,139 @@
 /**
- * Sessions are signed, expiring JWTs (HS256, jose). The token carries the role
- * and warehouse scope, so a request needs no database read to know who acts;
- * scope changes take effect at the next sign-in (tokens live JWT_TTL_SECONDS).
- * Service tokens are opaque and checked against their stored hash (cached
- * briefly per process).
+ * Who a bearer token (or the console's session cookie) belongs to, checked
+ * against the principal's *current* state on every request.
+ *
+ * Sessions are signed JWTs (HS256, jose) that carry only the user and a session
+ * id; role, warehouses and whether the account and session are still good are
+ * read from PostgreSQL. Service tokens are opaque and checked against their
+ * stored hash. Either answer is cached per process for PRINCIPAL_CACHE_MS, and
+ * the cache is dropped whenever PostgreSQL announces a change to users, their
+ * warehouses, sessions or service tokens (see the principals listener in
+ * events/bus.ts): disabling, demoting, re-scoping, signing out or revoking takes
+ * effect in every process at once, and within PRINCIPAL_CACHE_MS even if a
+ * notification is lost. The signature is checked before any database read, so a
+ * forged token costs no query.
  */
-import { type Actor, authenticateServiceToken, type UserDto } from '@stockroom/core';
-import type { Db, Role } from '@stockroom/db';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  type Actor,
+  authenticateServiceToken,
+  openSession,
+  revokeSession,
+  sessionActor,
+} from '@stockroom/core';
+import type { Db } from '@stockroom/db';
 import { jwtVerify, SignJWT } from 'jose';
 
 const ISSUER = 'stockroom';
-const ROLES = new Set<Role>(['admin', 'staff', 'seller', 'buyer']);
+/** How long a resolved principal may be reused before PostgreSQL is asked again. */
+export const PRINCIPAL_CACHE_MS = 2_000;
+const CACHE_LIMIT = 10_000;
+
+export interface Principal {
+  actor: Actor;
+  /** The session a user's token names; null for service tokens. */
+  sessionId: string | null;
+}
 
 export interface SessionTokens {
-  issue(user: UserDto): Promise<{ token: string; expiresAt: string }>;
-  /** The actor for a bearer token (JWT or service token), or null when it is not valid. */
-  resolve(token: string): Promise<Actor | null>;
+  /** Open a session for a signed-in user and sign its token. */
+  issue(
+    user: { id: string },
+    meta?: { ip?: string; userAgent?: string },
+  ): Promise<{ token: string; expiresAt: string; sessionId: string }>;
+  /** The principal for a bearer token now (cached briefly unless `fresh`), or null when it is not good. */
+  resolve(token: string, options?: { fresh?: boolean }): Promise<Principal | null>;
+  /** Sign out: the session of this token is refused from now on (no-op for other tokens). */
+  revoke(token: string): Promise<void>;
+  /** The CSRF token that goes with a cookie session. */
+  csrfToken(sessionId: string): string;
+  /** True when `given` is the CSRF token of this session. */
+  csrfMatches(sessionId: string, given: string | undefined): boolean;
+  /** Forget every cached principal (a change was announced, or announcements may have been missed). */
+  invalidate(): void;
 }
 
 export function createSessionTokens(db: Db, secret: string, ttlSeconds: number): SessionTokens {
   const key = new TextEncoder().encode(secret);
-  const serviceCache = new Map<string, { actor: Actor | null; until: number }>();
+  const cache = new Map<string, { principal: Principal | null; until: number }>();
+  // Bumped by every invalidation: a lookup that started before one must not fill the cache.
+  let generation = 0;
+
+  async function sessionOf(token: string): Promise<{ userId: string; sessionId: string } | null> {
+    try {
+      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
+      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
+      return { userId: payload.sub, sessionId: payload.sid };
+    } catch {
+      return null;
+    }
+  }
+
+  async function lookup(token: string): Promise<Principal | null> {
+    if (token.split('.').length === 3) {
+      const session = await sessionOf(token);
+      if (!session) return null;
+      const actor = await sessionActor(db, session.sessionId, session.userId);
+      return actor ? { actor, sessionId: session.sessionId } : null;
+    }
+    if (token.length > 512) return null;
+    const actor = await authenticateServiceToken(db, token);
+    return actor ? { actor, sessionId: null } : null;
+  }
+
+  const csrfToken = (sessionId: string) =>
+    createHmac('sha256', key).update(`csrf:${sessionId}`).digest('base64url');
 
   return {
-    async issue(user) {
+    async issue(user, meta = {}) {
       const expiresAtSeconds = Math.floor(Date.now() / 1000) + ttlSeconds;
-      const token = await new SignJWT({ role: user.role, wh: user.warehouseIds })
+      const sessionId = await openSession(db, {
+        userId: user.id,
+        expiresAt: new Date(expiresAtSeconds * 1000),
+        ...meta,
+      });
+      const token = await new SignJWT({ sid: sessionId })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(user.id)
         .setIssuer(ISSUER)
         .setIssuedAt()
         .setExpirationTime(expiresAtSeconds)
         .sign(key);
-      return { token, expiresAt: new Date(expiresAtSeconds * 1000).toISOString() };
+      return { token, expiresAt: new Date(expiresAtSeconds * 1000).toISOString(), sessionId };
     },
 
-    async resolve(token) {
-      if (token.split('.').length === 3) {
-        try {
-          const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
-          const role = payload.role as Role;
-          const wh = payload.wh;
-          if (!payload.sub || !ROLES.has(role) || !Array.isArray(wh)) return null;
-          return { kind: 'user', id: payload.sub, role, warehouseIds: wh.map(String) };
-        } catch {
-          return null;
-        }
+    async resolve(token, options = {}) {
+      const now = Date.now();
+      if (!options.fresh) {
+        const cached = cache.get(token);
+        if (cached && cached.until > now) return cached.principal;
       }
-      if (token.length > 512) return null;
-      const cached = serviceCache.get(token);
-      if (cached && cached.until > Date.now()) return cached.actor;
-      const actor = (await authenticateServiceToken(db, token)) ?? null;
-      if (serviceCache.size > 10_000) serviceCache.clear();
-      serviceCache.set(token, { actor, until: Date.now() + 30_000 });
-      return actor;
+      const started = generation;
+      const principal = await lookup(token);
+      if (started === generation) {
+        if (cache.size >= CACHE_LIMIT) cache.clear();
+        cache.set(token, { principal, until: now + PRINCIPAL_CACHE_MS });
+      }
+      return principal;
+    },
+
+    async revoke(token) {
+      const session = await sessionOf(token);
+      if (session) await revokeSession(db, session.sessionId);
+      cache.delete(token);
+    },
+
+    csrfToken,
+    csrfMatches(sessionId, given) {
+      if (!given) return false;
+      const expected = Buffer.from(csrfToken(sessionId));
+      const actual = Buffer.from(given);
+      return actual.length === expected.length && timingSafeEqual(actual, expected);
+    },
+
+    invalidate() {
+      generation++;
+      cache.clear();
     },
   };
 }

@@ -15,6 +15,8 @@ import pg from 'pg';
 import { MappedError } from '../errors.js';
 
 const CHANNEL = 'stockroom_events';
+/** Announced by triggers when a user, their warehouses, a session or a service token changes. */
+const PRINCIPALS_CHANNEL = 'stockroom_principals';
 const POLL_MS = 1000;
 
 export interface EventBus {
@@ -27,7 +29,13 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-export function createEventBus(db: Db, connectionString: string, log: FastifyBaseLogger): EventBus {
+export function createEventBus(
+  db: Db,
+  connectionString: string,
+  log: FastifyBaseLogger,
+  /** Called when someone's access changed, and after (re)connecting (announcements may have been missed). */
+  onPrincipalsChanged: () => void = () => {},
+): EventBus {
   const waiters = new Set<() => void>();
   let client: pg.Client | undefined;
   let closed = false;
@@ -65,11 +73,14 @@ export function createEventBus(db: Db, connectionString: string, log: FastifyBas
         connecting = connect();
       }, 1000);
     };
-    c.on('notification', wakeAll);
+    c.on('notification', (message) => {
+      if (message.channel === PRINCIPALS_CHANNEL) onPrincipalsChanged();
+      else wakeAll();
+    });
     c.on('error', (error) => fail(error, 'event listener connection lost; reconnecting'));
     try {
       await c.connect();
-      await c.query(`listen ${CHANNEL}`);
+      await c.query(`listen ${CHANNEL}; listen ${PRINCIPALS_CHANNEL}`);
     } catch (error) {
       fail(error, 'event listener could not connect; retrying');
       return;
@@ -81,6 +92,7 @@ export function createEventBus(db: Db, connectionString: string, log: FastifyBas
     }
     client = c;
     wakeAll(); // anything committed while we were away
+    onPrincipalsChanged(); // and any access changed meanwhile
   };
   connecting = connect();
 

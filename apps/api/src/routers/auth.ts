@@ -27,12 +27,26 @@ export const authRouter = router({
       throw invalidCredentials();
     }
     await limits.loginSucceeded(input.email);
-    return { ...(await sessions.issue(user)), user };
+    const { token, expiresAt } = await sessions.issue(user, {
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+    });
+    return { token, expiresAt, user };
   }),
 
   register: publicProcedure.input(ZRegisterInput).mutation(async ({ ctx, input }) => {
     const user = await registerBuyer({ db: ctx.db, actor: { kind: 'system', name: 'signup' } }, input);
-    return { ...(await ctx.services.sessions.issue(user)), user };
+    const { token, expiresAt } = await ctx.services.sessions.issue(user, {
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+    });
+    return { token, expiresAt, user };
+  }),
+
+  /** Sign out: this session's token is refused from now on, in every process. */
+  logout: authedProcedure.mutation(async ({ ctx }) => {
+    if (ctx.actor.kind === 'user' && ctx.token) await ctx.services.sessions.revoke(ctx.token);
+    return { signedOut: ctx.actor.kind === 'user' };
   }),
 
   me: authedProcedure.query(async ({ ctx }) => {

@@ -1,7 +1,7 @@
 import { listEvents, ZEventsListInput, ZEventTypes } from '@stockroom/core';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { allow, router } from '../trpc.js';
+import { allow, liveFor, router } from '../trpc.js';
 
 export const eventsRouter = router({
   list: allow('staff', 'admin')
@@ -11,7 +11,7 @@ export const eventsRouter = router({
    * Live events over SSE. Each event's id is its outbox position: a client that
    * reconnects sends the last one it saw (`lastEventId`) and misses nothing.
    */
-  onEvent: allow('staff', 'admin')
+  onEvent: liveFor('staff', 'admin')
     .input(
       z
         .object({ types: ZEventTypes.optional(), lastEventId: z.string().max(64).nullish() })

@@ -29,7 +29,7 @@ import {
 } from '@stockroom/core';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { allow, mutationFor, router, splitKey, withIdempotencyKey } from '../trpc.js';
+import { allow, liveFor, mutationFor, router, splitKey, withIdempotencyKey } from '../trpc.js';
 
 const ORDER_EVENTS = [
   'order.created',
@@ -90,7 +90,7 @@ export const ordersRouter = router({
     .input(withIdempotencyKey(ZShipInput))
     .mutation(({ ctx, input }) => shipOrder(ctx.mutation, splitKey(input))),
   /** Order events, live (SSE), resumable from the last event id; optionally one status only. */
-  onChange: allow('staff', 'admin')
+  onChange: liveFor('staff', 'admin')
     .input(
       z
         .object({ status: z.enum(ORDER_STATUSES).optional(), lastEventId: z.string().max(64).nullish() })

@@ -1,8 +1,11 @@
 /**
- * The signed-in session: kept in localStorage so a reload keeps you signed in,
- * readable outside React (the tRPC link needs the token) and observable inside
- * it (useSyncExternalStore). A session ends by signing out or by expiring; the
- * sign-in page tells the two apart.
+ * The signed-in session as the page knows it: who is signed in, until when, and
+ * the CSRF token to send with every change. The session token itself is an
+ * httpOnly cookie no script can read (see apps/api/src/auth/cookie-session.ts).
+ * Kept in localStorage so a reload keeps you signed in, readable outside React
+ * (the tRPC link needs the CSRF token) and observable inside it
+ * (useSyncExternalStore). A session ends by signing out or by expiring (or the
+ * server refusing it); the sign-in page tells the two apart.
  */
 export type Role = 'admin' | 'staff' | 'seller' | 'buyer';
 
@@ -15,7 +18,7 @@ export interface SessionUser {
 }
 
 export interface Session {
-  token: string;
+  csrfToken: string;
   expiresAt: string;
   user: SessionUser;
 }
@@ -33,7 +36,7 @@ const STORAGE_KEY = 'stockroom.session';
 function isSession(value: unknown): value is Session {
   const v = value as Session | null;
   return (
-    typeof v?.token === 'string' &&
+    typeof v?.csrfToken === 'string' &&
     typeof v.expiresAt === 'string' &&
     typeof v.user?.id === 'string' &&
     typeof v.user.role === 'string' &&
@@ -49,7 +52,7 @@ export interface SessionStore {
   subscribe(listener: () => void): () => void;
   signIn(session: Session): void;
   end(reason: EndReason): void;
-  token(): string | null;
+  csrfToken(): string | null;
 }
 
 export function createSessionStore(
@@ -106,7 +109,7 @@ export function createSessionStore(
       armExpiry();
       emit();
     },
-    token: () => state.session?.token ?? null,
+    csrfToken: () => state.session?.csrfToken ?? null,
   };
   armExpiry();
   return store;

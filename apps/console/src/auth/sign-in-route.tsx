@@ -1,8 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Redirect, useLocation, useSearchParams } from 'wouter';
-import { errorInfo } from '../lib/errors';
-import { trpc } from '../trpc';
 import { canUseConsole, safeNext } from './permissions';
+import { endSession, requestSession } from './session-api';
 import { useSession, useSessionStore } from './session-context';
 import type { Credentials } from './sign-in';
 import { SignInPage } from './sign-in-page';
@@ -14,18 +13,13 @@ export function SignInRoute() {
   const [, navigate] = useLocation();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
-  const login = trpc.auth.login.useMutation();
 
   if (session) return <Redirect to={next} replace />;
 
   async function signIn(credentials: Credentials) {
-    let result: Awaited<ReturnType<typeof login.mutateAsync>>;
-    try {
-      result = await login.mutateAsync(credentials);
-    } catch (error) {
-      throw new Error(errorInfo(error).message);
-    }
+    const result = await requestSession(credentials);
     if (!canUseConsole(result.user.role)) {
+      await endSession(result.csrfToken);
       throw new Error('The console is for warehouse staff, sellers and admins. Buyers shop in the store.');
     }
     // Nothing cached for a previous user may leak into this session.

@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, useLocation } from 'wouter';
 import { isAdmin, isOperator } from '../auth/permissions';
 import type { SessionUser } from '../auth/session';
+import { endSession } from '../auth/session-api';
 import { useSessionStore, useUser } from '../auth/session-context';
 import { type LiveStatus, useLive } from '../live/live-events';
 
@@ -58,6 +59,7 @@ function UserMenu() {
   const store = useSessionStore();
   const [, navigate] = useLocation();
   function signOut() {
+    void endSession(store.csrfToken());
     navigate('/sign-in', { replace: true });
     store.end('signed-out');
   }
