@@ -79,3 +79,29 @@ test('an expired session goes back to sign in and returns to the same page', asy
   await expect(page).toHaveURL(/\/orders\?status=picking$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Orders' })).toBeVisible();
 });
+
+test('the session lives in an httpOnly cookie, and signing out ends it on the server', async ({
+  page,
+  world,
+}) => {
+  const staff = await world.staff(['NYC-1']);
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(staff.email);
+  await page.getByLabel('Password').fill(staff.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+
+  // No script can read the session token: not in document.cookie, not in storage.
+  const [cookie] = (await page.context().cookies()).filter((c) => c.name === 'sr_session');
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  expect(await page.evaluate(() => document.cookie)).not.toContain('sr_session');
+  expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain(cookie?.value);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  // The old cookie, replayed, is refused: the session was revoked, not only forgotten.
+  const replay = await page.request.get('/trpc/auth.me', {
+    headers: { cookie: `sr_session=${cookie?.value}` },
+  });
+  expect(replay.status()).toBe(401);
+});

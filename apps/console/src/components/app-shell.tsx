@@ -58,8 +58,8 @@ function UserMenu() {
   const user = useUser();
   const store = useSessionStore();
   const [, navigate] = useLocation();
-  function signOut() {
-    void endSession(store.csrfToken());
+  async function signOut() {
+    await endSession(store.csrfToken());
     navigate('/sign-in', { replace: true });
     store.end('signed-out');
   }
