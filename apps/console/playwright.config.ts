@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 
@@ -9,6 +10,11 @@ import { defineConfig } from '@playwright/test';
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const PG_PORT = Number(process.env.E2E_PG_PORT ?? 54400);
 const dataDir = fileURLToPath(new URL('../../.data/e2e', import.meta.url));
+// The system's Chromium (scripts/ensure-system-deps.mjs finds or installs it, in the same order).
+const chromium =
+  process.env.CHROMIUM_PATH ??
+  ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((file) => existsSync(file)) ??
+  '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: './e2e',
@@ -27,7 +33,7 @@ export default defineConfig({
     viewport: { width: 1366, height: 900 },
     // Debian's Chromium: Playwright's own browser downloads are not used.
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: chromium,
       args: [
         '--no-sandbox',
         '--disable-gpu',

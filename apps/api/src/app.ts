@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { ReservationCoalescer, type Sweeper, startSweeper } from '@stockroom/core';
 import {
+  configurePasswordHashing,
   createDb,
   type EmbeddedServer,
   migrateToLatest,
@@ -51,6 +52,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
   let sweeper: Sweeper | undefined;
   let services: Services | undefined;
   try {
+    configurePasswordHashing({ concurrency: env.PASSWORD_HASH_CONCURRENCY, queue: env.PASSWORD_HASH_QUEUE });
     // Kysely's migrator holds an advisory lock: several processes starting together migrate once.
     await migrateToLatest(db);
     const seed = env.SEED_DEMO ?? env.NODE_ENV === 'development';

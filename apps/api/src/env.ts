@@ -45,6 +45,12 @@ const ZEnv = z
     LOGIN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
     /** Live-event streams (SSE) one principal may hold open at once. */
     SSE_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1000).default(10),
+    /** Sign-ups allowed per IP in REGISTER_LIMIT_WINDOW_SECONDS. */
+    REGISTER_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
+    REGISTER_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+    /** Password hashes (argon2, ~100 ms of CPU each) run at once, and how many may wait; more get 429. */
+    PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     CONSOLE_DIST: z.string().default(path.join(repoRoot, 'apps/console/dist')),
     /** Seed demo data at start (never in production). Defaults to on in development. */

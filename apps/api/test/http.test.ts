@@ -717,13 +717,13 @@ describe('REST /api/v1', () => {
       body: { lines: [{ sku: 'OF-PEN-001', quantity: 1, warehouseId: dfw }] },
     });
     expect(mine.status).toBe(200);
-    const stranger = (
-      await api.client().auth.register.mutate({
-        email: `stranger-${Date.now()}@example.com`,
-        password: 'correct horse battery staple',
-        name: 'Stranger',
-      })
-    ).token;
+    const strangerEmail = `stranger-${Date.now()}@example.com`;
+    await api.client().auth.register.mutate({
+      email: strangerEmail,
+      password: 'correct horse battery staple',
+      name: 'Stranger',
+    });
+    const stranger = await api.login(strangerEmail, 'correct horse battery staple');
     expectRestError(
       await send('GET', `/api/v1/reservations/${mine.body.id}`, { token: stranger }),
       403,

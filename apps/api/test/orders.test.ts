@@ -668,10 +668,15 @@ describe('access', () => {
       appCode: 'FORBIDDEN',
     });
 
-    const registered = await api.client().auth.register.mutate({
-      email: `second-buyer-${crypto.randomUUID()}@example.com`,
+    const secondEmail = `second-buyer-${crypto.randomUUID()}@example.com`;
+    await api.client().auth.register.mutate({
+      email: secondEmail,
       password: 'a long enough password',
       name: 'Second Buyer',
+    });
+    const registered = await api.client().auth.login.mutate({
+      email: secondEmail,
+      password: 'a long enough password',
     });
     expect(registered.user.role).toBe('buyer');
     const stranger = api.client(registered.token);

@@ -617,11 +617,12 @@ describe('roles', () => {
     // The seed assigns staff to the first two warehouses by priority.
     expect(me.warehouseIds.sort()).toEqual([wh.nyc, wh.chi].sort());
 
-    const buyer2 = await api.client().auth.register.mutate({
+    await api.client().auth.register.mutate({
       email: 'second-buyer@example.com',
       password: 'password-123',
       name: 'Second Buyer',
     });
+    const buyer2Token = await api.login('second-buyer@example.com', 'password-123');
     const victim = await adminClient.users.create.mutate({
       email: 'victim@example.com',
       password: 'password-123',
@@ -641,7 +642,7 @@ describe('roles', () => {
       staff: api.client(staffToken),
       admin: adminClient,
       service: api.client(SERVICE_TOKEN),
-      buyer2: api.client(buyer2.token),
+      buyer2: api.client(buyer2Token),
     };
     // Plenty of MAIN where allowed calls reserve and order it.
     for (const warehouseId of [wh.nyc, wh.chi, wh.dfw]) {

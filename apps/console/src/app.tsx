@@ -22,6 +22,7 @@ const WarehousesPage = page(() => import('./features/warehouses/warehouses-page'
 const OrdersPage = page(() => import('./features/orders/orders-page'), 'OrdersPage');
 const OrderPage = page(() => import('./features/orders/order-page'), 'OrderPage');
 const RacePage = page(() => import('./features/race/race-page'), 'RacePage');
+const UsersPage = page(() => import('./features/users/users-page'), 'UsersPage');
 
 /** Pages only some roles may open; others are told why instead of seeing errors. */
 function Only({ when, children }: { when: (user: SessionUser) => boolean; children: ReactNode }) {
@@ -67,6 +68,11 @@ function SignedInApp() {
           <Route path="/events">
             <Only when={isOperator}>
               <EventsPage />
+            </Only>
+          </Route>
+          <Route path="/users">
+            <Only when={isAdmin}>
+              <UsersPage />
             </Only>
           </Route>
           <Route path="/race">

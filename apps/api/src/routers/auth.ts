@@ -5,6 +5,20 @@ import { authedProcedure, publicProcedure, router } from '../trpc.js';
 const invalidCredentials = () =>
   new MappedError({ appCode: 'UNAUTHENTICATED', message: 'Email or password is not right', details: {} });
 
+const tooMany = (what: string, wait: number) =>
+  new MappedError({
+    appCode: 'RATE_LIMITED',
+    message: `Too many ${what}; try again in ${wait} s`,
+    details: { retryAfterSeconds: wait },
+    retryAfter: wait,
+  });
+
+/** What auth.register answers, whether the email was free or not (API.md). */
+export const REGISTER_ACCEPTED = {
+  status: 'accepted',
+  message: 'If this email was not registered yet, the account is ready: sign in with auth.login',
+} as const;
+
 /**
  * Sign-in and sign-up. These calls take no idempotency key: they act for no
  * principal yet, and a replayed answer would hand one caller's session to another.
@@ -12,35 +26,28 @@ const invalidCredentials = () =>
 export const authRouter = router({
   login: publicProcedure.input(ZLoginInput).mutation(async ({ ctx, input }) => {
     const { limits, sessions } = ctx.services;
-    const wait = await limits.loginBlocked(input.email, ctx.ip);
-    if (wait !== undefined) {
-      throw new MappedError({
-        appCode: 'RATE_LIMITED',
-        message: `Too many sign-in attempts; try again in ${wait} s`,
-        details: { retryAfterSeconds: wait },
-        retryAfter: wait,
-      });
+    // Count first: every attempt takes its point before the password is checked.
+    const wait = await limits.consumeLogin(input.email, ctx.ip);
+    if (wait !== undefined) throw tooMany('sign-in attempts', wait);
+    let user: Awaited<ReturnType<typeof authenticate>>;
+    try {
+      user = await authenticate(ctx.db, input.email, input.password);
+    } catch (error) {
+      // Not tried (the hashing queue was full, the database was away): not an attempt.
+      await limits.refundLogin(input.email, ctx.ip).catch(() => undefined);
+      throw error;
     }
-    const user = await authenticate(ctx.db, input.email, input.password);
-    if (!user) {
-      await limits.loginFailed(input.email, ctx.ip);
-      throw invalidCredentials();
-    }
-    await limits.loginSucceeded(input.email);
-    const { token, expiresAt } = await sessions.issue(user, {
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-    });
+    if (!user) throw invalidCredentials();
+    await limits.refundLogin(input.email, ctx.ip);
+    const { token, expiresAt } = await sessions.issue(user, { ip: ctx.ip, userAgent: ctx.userAgent });
     return { token, expiresAt, user };
   }),
 
   register: publicProcedure.input(ZRegisterInput).mutation(async ({ ctx, input }) => {
-    const user = await registerBuyer({ db: ctx.db, actor: { kind: 'system', name: 'signup' } }, input);
-    const { token, expiresAt } = await ctx.services.sessions.issue(user, {
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-    });
-    return { token, expiresAt, user };
+    const wait = await ctx.services.limits.consumeRegister(ctx.ip);
+    if (wait !== undefined) throw tooMany('sign-ups from this address', wait);
+    await registerBuyer({ db: ctx.db }, input);
+    return { ...REGISTER_ACCEPTED };
   }),
 
   /** Sign out: this session's token is refused from now on, in every process. */

@@ -19,6 +19,7 @@ const NAV: NavItem[] = [
   { href: '/movements', label: 'Movements', show: isOperator },
   { href: '/events', label: 'Event log', show: isOperator },
   { href: '/warehouses', label: 'Warehouses', show: () => true },
+  { href: '/users', label: 'Users', show: isAdmin },
   { href: '/race', label: 'Race demo', show: isAdmin },
 ];
 

@@ -2,7 +2,7 @@
  * Users and service tokens: who may act. Passwords are argon2id hashes; service
  * tokens are stored as sha256 hashes. Signing sessions (JWT) is the API's job.
  */
-import { type Db, hashPassword, hashToken, type Role, verifyPassword } from '@stockroom/db';
+import { type Db, hashToken, type Role } from '@stockroom/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { runMutation } from '../idempotency/idempotency.js';
@@ -11,6 +11,16 @@ import type { MutationContext } from '../shared/context.js';
 import { forbidden, notFound, validationFailed } from '../shared/errors.js';
 import { ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
+import { assertPasswordFitsAccount, checkPassword, hashNewPassword, ZPassword } from './passwords.js';
+
+export {
+  assertPasswordFitsAccount,
+  isCommonPassword,
+  isContextPassword,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  ZPassword,
+} from './passwords.js';
 
 export interface UserDto {
   id: string;
@@ -22,7 +32,6 @@ export interface UserDto {
 }
 
 export const ZEmail = z.string().trim().toLowerCase().max(254).pipe(z.email());
-export const ZPassword = z.string().min(8).max(200);
 export const ZLoginInput = z
   .object({ email: z.string().trim().max(254), password: z.string().max(200) })
   .strict();
@@ -89,11 +98,14 @@ export async function authenticate(db: Db, email: string, password: string): Pro
     .where(sql`lower(email)`, '=', email.trim().toLowerCase())
     .executeTakeFirst();
   if (!row) {
-    decoyHash ??= hashPassword('decoy password for timing');
-    await verifyPassword(await decoyHash, password);
+    decoyHash ??= hashNewPassword('decoy password for timing').catch((error: unknown) => {
+      decoyHash = undefined; // a busy refusal must not stick
+      throw error;
+    });
+    await checkPassword(await decoyHash, password);
     return undefined;
   }
-  const ok = await verifyPassword(row.passwordHash, password);
+  const ok = await checkPassword(row.passwordHash, password);
   if (!ok || !row.active) return undefined;
   return loadUser(db, { id: row.id });
 }
@@ -115,12 +127,11 @@ export function actorOf(user: UserDto): Actor {
 
 async function insertUser(
   db: Db,
-  data: { email: string; password: string; name: string; role: Role; warehouseIds: string[] },
+  data: { email: string; passwordHash: string; name: string; role: Role; warehouseIds: string[] },
 ): Promise<UserDto> {
-  const passwordHash = await hashPassword(data.password);
   const inserted = await db
     .insertInto('users')
-    .values({ email: data.email, name: data.name, role: data.role, passwordHash })
+    .values({ email: data.email, name: data.name, role: data.role, passwordHash: data.passwordHash })
     .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -135,12 +146,27 @@ async function insertUser(
   return (await loadUser(db, { id: inserted.id })) as UserDto;
 }
 
-/** Self-service sign-up: always a buyer. */
-export function registerBuyer(ctx: MutationContext, input: z.input<typeof ZRegisterInput>): Promise<UserDto> {
+/**
+ * Self-service sign-up: always a buyer. Says nothing about whether the email was
+ * free (the caller answers the same either way, then signs in): the password is
+ * hashed and one insert is tried in both cases, so the time taken is the same.
+ * Returns whether an account was created, for tests and logs only.
+ */
+export async function registerBuyer(
+  ctx: Pick<MutationContext, 'db'>,
+  input: z.input<typeof ZRegisterInput>,
+): Promise<{ created: boolean }> {
   const data = parseInput(ZRegisterInput, input);
-  return runMutation(ctx.db, ctx.idempotency, input, (trx) =>
-    insertUser(trx, { ...data, role: 'buyer', warehouseIds: [] }),
-  ).then((r) => r.result);
+  assertPasswordFitsAccount(data.password, data);
+  // Hashed before any connection is taken: a queue of sign-ups holds no database connection.
+  const passwordHash = await hashNewPassword(data.password);
+  const inserted = await ctx.db
+    .insertInto('users')
+    .values({ email: data.email, name: data.name, role: 'buyer', passwordHash })
+    .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return { created: inserted !== undefined };
 }
 
 function assertAdmin(actor: Actor) {
@@ -154,12 +180,17 @@ async function assertWarehouses(db: Db, ids: string[]) {
   if (missing.length > 0) throw notFound(`Warehouse ${missing.join(', ')}`, { warehouseIds: missing });
 }
 
-export function createUser(ctx: MutationContext, input: z.input<typeof ZCreateUserInput>): Promise<UserDto> {
+export async function createUser(
+  ctx: MutationContext,
+  input: z.input<typeof ZCreateUserInput>,
+): Promise<UserDto> {
   assertAdmin(ctx.actor);
   const data = parseInput(ZCreateUserInput, input);
+  assertPasswordFitsAccount(data.password, data);
+  const passwordHash = await hashNewPassword(data.password);
   return runMutation(ctx.db, ctx.idempotency, input, async (trx) => {
     await assertWarehouses(trx, data.warehouseIds);
-    return insertUser(trx, data);
+    return insertUser(trx, { ...data, passwordHash });
   }).then((r) => r.result);
 }
 
