@@ -15,7 +15,6 @@ import type { Db } from '@stockroom/db';
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
-import { validationFailed } from '../shared/errors.js';
 import { type Page, ZCursor, ZLimit, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import { ZCategory } from './products.js';
