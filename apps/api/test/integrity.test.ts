@@ -116,11 +116,10 @@ const settle = <T>(calls: Promise<T>[]) =>
     calls.map((c) =>
       c.then(
         (value) => ({ ok: true as const, value }),
-        (error: unknown) => ({
-          ok: false as const,
-          appCode: (error as TRPCClientError<never>).data?.appCode as string | undefined,
-          details: (error as TRPCClientError<never>).data?.details as Record<string, unknown> | undefined,
-        }),
+        (error: unknown) => {
+          const data = (error as { data?: { appCode?: string; details?: Record<string, unknown> } }).data;
+          return { ok: false as const, appCode: data?.appCode, details: data?.details };
+        },
       ),
     ),
   );

@@ -36,6 +36,41 @@ export const DEFAULT_BUYER_LIMITS: BuyerLimits = {
   maxWaitlistEntries: 20,
 };
 
+export const DEFAULT_TTL_SECONDS = 900;
+/** No hold, however often extended, outlives its creation by more than this. */
+export const MAX_HOLD_SECONDS = 86_400;
+
+export interface ReserveOptions {
+  /** Hold length when the input names none (RESERVATION_TTL_SECONDS). */
+  defaultTtlSeconds?: number;
+  /** Caps on a buyer's holds (BUYER_MAX_*); defaults in DEFAULT_BUYER_LIMITS. */
+  buyerLimits?: Partial<BuyerLimits>;
+  /**
+   * The system makes this hold for a buyer (a waitlist offer, while stock rows
+   * are already locked): no caps, and no buyer lock (which would invert the lock order).
+   */
+  onBehalfOfBuyer?: boolean;
+}
+
+/**
+ * The hold length, and how long the hold may ever last, for this actor. A buyer
+ * acting for themselves is held to BUYER_MAX_HOLD_SECONDS (refused above it).
+ */
+export function holdBounds(
+  actor: Actor,
+  requestedTtl: number | undefined,
+  options: ReserveOptions,
+): { ttlSeconds: number; maxSeconds: number; buyerId: string | undefined } {
+  const fallback = options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS;
+  const buyerId = options.onBehalfOfBuyer ? undefined : cappedBuyer(actor);
+  if (!buyerId) return { ttlSeconds: requestedTtl ?? fallback, maxSeconds: MAX_HOLD_SECONDS, buyerId };
+  const limits = buyerLimitsOf(options);
+  const ttlSeconds = requestedTtl ?? Math.min(fallback, limits.maxHoldSeconds);
+  const refusal = buyerTtlRefusal(limits, ttlSeconds);
+  if (refusal) throw refusal;
+  return { ttlSeconds, maxSeconds: limits.maxHoldSeconds, buyerId };
+}
+
 export function buyerLimitsOf(options: { buyerLimits?: Partial<BuyerLimits> } = {}): BuyerLimits {
   return { ...DEFAULT_BUYER_LIMITS, ...options.buyerLimits };
 }

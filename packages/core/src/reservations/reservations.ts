@@ -35,15 +35,15 @@ import { offerFreedStock } from '../waitlist/waitlist.js';
 import { type Allocation, allocate, type Candidate, type DemandLine } from './allocation.js';
 import {
   assertBuyerMayHold,
-  type BuyerLimits,
   buyerLimitsOf,
-  buyerTtlRefusal,
-  cappedBuyer,
+  DEFAULT_TTL_SECONDS,
+  holdBounds,
+  MAX_HOLD_SECONDS,
+  type ReserveOptions,
 } from './limits.js';
 
-export const DEFAULT_TTL_SECONDS = 900;
-/** No hold, however often extended, outlives its creation by more than this. */
-export const MAX_HOLD_SECONDS = 86_400;
+export { DEFAULT_TTL_SECONDS, holdBounds, MAX_HOLD_SECONDS, type ReserveOptions };
+
 /** How often a reservation re-plans when concurrent buyers took the stock it planned on. */
 const MAX_ALLOCATION_ATTEMPTS = 4;
 
@@ -66,37 +66,6 @@ export const ZExtendInput = z
 
 export type ReserveInput = z.input<typeof ZReserveInput>;
 export type ExtendInput = z.input<typeof ZExtendInput>;
-
-export interface ReserveOptions {
-  /** Hold length when the input names none (RESERVATION_TTL_SECONDS). */
-  defaultTtlSeconds?: number;
-  /** Caps on a buyer's holds (BUYER_MAX_*); defaults in DEFAULT_BUYER_LIMITS. */
-  buyerLimits?: Partial<BuyerLimits>;
-  /**
-   * The system makes this hold for a buyer (a waitlist offer, while stock rows
-   * are already locked): no caps, and no buyer lock (which would invert the lock order).
-   */
-  onBehalfOfBuyer?: boolean;
-}
-
-/**
- * The hold length, and how long the hold may ever last, for this actor. A buyer
- * acting for themselves is held to BUYER_MAX_HOLD_SECONDS (refused above it).
- */
-export function holdBounds(
-  actor: Actor,
-  requestedTtl: number | undefined,
-  options: ReserveOptions,
-): { ttlSeconds: number; maxSeconds: number; buyerId: string | undefined } {
-  const fallback = options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS;
-  const buyerId = options.onBehalfOfBuyer ? undefined : cappedBuyer(actor);
-  if (!buyerId) return { ttlSeconds: requestedTtl ?? fallback, maxSeconds: MAX_HOLD_SECONDS, buyerId };
-  const limits = buyerLimitsOf(options);
-  const ttlSeconds = requestedTtl ?? Math.min(fallback, limits.maxHoldSeconds);
-  const refusal = buyerTtlRefusal(limits, ttlSeconds);
-  if (refusal) throw refusal;
-  return { ttlSeconds, maxSeconds: limits.maxHoldSeconds, buyerId };
-}
 
 // ---------------------------------------------------------------- reading
 
