@@ -25,6 +25,8 @@ import {
   releaseReservation,
   searchProducts,
   startCheckout,
+  sweepExpiredReservations,
+  updateOrderStatus,
   verifyLedger,
 } from '../src/index.js';
 import {
@@ -298,6 +300,36 @@ describe('an order’s hold is committed only by its payment, exactly once', () 
     await cancelOrder(ctx(buyer), { id: second.id, reason: 'changed my mind' });
     expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ onHand: 97, reserved: 0 });
     expect(await ledgerOf(t.db, w.id, p.id)).toEqual({ onHand: 97, reserved: 0 });
+  });
+});
+
+describe('staff act only where every warehouse is theirs', () => {
+  it('resolving needs_attention by staff may not commit stock at a warehouse that is not theirs', async () => {
+    const nyc = await makeWarehouse(t.db, { latitude: 40.7, longitude: -74 });
+    const dfw = await makeWarehouse(t.db, { latitude: 32.8, longitude: -96.8 });
+    const p = await makeProduct(t.db);
+    await stock(t.db, nyc.id, p.sku, 2);
+    const staff: Actor = { kind: 'user', id: crypto.randomUUID(), role: 'staff', warehouseIds: [nyc.id] };
+    const order = await startCheckout(ctx(service), { lines: [{ sku: p.sku, quantity: 2 }], shipTo });
+    // The hold runs out and someone else takes the NYC units; the money arrives late.
+    await t.db
+      .updateTable('reservations')
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where('id', '=', order.reservationId as string)
+      .execute();
+    await sweepExpiredReservations(t.db);
+    await createReservation(ctx(service), { lines: [{ sku: p.sku, quantity: 2, warehouseId: nyc.id }] });
+    const late = await paymentSucceeded(ctx(service), { orderId: order.id, paymentReference: 'late' });
+    expect(late.status).toBe('needs_attention');
+    // Stock arrives only at DFW: staff of NYC cannot commit it.
+    await stock(t.db, dfw.id, p.sku, 5);
+    const before = await ledgerOf(t.db, dfw.id, p.id);
+    const refused = await updateOrderStatus(ctx(staff), { id: order.id, status: 'paid' }).catch((e) => e);
+    expect(refused).toMatchObject({ code: 'FORBIDDEN', details: { warehouseIds: [dfw.id] } });
+    expect(await ledgerOf(t.db, dfw.id, p.id)).toEqual(before);
+    expect(await levelOf(t.db, dfw.id, p.id)).toMatchObject({ onHand: 5, reserved: 0 });
+    expect((await updateOrderStatus(ctx(admin), { id: order.id, status: 'paid' })).status).toBe('paid');
+    expect(await levelOf(t.db, dfw.id, p.id)).toMatchObject({ onHand: 3, reserved: 0 });
   });
 });
 
