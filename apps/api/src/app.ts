@@ -60,6 +60,12 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
 
     const metrics = createMetrics(db, pool);
     const sessions = createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS);
+    const buyerLimits = {
+      maxHoldSeconds: env.BUYER_MAX_HOLD_SECONDS,
+      maxActiveHolds: env.BUYER_MAX_ACTIVE_HOLDS,
+      maxHeldUnits: env.BUYER_MAX_HELD_UNITS,
+      maxWaitlistEntries: env.BUYER_MAX_WAITLIST_ENTRIES,
+    };
     services = {
       env,
       db,
@@ -74,15 +80,20 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
         intervalMs: PRINCIPAL_CACHE_MS,
         onError: (error) => app?.log.warn({ err: error }, 'checking live streams failed; will retry'),
       }),
-      reserveOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS },
+      reserveOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS, buyerLimits },
       reservations: new ReservationCoalescer(db, {
         defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
+        buyerLimits,
         maxQueue: env.RESERVATION_QUEUE_MAX,
         onBatch: (size, seconds) => metrics.reservationBatch(size, seconds),
         onFallback: (error, size) =>
           app?.log.warn({ err: error, size }, 'reservation batch failed; retrying one by one'),
       }),
-      orderOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS, taxRateBps: env.TAX_RATE_BPS },
+      orderOptions: {
+        defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
+        taxRateBps: env.TAX_RATE_BPS,
+        buyerLimits,
+      },
     };
     app = await buildServer(services);
     const { streams } = services;

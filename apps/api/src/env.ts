@@ -29,6 +29,11 @@ const ZEnv = z
     OTEL_EXPORTER_OTLP_ENDPOINT: z.union([z.literal(''), z.string().url()]).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     RESERVATION_TTL_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
+    /** A buyer's caps (services, staff and admins have none): hold length, holds, units held, waitlist entries. */
+    BUYER_MAX_HOLD_SECONDS: z.coerce.number().int().min(1).max(86400).default(1800),
+    BUYER_MAX_ACTIVE_HOLDS: z.coerce.number().int().min(1).default(10),
+    BUYER_MAX_HELD_UNITS: z.coerce.number().int().min(1).default(100),
+    BUYER_MAX_WAITLIST_ENTRIES: z.coerce.number().int().min(1).default(20),
     /** One tax rate for every order, in basis points (825 = 8.25 %). */
     TAX_RATE_BPS: z.coerce.number().int().min(0).max(10_000).default(825),
     /** Reservations waiting per coalescer shard before new ones get 429 (back-pressure). */

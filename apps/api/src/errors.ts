@@ -72,12 +72,14 @@ const isStatementTimeout = (error: unknown) =>
 /**
  * SQLSTATE class 22, "data exception": PostgreSQL refused a value the request
  * carried (a date before year 1, a non-numeric cursor key, a number out of
- * range…). The request is at fault, not the server.
+ * range…). Also 54001, "statement too complex" (a search query that would nest
+ * operators too deep: "tsquery stack too small"). The request is at fault, not
+ * the server.
  */
 export const isDataException = (error: unknown): boolean =>
   typeof error === 'object' &&
   error !== null &&
-  /^22[0-9A-Z]{3}$/.test(String((error as { code?: unknown }).code)) &&
+  /^(22[0-9A-Z]{3}|54001)$/.test(String((error as { code?: unknown }).code)) &&
   typeof (error as { severity?: unknown }).severity === 'string';
 
 interface ZodLikeIssue {

@@ -80,6 +80,16 @@ async function stockAt(sku: string, counts: Partial<Record<(typeof DEMO_WAREHOUS
 }
 
 const level = (code: string, sku: string) => admin.inventory.get.query({ warehouseId: id(code), sku });
+/** Rows in the movement ledger, everywhere. */
+const movementCount = async () =>
+  Number(
+    (
+      await api.services.db
+        .selectFrom('stockMovements')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 interface Failure {
   appCode: string | undefined;
@@ -576,8 +586,19 @@ describe('access', () => {
       customer: CUSTOMER,
       shipTo: NEAR_CHICAGO,
     });
-    // The order touches NYC-1, so NYC-1 staff may start picking it …
-    await staff.orders.updateStatus.mutate({ id: order.id, status: 'picking' });
+    // The order's status is the whole order's: NYC-1 staff may not move it (DFW-1 is
+    // not theirs), nor cancel it (issue 10: that restocked DFW-1) — an admin may.
+    const before = await movementCount();
+    expect(
+      await failure(staff.orders.updateStatus.mutate({ id: order.id, status: 'picking' })),
+    ).toMatchObject({ appCode: 'FORBIDDEN', httpStatus: 403, details: { warehouseIds: [id('DFW-1')] } });
+    expect(await failure(staff.orders.cancel.mutate({ id: order.id, reason: 'no' }))).toMatchObject({
+      appCode: 'FORBIDDEN',
+    });
+    expect(await movementCount()).toBe(before);
+    expect((await level('DFW-1', 'KT-POT-001')).onHand).toBe(3);
+    await admin.orders.updateStatus.mutate({ id: order.id, status: 'picking' });
+    // … and shipping is per warehouse: NYC-1 staff ship NYC-1's part …
     await staff.orders.ship.mutate({
       id: order.id,
       warehouseId: id('NYC-1'),

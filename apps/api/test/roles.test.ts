@@ -37,7 +37,7 @@ interface Fixtures {
   /** A buyer's order (pending payment). */
   buyerOrder: string;
   /** Paid orders held at NYC-1 and at DFW-1 that refused calls aim at. */
-  guardOrders: { nyc: { id: string; version: number }; dfw: { id: string; version: number } };
+  guardOrders: Record<'nyc' | 'dfw' | 'mixed', { id: string; version: number }>;
   /** Versions of GUARD's levels at NYC-1 and DFW-1 before the matrix. */
   guardVersions: { nyc: number; dfw: number };
 }
@@ -78,6 +78,18 @@ async function freshProduct(by: 'admin' | 'seller'): Promise<string> {
 async function paidOrderAt(warehouseId: string) {
   return fx.clients.service.orders.create.mutate({
     lines: [{ sku: MAIN, quantity: 1, warehouseId }],
+    customer: { name: 'Roles Test', email: 'roles@example.com' },
+    shipTo: SHIP_TO,
+  });
+}
+
+/** A fresh paid order with one unit held at NYC-1 and one at DFW-1. */
+async function paidOrderAcross() {
+  return fx.clients.service.orders.create.mutate({
+    lines: [
+      { sku: MAIN, quantity: 1, warehouseId: fx.wh.nyc },
+      { sku: MAIN, quantity: 1, warehouseId: fx.wh.dfw },
+    ],
     customer: { name: 'Roles Test', email: 'roles@example.com' },
     shipTo: SHIP_TO,
   });
@@ -391,12 +403,13 @@ const ROWS: Row[] = [
     call: (c) => c.reservations.get.query({ id: fx.guardReservation.id }),
   },
   {
+    // Buyers never confirm, not even their own hold (issue 10): stock leaves only through payment.
     procedure: 'reservations.confirm',
     note: "the buyer's own",
-    allowed: ['buyer', 'service', 'admin'],
+    allowed: ['service', 'admin'],
     call: async (c, who) =>
       c.reservations.confirm.mutate({
-        id: isAllowed(['buyer', 'service', 'admin'], who) ? await freshReservation() : fx.guardReservation.id,
+        id: isAllowed(['service', 'admin'], who) ? await freshReservation() : fx.guardReservation.id,
       }),
   },
   {
@@ -509,6 +522,27 @@ const ROWS: Row[] = [
       c.orders.cancel.mutate({
         id: who === 'admin' ? (await paidOrderAt(fx.wh.dfw)).id : fx.guardOrders.dfw.id,
         reason: 'changed my mind',
+      }),
+  },
+  {
+    // Staff need EVERY warehouse of the order: NYC-1 is theirs, DFW-1 is not.
+    procedure: 'orders.cancel',
+    note: "held at NYC-1 and DFW-1, only NYC-1 staff's",
+    allowed: ['admin'],
+    call: async (c, who) =>
+      c.orders.cancel.mutate({
+        id: who === 'admin' ? (await paidOrderAcross()).id : fx.guardOrders.mixed.id,
+        reason: 'changed my mind',
+      }),
+  },
+  {
+    procedure: 'orders.updateStatus',
+    note: "held at NYC-1 and DFW-1, only NYC-1 staff's",
+    allowed: ['admin'],
+    call: async (c, who) =>
+      c.orders.updateStatus.mutate({
+        id: who === 'admin' ? (await paidOrderAcross()).id : fx.guardOrders.mixed.id,
+        status: 'picking',
       }),
   },
   {
@@ -655,20 +689,26 @@ describe('roles', () => {
       users: { victim: victim.id, seller2: seller2.id },
       guardReservation: { id: '', expiresAt: '' },
       buyerOrder: '',
-      guardOrders: { nyc: { id: '', version: 0 }, dfw: { id: '', version: 0 } },
+      guardOrders: {
+        nyc: { id: '', version: 0 },
+        dfw: { id: '', version: 0 },
+        mixed: { id: '', version: 0 },
+      },
       guardVersions: { nyc: 0, dfw: 0 },
     };
     const guard = await clients.buyer.reservations.create.mutate({
       lines: [{ sku: MAIN, quantity: 1, warehouseId: wh.nyc }],
-      ttlSeconds: 3600,
+      ttlSeconds: 1800, // the longest a buyer may hold (BUYER_MAX_HOLD_SECONDS)
       reference: 'guard',
     });
     fx.guardReservation = { id: guard.id, expiresAt: guard.expiresAt };
     fx.buyerOrder = await pendingOrder(clients.buyer);
     const [nycOrder, dfwOrder] = [await paidOrderAt(wh.nyc), await paidOrderAt(wh.dfw)];
+    const mixedOrder = await paidOrderAcross();
     fx.guardOrders = {
       nyc: { id: nycOrder.id, version: nycOrder.version },
       dfw: { id: dfwOrder.id, version: dfwOrder.version },
+      mixed: { id: mixedOrder.id, version: mixedOrder.version },
     };
     fx.guardVersions = {
       nyc: (await level(wh.nyc, GUARD)).version,
@@ -922,7 +962,7 @@ describe('roles', () => {
     it('left the guard reservation pending and unextended, and the guard orders as they were', async () => {
       const reservation = await admin().reservations.get.query({ id: fx.guardReservation.id });
       expect(reservation).toMatchObject({ status: 'pending', expiresAt: fx.guardReservation.expiresAt });
-      for (const guard of [fx.guardOrders.nyc, fx.guardOrders.dfw]) {
+      for (const guard of [fx.guardOrders.nyc, fx.guardOrders.dfw, fx.guardOrders.mixed]) {
         const order = await admin().orders.get.query({ id: guard.id });
         expect({ status: order.status, version: order.version, shipments: order.shipments }).toEqual({
           status: 'paid',

@@ -12,6 +12,7 @@ export * from './orders/orders.js';
 export * from './orders/pricing.js';
 export * from './reservations/allocation.js';
 export * from './reservations/coalescer.js';
+export * from './reservations/limits.js';
 export * from './reservations/race.js';
 export * from './reservations/reservations.js';
 export * from './reservations/sweeper.js';

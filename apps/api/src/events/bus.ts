@@ -12,7 +12,7 @@ import { latestPosition, parsePosition, readEventsAfter, type StockroomEvent } f
 import type { Db } from '@stockroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
-import { MappedError } from '../errors.js';
+import { isDataException, MappedError } from '../errors.js';
 
 const CHANNEL = 'stockroom_events';
 /** Announced by triggers when a user, their warehouses, a session or a service token changes. */
@@ -135,6 +135,14 @@ export function createEventBus(
           events = await readEventsAfter(db, position, { types, limit: 500 });
         } catch (error) {
           if (closed || signal?.aborted) return;
+          // A value the database refuses will be refused again: answer once, do not retry.
+          if (isDataException(error)) {
+            throw new MappedError({
+              appCode: 'VALIDATION_FAILED',
+              message: 'lastEventId is not an event id this server gave out',
+              details: { field: 'lastEventId' },
+            });
+          }
           log.warn({ err: error }, 'reading events failed; retrying');
           await nextChange(signal, seen);
           continue;

@@ -112,7 +112,7 @@ export const ordersRouter = router({
 export const waitlistRouter = router({
   join: mutationFor('buyer')
     .input(withIdempotencyKey(ZWaitlistJoinInput))
-    .mutation(({ ctx, input }) => joinWaitlist(ctx.mutation, splitKey(input))),
+    .mutation(({ ctx, input }) => joinWaitlist(ctx.mutation, splitKey(input), ctx.services.reserveOptions)),
   list: allow('staff', 'admin', 'buyer')
     .input(ZWaitlistListInput)
     .query(({ ctx, input }) => listWaitlist(ctx.db, ctx.actor, input)),

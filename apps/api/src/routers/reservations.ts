@@ -37,13 +37,14 @@ export const reservationsRouter = router({
     .input(ZReservationId)
     .output(ZReservationOut)
     .query(({ ctx, input }) => getReservation(ctx.db, ctx.actor, input)),
-  confirm: mutationFor('buyer', 'service', 'admin')
+  // Buyers never confirm: a buyer's stock leaves the shelf only through payment (issue 10).
+  confirm: mutationFor('service', 'admin')
     .meta({
       openapi: {
         method: 'POST',
         path: '/reservations/{id}/confirm',
         tags: ['reservations'],
-        summary: 'Confirm: the held units are sold',
+        summary: 'Confirm: the held units are sold (service, admin; not a hold that belongs to an order)',
         protect: true,
       },
     })
@@ -66,5 +67,7 @@ export const reservationsRouter = router({
   extend: mutationFor('buyer', 'service', 'admin')
     .input(withIdempotencyKey(ZExtendInput))
     .output(ZReservationOut)
-    .mutation(({ ctx, input }) => extendReservation(ctx.mutation, splitKey(input))),
+    .mutation(({ ctx, input }) =>
+      extendReservation(ctx.mutation, splitKey(input), ctx.services.reserveOptions),
+    ),
 });

@@ -23,6 +23,7 @@ export {
   ZProductUpdateInput,
 } from './products.js';
 export {
+  fullTextQuery,
   type ProductSearchHit,
   type SearchProductsInput,
   searchProducts,

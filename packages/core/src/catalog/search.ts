@@ -15,7 +15,6 @@ import type { Db } from '@stockroom/db';
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
-import { validationFailed } from '../shared/errors.js';
 import { type Page, ZCursor, ZLimit, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import { ZCategory } from './products.js';
@@ -47,6 +46,15 @@ export type SearchProductsInput = z.input<typeof ZSearchProductsInput>;
 /** The sort key of a ranked page's last row, and of an unranked one. */
 const ZRankedKey = z.tuple([z.number(), z.string(), ZUuid]);
 const ZNameKey = z.tuple([z.string(), ZUuid]);
+
+/**
+ * The text given to websearch_to_tsquery. A '-' is websearch's NOT when it does
+ * not join two parts of a word; a run of them ("- - - - x", "-!-!-x") nests one
+ * NOT in another, and 32 deep PostgreSQL refuses the whole query ("tsquery
+ * stack too small"). Keep a '-' only right before a letter or digit (one NOT
+ * per word, or a hyphen inside one); any other '-' is just a separator.
+ */
+export const fullTextQuery = (text: string) => text.replace(/-(?![\p{L}\p{N}])/gu, ' ');
 
 /** Escape LIKE's wildcards so a query is matched literally. */
 const likePrefix = (text: string) => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -116,7 +124,7 @@ export function searchQuery(db: Db, input: z.output<typeof ZSearchProductsInput>
   const { query, category, warehouseId, cursor, limit } = input;
   const keyword = query ? query.toLowerCase() : undefined;
 
-  const tsQuery = sql`websearch_to_tsquery('english', ${query ?? ''})`;
+  const tsQuery = sql`websearch_to_tsquery('english', ${fullTextQuery(query ?? '')})`;
   const skuPrefix = likePrefix(keyword ?? '');
   const rank = keyword
     ? sql<number>`(

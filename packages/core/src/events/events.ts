@@ -34,9 +34,20 @@ export function positionOf(txid: string, id: number): string {
   return `${txid}.${id}`;
 }
 
+const MAX_TXID = 2n ** 64n - 1n; // xid8
+
+/**
+ * A position this server could have given out, or undefined: digits that fit
+ * its types (txid an xid8, id a safe integer), so reading after it can never
+ * fail on an out-of-range value.
+ */
 export function parsePosition(position: string): { txid: string; id: number } | undefined {
-  const match = /^(\d{1,20})\.(\d{1,19})$/.exec(position);
-  return match ? { txid: match[1] as string, id: Number(match[2]) } : undefined;
+  const match = /^(\d{1,20})\.(\d{1,16})$/.exec(position);
+  if (!match) return undefined;
+  const txid = BigInt(match[1] as string);
+  const id = Number(match[2]);
+  if (txid > MAX_TXID || !Number.isSafeInteger(id)) return undefined;
+  return { txid: txid.toString(), id };
 }
 
 /**

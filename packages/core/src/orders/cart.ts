@@ -45,6 +45,8 @@ export async function loadCart(
   db: Kysely<Database>,
   buyerId: string,
   pricing: PricingOptions = {},
+  /** Named when the cart's total passes MAX_MONEY_MINOR. */
+  field = 'cart',
 ): Promise<Cart> {
   const rows = await db
     .selectFrom('cartItems as c')
@@ -68,7 +70,7 @@ export async function loadCart(
     ...r,
     lineTotalMinor: r.quantity * r.unitPriceMinor,
   }));
-  return { items, currency: rows[0]?.currency ?? null, ...priceLines(items, pricing) };
+  return { items, currency: rows[0]?.currency ?? null, ...priceLines(items, pricing, field) };
 }
 
 export function getCart(db: Db, actor: Actor, pricing: PricingOptions = {}): Promise<Cart> {
@@ -124,7 +126,8 @@ export function setCartItem(
         oc.columns(['buyerId', 'productId']).doUpdateSet({ quantity: data.quantity, updatedAt: sql`now()` }),
       )
       .execute();
-    return loadCart(trx, buyerId, pricing);
+    // Refused (and rolled back) when the cart would total more than MAX_MONEY_MINOR.
+    return loadCart(trx, buyerId, pricing, 'quantity');
   }).then((r) => r.result);
 }
 

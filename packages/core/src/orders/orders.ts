@@ -228,17 +228,27 @@ function canRead(actor: Actor, order: { buyerId: string | null }): boolean {
   return actor.role === 'buyer' && order.buyerId === actor.id;
 }
 
-/** Staff act on orders that touch one of their warehouses; admins and the system on all. */
-function assertMayOperate(actor: Actor, order: Order, warehouseId?: string): void {
+/**
+ * Staff act on an order only when every warehouse the act touches is theirs:
+ * the whole order (status, cancel with restock) or one warehouse's part
+ * (shipping it). Admins and the system act on all.
+ */
+function assertMayOperate(actor: Actor, warehouseIds: string[]): void {
   if (actor.kind !== 'user') return;
   if (actor.role === 'admin') return;
   if (actor.role === 'staff') {
-    const scope = warehouseId ? [warehouseId] : order.items.map((i) => i.warehouseId);
-    if (scope.some((w) => actor.warehouseIds.includes(w))) return;
-    throw forbidden('This order is not served by your warehouses');
+    const outside = [...new Set(warehouseIds)].filter((w) => !actor.warehouseIds.includes(w));
+    if (outside.length === 0) return;
+    throw new DomainError(
+      'FORBIDDEN',
+      'This order is (also) served by warehouses that are not yours; ask their staff or an admin',
+      { warehouseIds: outside },
+    );
   }
   throw forbidden('Only warehouse staff or an admin can do this');
 }
+
+const warehousesOf = (order: Order) => order.items.map((i) => i.warehouseId);
 
 export async function getOrder(db: Db, actor: Actor, input: { id: string }): Promise<OrderWithShipments> {
   const { id } = parseInput(ZOrderIdInput, input);
@@ -381,6 +391,12 @@ async function priceSkus(trx: Kysely<Database>, skus: string[]): Promise<Map<str
   return new Map(rows.map((r) => [r.sku, { ...r, currency: r.currency.trim() }]));
 }
 
+const pricedAt = (lines: { sku: string; quantity: number }[], prices: Map<string, PricedLine>) =>
+  lines.map((l) => ({
+    quantity: l.quantity,
+    unitPriceMinor: (prices.get(l.sku) as PricedLine).unitPriceMinor,
+  }));
+
 /** Items per (product, warehouse) from where a reservation holds them, priced now. */
 async function writeItems(
   trx: Kysely<Database>,
@@ -429,6 +445,9 @@ async function checkoutInTrx(
     trx,
     lines.map((l) => l.sku),
   );
+  // Priced before anything is held: a total past MAX_MONEY_MINOR is refused here.
+  // (Where the units come from does not change the price.)
+  const totals = priceLines(pricedAt(lines, prices), options);
   const orderId = crypto.randomUUID();
   const reservation = await createReservationInTrx(
     trx,
@@ -441,11 +460,6 @@ async function checkoutInTrx(
     },
     options,
   );
-  const quantities = reservation.lines.map((l) => ({
-    ...l,
-    unitPriceMinor: (prices.get(l.sku) as PricedLine).unitPriceMinor,
-  }));
-  const totals = priceLines(quantities, options);
   await trx
     .insertInto('orders')
     .values({
@@ -553,8 +567,11 @@ async function paymentSucceededInTrx(
   if (['paid', 'picking', 'shipped', 'delivered', 'needs_attention'].includes(order.status)) return order;
   if (order.status === 'cancelled') throw invalidTransition('order', order.status, 'paid');
 
-  if (reservation && reservation.status === 'pending' && !reservation.due) {
-    await endHold(trx, reservation.id, 'confirmed', label);
+  // The hold was committed without the payment (possible only before confirms of
+  // order holds were refused): its units already left stock, so never take them twice.
+  const committed = reservation?.status === 'confirmed';
+  if (reservation && (committed || (reservation.status === 'pending' && !reservation.due))) {
+    if (!committed) await endHold(trx, reservation.id, 'confirmed', label);
     const paid = await setStatus(trx, order.id, 'paid', {
       paymentReference: input.paymentReference,
       expiresAt: null,
@@ -657,6 +674,7 @@ export function createPaidOrder(
       trx,
       data.lines.map((l) => l.sku),
     );
+    const totals = priceLines(pricedAt(data.lines, prices), options);
     const orderId = crypto.randomUUID();
     const label = actorLabel(ctx.actor);
     const reservation = await createReservationInTrx(
@@ -672,13 +690,6 @@ export function createPaidOrder(
     );
     await lockReservation(trx, reservation.id);
     await endHold(trx, reservation.id, 'confirmed', label);
-    const totals = priceLines(
-      reservation.lines.map((l) => ({
-        ...l,
-        unitPriceMinor: (prices.get(l.sku) as PricedLine).unitPriceMinor,
-      })),
-      options,
-    );
     await trx
       .insertInto('orders')
       .values({
@@ -723,7 +734,7 @@ export function updateOrderStatus(
     const locked = await lockOrder(trx, data.id);
     if (!locked) throw notFound(`Order ${data.id}`, { id: data.id });
     const { order } = locked;
-    assertMayOperate(ctx.actor, order);
+    assertMayOperate(ctx.actor, warehousesOf(order));
     if (data.expectedVersion !== undefined && data.expectedVersion !== order.version) {
       throw new DomainError(
         'VERSION_MISMATCH',
@@ -738,6 +749,11 @@ export function updateOrderStatus(
     if (order.status === 'needs_attention') {
       // Stock arrived since: allocate and commit it now, or say what is still short.
       const again = await reReserveAndConfirm(trx, ctx.actor, order, options);
+      // Staff commit stock only at their own warehouses (rolled back otherwise).
+      assertMayOperate(
+        ctx.actor,
+        again.lines.map((l) => l.warehouseId),
+      );
       const paid = await setStatus(trx, order.id, 'paid', { reservationId: again.id, shortages: null });
       await orderEvent(trx, paid, 'order.paid', label, { resolved: true });
       return paid;
@@ -762,7 +778,7 @@ export function shipOrder(ctx: MutationContext, input: z.input<typeof ZShipInput
     const locked = await lockOrder(trx, data.id);
     if (!locked) throw notFound(`Order ${data.id}`, { id: data.id });
     const { order } = locked;
-    assertMayOperate(ctx.actor, order, data.warehouseId);
+    assertMayOperate(ctx.actor, [data.warehouseId]);
     if (order.status !== 'picking') throw invalidTransition('order', order.status, 'shipped');
     const warehouses = new Set(order.items.map((i) => i.warehouseId));
     if (!warehouses.has(data.warehouseId)) {
@@ -824,7 +840,7 @@ export function cancelOrder(ctx: MutationContext, input: z.input<typeof ZCancelI
     if (!locked) throw notFound(`Order ${data.id}`, { id: data.id });
     const { order, reservation } = locked;
     const isOwner = ctx.actor.kind === 'user' && ctx.actor.role === 'buyer' && order.buyerId === ctx.actor.id;
-    if (!isOwner) assertMayOperate(ctx.actor, order);
+    if (!isOwner) assertMayOperate(ctx.actor, warehousesOf(order));
     if (order.status === 'cancelled') return order;
     if (!['pending_payment', 'paid', 'picking', 'needs_attention'].includes(order.status)) {
       throw invalidTransition('order', order.status, 'cancelled');
@@ -833,7 +849,10 @@ export function cancelOrder(ctx: MutationContext, input: z.input<typeof ZCancelI
     if (order.status === 'pending_payment' && reservation?.status === 'pending') {
       await endHold(trx, reservation.id, 'released', label);
     }
-    if (order.status === 'paid' || order.status === 'picking') {
+    // Committed stock goes back on the shelf: paid orders, and an unpaid order whose
+    // hold was confirmed directly (possible only before such confirms were refused).
+    const committed = order.status === 'pending_payment' && reservation?.status === 'confirmed';
+    if (order.status === 'paid' || order.status === 'picking' || committed) {
       const ids = await trx
         .selectFrom('orderItems')
         .select(['productId', 'warehouseId', 'quantity'])

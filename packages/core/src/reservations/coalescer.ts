@@ -33,10 +33,10 @@ import {
 } from '../shared/errors.js';
 import { parseInput } from '../shared/validate.js';
 import { allocate, type Candidate } from './allocation.js';
+import { type BuyerUsage, buyerCapRefusal, buyerLimitsOf, buyerUsage, lockBuyers } from './limits.js';
 import {
   createReservation,
-  DEFAULT_TTL_SECONDS,
-  MAX_HOLD_SECONDS,
+  holdBounds,
   type PlannedChange,
   type ReserveInput,
   type ReserveOptions,
@@ -67,6 +67,8 @@ interface Request {
   ctx: MutationContext;
   input: ReserveInput;
   data: ReturnType<typeof ZReserveInput.parse>;
+  /** How long the hold lasts, how long it may ever last, and the buyer whose caps it counts against. */
+  bounds: ReturnType<typeof holdBounds>;
   hash: string | undefined;
   resolve: (value: Reservation) => void;
   reject: (error: unknown) => void;
@@ -103,6 +105,7 @@ export class ReservationCoalescer {
   /** Same contract as `createReservation`, batched with whatever else is waiting. */
   reserve(ctx: MutationContext, input: ReserveInput): Promise<Reservation> {
     const data = parseInput(ZReserveInput, input);
+    const bounds = holdBounds(ctx.actor, data.ttlSeconds, this.options);
     if (this.closed)
       return Promise.reject(new DomainError('UNAVAILABLE', 'The server is shutting down; retry'));
     const shard = shardOf(data.lines[0]?.sku ?? '', this.queues.length);
@@ -119,6 +122,7 @@ export class ReservationCoalescer {
         ctx,
         input,
         data,
+        bounds,
         hash: ctx.idempotency ? requestHash(input) : undefined,
         resolve,
         reject,
@@ -346,6 +350,13 @@ async function applyBatch(
   const work = requests.filter((r) => !outcomes.has(r));
   if (work.length === 0) return;
 
+  // 2b. Buyers' caps: lock every buyer of the batch (ascending key order, before
+  //     any stock row) and count what each already holds.
+  const buyerIds = work.flatMap((r) => (r.bounds.buyerId ? [r.bounds.buyerId] : []));
+  await lockBuyers(trx, buyerIds);
+  const usage = await buyerUsage(trx, buyerIds);
+  const limits = buyerLimitsOf(options);
+
   // 3. Lock every stock level the batch may touch, in the global order, once.
   const demands = work.map((r) => ({ request: r, ...sumDemand(r.data.lines, products) }));
   // The levels to lock: every pinned one, and every level of a product to allocate
@@ -379,9 +390,15 @@ async function applyBatch(
   const levels = new Map(locked.rows.map((l) => [`${l.warehouseId}:${l.productId}`, { ...l }]));
 
   // 4. Decide each request in arrival order against the locked, current figures.
-  const ttlDefault = options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS;
-  const granted: { request: Request; id: string; plan: PlannedChange[]; ttl: number }[] = [];
+  const granted: { request: Request; id: string; plan: PlannedChange[] }[] = [];
   for (const { request, pinned, open } of demands) {
+    const buyer = request.bounds.buyerId ? (usage.get(request.bounds.buyerId) as BuyerUsage) : undefined;
+    const units = request.data.lines.reduce((sum, l) => sum + l.quantity, 0);
+    const refusal = buyer && buyerCapRefusal(limits, buyer, units);
+    if (refusal) {
+      outcomes.set(request, { error: refusal });
+      continue;
+    }
     const shortages: Shortage[] = [];
     for (const p of pinned.values()) {
       const available = levels.get(`${p.warehouseId}:${p.productId}`)?.available ?? 0;
@@ -413,7 +430,11 @@ async function applyBatch(
       const level = levels.get(`${p.warehouseId}:${p.productId}`) as LockedLevel;
       level.available -= p.quantity;
     }
-    granted.push({ request, id: crypto.randomUUID(), plan, ttl: request.data.ttlSeconds ?? ttlDefault });
+    if (buyer) {
+      buyer.holds += 1;
+      buyer.units += units;
+    }
+    granted.push({ request, id: crypto.randomUUID(), plan });
   }
 
   // 5. Everything the batch writes goes in ONE statement while the levels are
@@ -439,7 +460,8 @@ async function applyBatch(
     const actor = g.request.ctx.actor;
     reservations.push({
       id: g.id,
-      ttl: g.ttl,
+      ttl: g.request.bounds.ttlSeconds,
+      max_seconds: g.request.bounds.maxSeconds,
       reference: g.request.data.reference ?? null,
       created_by: label,
       owner_user_id: actor.kind === 'user' && actor.role === 'buyer' ? actor.id : null,
@@ -507,7 +529,7 @@ async function applyBatch(
       ok: {
         id: g.id,
         status: 'pending',
-        expiresAt: new Date(nowMs + g.ttl * 1000).toISOString(),
+        expiresAt: new Date(nowMs + g.request.bounds.ttlSeconds * 1000).toISOString(),
         reference: g.request.data.reference ?? null,
         lines: sortLines(
           g.plan.map((p) => ({ sku: p.sku, warehouseId: p.warehouseId, quantity: p.quantity })),
@@ -531,10 +553,10 @@ async function applyBatch(
   const written = await sql<{ levels: number }>`
     with new_reservations as (
       insert into reservations (id, expires_at, hold_limit_at, reference, created_by, owner_user_id)
-      select id, now() + make_interval(secs => ttl), now() + make_interval(secs => ${MAX_HOLD_SECONDS}),
+      select id, now() + make_interval(secs => ttl), now() + make_interval(secs => max_seconds),
              reference, created_by, owner_user_id
       from jsonb_to_recordset(${json(reservations)}::jsonb)
-        as x(id uuid, ttl int, reference text, created_by text, owner_user_id uuid)
+        as x(id uuid, ttl int, max_seconds int, reference text, created_by text, owner_user_id uuid)
       returning id
     ),
     new_lines as (

@@ -20,6 +20,7 @@ import { type Actor, actorLabel, SYSTEM_SWEEPER } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { iso, type Reservation } from '../shared/dto.js';
 import {
+  DomainError,
   forbidden,
   insufficientStock,
   invalidTransition,
@@ -32,10 +33,17 @@ import { ZLocation, ZQuantity, ZReference, ZSku, ZUuid } from '../shared/schemas
 import { parseInput } from '../shared/validate.js';
 import { offerFreedStock } from '../waitlist/waitlist.js';
 import { type Allocation, allocate, type Candidate, type DemandLine } from './allocation.js';
+import {
+  assertBuyerMayHold,
+  buyerLimitsOf,
+  DEFAULT_TTL_SECONDS,
+  holdBounds,
+  MAX_HOLD_SECONDS,
+  type ReserveOptions,
+} from './limits.js';
 
-export const DEFAULT_TTL_SECONDS = 900;
-/** No hold, however often extended, outlives its creation by more than this. */
-export const MAX_HOLD_SECONDS = 86_400;
+export { DEFAULT_TTL_SECONDS, holdBounds, MAX_HOLD_SECONDS, type ReserveOptions };
+
 /** How often a reservation re-plans when concurrent buyers took the stock it planned on. */
 const MAX_ALLOCATION_ATTEMPTS = 4;
 
@@ -58,11 +66,6 @@ export const ZExtendInput = z
 
 export type ReserveInput = z.input<typeof ZReserveInput>;
 export type ExtendInput = z.input<typeof ZExtendInput>;
-
-export interface ReserveOptions {
-  /** Hold length when the input names none (RESERVATION_TTL_SECONDS). */
-  defaultTtlSeconds?: number;
-}
 
 // ---------------------------------------------------------------- reading
 
@@ -93,6 +96,29 @@ function canRead(actor: Actor, ownerUserId: string | null): boolean {
 function canWrite(actor: Actor, ownerUserId: string | null): boolean {
   if (actor.kind !== 'user') return true;
   return actor.role === 'admin' || actor.id === ownerUserId;
+}
+
+/** Stock leaves the shelf only through payment or the service: buyers and staff never confirm. */
+function canConfirm(actor: Actor): boolean {
+  return actor.kind !== 'user' || actor.role === 'admin';
+}
+
+/**
+ * A hold that belongs to an order is committed only by the order's payment
+ * (checkout.paymentSucceeded), exactly once: a direct confirm is refused (409), whatever its state.
+ */
+async function refuseOrderHold(trx: Kysely<Database>, id: string, status: ReservationStatus): Promise<void> {
+  const order = await trx
+    .selectFrom('orders')
+    .select(['id', 'number'])
+    .where('reservationId', '=', id)
+    .executeTakeFirst();
+  if (!order) return;
+  throw new DomainError(
+    'INVALID_TRANSITION',
+    `This hold belongs to order ${order.number}; it is committed only by the order's payment, never confirmed directly`,
+    { from: status, to: 'confirmed', orderId: order.id },
+  );
 }
 
 /** A reservation, with lazy expiry applied: a due hold is expired before it is returned. */
@@ -234,7 +260,7 @@ export async function createReservationInTrx(
   options: ReserveOptions = {},
 ): Promise<Reservation> {
   const data = parseInput(ZReserveInput, input);
-  const ttlSeconds = data.ttlSeconds ?? options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS;
+  const { ttlSeconds, maxSeconds, buyerId } = holdBounds(actor, data.ttlSeconds, options);
 
   // Everything that needs no lock happens first: resolve SKUs and warehouses.
   const products = await resolveActiveProducts(
@@ -246,6 +272,11 @@ export async function createReservationInTrx(
     data.lines.flatMap((l) => (l.warehouseId ? [l.warehouseId] : [])),
   );
   const { pinned, open } = sumDemand(data.lines, products);
+  // A buyer's caps: the buyer's lock comes before any stock row (the global lock order).
+  if (buyerId) {
+    const units = data.lines.reduce((sum, l) => sum + l.quantity, 0);
+    await assertBuyerMayHold(trx, buyerLimitsOf(options), buyerId, units);
+  }
 
   const id = crypto.randomUUID();
   const label = actorLabel(actor);
@@ -273,7 +304,7 @@ export async function createReservationInTrx(
       .values({
         id,
         expiresAt: sql<Date>`now() + make_interval(secs => ${ttlSeconds})`,
-        holdLimitAt: sql<Date>`now() + make_interval(secs => ${MAX_HOLD_SECONDS})`,
+        holdLimitAt: sql<Date>`now() + make_interval(secs => ${maxSeconds})`,
         reference: data.reference ?? null,
         createdBy: label,
         // Buyers own their holds; staff, admins and services act on behalf of others.
@@ -460,6 +491,9 @@ async function transition(
   to: 'confirmed' | 'released',
 ): Promise<Reservation> {
   const { id } = parseInput(ZReservationId, input);
+  if (to === 'confirmed' && !canConfirm(ctx.actor)) {
+    throw forbidden('Only the checkout service or an admin confirms a hold; a buyer pays through checkout');
+  }
   // Lazy expiry first, committed on its own: touching a due hold ends it even
   // though this call then fails.
   await expireIfDue(ctx.db, id);
@@ -467,6 +501,7 @@ async function transition(
     const row = await lockReservation(trx, id);
     if (!row) throw notFound(`Reservation ${id}`, { id });
     if (!canWrite(ctx.actor, row.ownerUserId)) throw forbidden('This reservation is not yours');
+    if (to === 'confirmed') await refuseOrderHold(trx, id, row.status);
     if (row.status === to) return (await loadReservation(trx, id)) as Reservation;
     if (row.status === 'expired' || (row.status === 'pending' && row.due)) {
       if (to === 'released') return (await loadReservation(trx, id)) as Reservation;
@@ -486,9 +521,17 @@ export const confirmReservation = (ctx: MutationContext, input: { id: string }) 
 export const releaseReservation = (ctx: MutationContext, input: { id: string }) =>
   transition(ctx, input, 'released');
 
-/** Give a pending hold `ttlSeconds` more from now, never past MAX_HOLD_SECONDS after creation. */
-export async function extendReservation(ctx: MutationContext, input: ExtendInput): Promise<Reservation> {
+/**
+ * Give a pending hold `ttlSeconds` more from now, never past MAX_HOLD_SECONDS
+ * after creation (a buyer: BUYER_MAX_HOLD_SECONDS).
+ */
+export async function extendReservation(
+  ctx: MutationContext,
+  input: ExtendInput,
+  options: ReserveOptions = {},
+): Promise<Reservation> {
   const data = parseInput(ZExtendInput, input);
+  const { maxSeconds } = holdBounds(ctx.actor, data.ttlSeconds, options);
   await expireIfDue(ctx.db, data.id);
   return runMutation(ctx.db, ctx.idempotency, input, async (trx) => {
     const row = await lockReservation(trx, data.id);
@@ -502,12 +545,21 @@ export async function extendReservation(ctx: MutationContext, input: ExtendInput
       .updateTable('reservations')
       .set({ expiresAt: sql`now() + make_interval(secs => ${data.ttlSeconds})`, updatedAt: sql`now()` })
       .where('id', '=', data.id)
-      .where(sql<boolean>`now() + make_interval(secs => ${data.ttlSeconds}) <= hold_limit_at`)
+      .where(
+        sql<boolean>`now() + make_interval(secs => ${data.ttlSeconds})
+          <= least(hold_limit_at, created_at + make_interval(secs => ${maxSeconds}))`,
+      )
       .returning('expiresAt')
       .executeTakeFirst();
     if (!updated) {
-      throw validationFailed(`A hold cannot last past ${iso(row.holdLimitAt)}; ask for a shorter extension`, {
-        holdLimitAt: iso(row.holdLimitAt),
+      const limit = await trx
+        .selectFrom('reservations')
+        .select(sql<Date>`least(hold_limit_at, created_at + make_interval(secs => ${maxSeconds}))`.as('at'))
+        .where('id', '=', data.id)
+        .executeTakeFirstOrThrow();
+      throw validationFailed(`A hold cannot last past ${iso(limit.at)}; ask for a shorter extension`, {
+        field: 'ttlSeconds',
+        holdLimitAt: iso(limit.at),
       });
     }
     await appendEvents(trx, [

@@ -9,6 +9,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { appendEvents } from '../events/outbox.js';
 import { runMutation } from '../idempotency/idempotency.js';
+import { assertBuyerMayWait, type BuyerLimits, buyerLimitsOf } from '../reservations/limits.js';
 import { createReservationInTrx } from '../reservations/reservations.js';
 import type { Actor } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
@@ -70,14 +71,17 @@ const toEntry = (r: EntryRow): WaitlistEntry => ({
   offeredAt: r.offeredAt ? iso(r.offeredAt) : null,
 });
 
+/** Join the waitlist; a buyer waits on at most BUYER_MAX_WAITLIST_ENTRIES entries at once. */
 export function joinWaitlist(
   ctx: MutationContext,
   input: z.input<typeof ZWaitlistJoinInput>,
+  options: { buyerLimits?: Partial<BuyerLimits> } = {},
 ): Promise<WaitlistEntry> {
   const actor = ctx.actor;
   if (actor.kind !== 'user' || actor.role !== 'buyer') throw forbidden('Only buyers join the waitlist');
   const data = parseInput(ZWaitlistJoinInput, input);
   return runMutation(ctx.db, ctx.idempotency, input, async (trx) => {
+    await assertBuyerMayWait(trx, buyerLimitsOf(options), actor.id);
     const product = await trx
       .selectFrom('products')
       .select('id')
@@ -186,11 +190,18 @@ export async function offerFreedStock(
     // The oldest entry is first in line: if it cannot be served yet, nobody behind it jumps the queue.
     if (!available || available.available < entry.quantity) continue;
     const buyer: Actor = { kind: 'user', id: entry.buyerId, role: 'buyer', warehouseIds: [] };
-    const reservation = await createReservationInTrx(trx, buyer, {
-      lines: [{ sku: entry.sku, quantity: entry.quantity, warehouseId: level.warehouseId }],
-      ttlSeconds: WAITLIST_HOLD_SECONDS,
-      reference: `waitlist:${entry.id}`,
-    });
+    // Made by the system for the buyer, under stock locks already held: not capped
+    // (the buyer's waitlist entries are), and it counts against the buyer's later holds.
+    const reservation = await createReservationInTrx(
+      trx,
+      buyer,
+      {
+        lines: [{ sku: entry.sku, quantity: entry.quantity, warehouseId: level.warehouseId }],
+        ttlSeconds: WAITLIST_HOLD_SECONDS,
+        reference: `waitlist:${entry.id}`,
+      },
+      { onBehalfOfBuyer: true },
+    );
     await trx
       .updateTable('waitlistEntries')
       .set({ status: 'offered', reservationId: reservation.id, offeredAt: sql`now()` })
