@@ -66,12 +66,15 @@ async function product(units: number, priceMinor = 1000, dfwUnits = 0): Promise<
 
 /** A fresh buyer (nothing held yet). */
 async function freshBuyer(): Promise<{ client: Client; id: string; token: string }> {
-  const answer = await api.client().auth.register.mutate({
-    email: `buyer-${Date.now().toString(36)}-${++counter}@integrity.test`,
+  const email = `buyer-${Date.now().toString(36)}-${++counter}@integrity.test`;
+  const user = await admin.users.create.mutate({
+    email,
     password: 'correct horse battery staple',
     name: 'Integrity Buyer',
+    role: 'buyer',
   });
-  return { client: api.client(answer.token), id: answer.user.id, token: answer.token };
+  const token = await api.login(email, 'correct horse battery staple');
+  return { client: api.client(token), id: user.id, token };
 }
 
 const level = (sku: string, warehouseId = nyc) => admin.inventory.get.query({ warehouseId, sku });
