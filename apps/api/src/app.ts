@@ -3,6 +3,8 @@
  * embedded dev server), migrations, optional demo seed, services, the HTTP
  * server, and the expiry sweeper — and take it all down gracefully.
  */
+
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { ReservationCoalescer, type Sweeper, startSweeper } from '@stockroom/core';
 import {
@@ -14,10 +16,11 @@ import {
 } from '@stockroom/db';
 import type { FastifyInstance } from 'fastify';
 import { createSessionTokens } from './auth/session.js';
+import { bootstrap } from './bootstrap.js';
 import type { Env } from './env.js';
 import { createEventBus } from './events/bus.js';
 import { createLimits } from './limits.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, metricsExposure, startMetricsServer } from './metrics.js';
 import { buildServer } from './server.js';
 import type { Services } from './services.js';
 
@@ -49,6 +52,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
   let app: FastifyInstance | undefined;
   let sweeper: Sweeper | undefined;
   let services: Services | undefined;
+  let metricsServer: Server | undefined;
   try {
     // Kysely's migrator holds an advisory lock: several processes starting together migrate once.
     await migrateToLatest(db);
@@ -75,6 +79,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
       orderOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS, taxRateBps: env.TAX_RATE_BPS },
     };
     app = await buildServer(services);
+    await bootstrap(db, env, app.log);
     services.bus = createEventBus(db, databaseUrl as string, app.log);
 
     if (options.sweeper ?? true) {
@@ -89,7 +94,10 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
     }
 
     await app.listen({ host: env.HOST, port: env.PORT });
+    if (env.METRICS_PORT !== undefined)
+      metricsServer = await startMetricsServer(metrics, metricsExposure(env));
   } catch (error) {
+    metricsServer?.close();
     // A start that fails half-way (a migration error, the port in use…) must not
     // leave the pool, the LISTEN connection, the sweeper or PostgreSQL behind.
     await app?.close().catch(() => {});
@@ -107,6 +115,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
   const close = () => {
     closing ??= (async () => {
       // Stop taking requests and finish those in flight, then background work, then the pool.
+      metricsServer?.close();
       await app.close();
       await services.reservations.close();
       await sweeper?.stop();

@@ -18,6 +18,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { sql } from 'kysely';
 import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-openapi';
 import { ERROR_TABLE, toAppError } from './errors.js';
+import { metricsExposure, registerMetricsRoute } from './metrics.js';
 import { type AppRouter, appRouter } from './router.js';
 import type { Services } from './services.js';
 import type { Context } from './trpc.js';
@@ -383,10 +384,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
         .send({ status: 'not_ready', database: 'unreachable' });
     }
   });
-  app.get('/metrics', async (_request, reply) => {
-    reply.header('content-type', services.metrics.registry.contentType);
-    return services.metrics.registry.metrics();
-  });
+  registerMetricsRoute(app, services.metrics, metricsExposure(env));
 
   if (existsSync(env.CONSOLE_DIST)) {
     await app.register(fastifyStatic, { root: env.CONSOLE_DIST, prefix: '/', wildcard: false });

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from '
 import * as m0001 from './migrations/2026-11-25T0001-initial.js';
 import * as m0002 from './migrations/2026-11-25T0002-rate-limits.js';
 import * as m0003 from './migrations/2026-11-25T0003-orders.js';
+import * as m0005 from './migrations/2026-12-03T0002-service-tokens.js';
 
 /**
  * Every migration, by name. Names are date-prefixed so they sort in the order
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T0001-initial': m0001,
   '2026-11-25T0002-rate-limits': m0002,
   '2026-11-25T0003-orders': m0003,
+  '2026-12-03T0002-service-tokens': m0005,
 };
 
 export function createMigrator(db: Kysely<any>): Migrator {

@@ -52,7 +52,7 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
       if (cached && cached.until > Date.now()) return cached.actor;
       const actor = (await authenticateServiceToken(db, token)) ?? null;
       if (serviceCache.size > 10_000) serviceCache.clear();
-      serviceCache.set(token, { actor, until: Date.now() + 30_000 });
+      serviceCache.set(token, { actor, until: Date.now() + 2_000 });
       return actor;
     },
   };

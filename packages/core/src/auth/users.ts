@@ -2,7 +2,7 @@
  * Users and service tokens: who may act. Passwords are argon2id hashes; service
  * tokens are stored as sha256 hashes. Signing sessions (JWT) is the API's job.
  */
-import { type Db, hashPassword, hashToken, type Role, verifyPassword } from '@stockroom/db';
+import { type Db, hashPassword, type Role, verifyPassword } from '@stockroom/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { runMutation } from '../idempotency/idempotency.js';
@@ -11,6 +11,7 @@ import type { MutationContext } from '../shared/context.js';
 import { forbidden, notFound, validationFailed } from '../shared/errors.js';
 import { ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
+import { demoCredentialsRefused, isDemoLogin } from './demo.js';
 
 export interface UserDto {
   id: string;
@@ -95,18 +96,9 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   }
   const ok = await verifyPassword(row.passwordHash, password);
   if (!ok || !row.active) return undefined;
+  // Demo accounts with the demo password: refused in production (see demo.ts).
+  if (demoCredentialsRefused() && isDemoLogin(email, password)) return undefined;
   return loadUser(db, { id: row.id });
-}
-
-/** The service actor for a service token, or undefined. */
-export async function authenticateServiceToken(db: Db, token: string): Promise<Actor | undefined> {
-  const row = await db
-    .selectFrom('serviceTokens')
-    .select(['id', 'name'])
-    .where('tokenHash', '=', hashToken(token))
-    .where('revokedAt', 'is', null)
-    .executeTakeFirst();
-  return row ? { kind: 'service', id: row.id, name: row.name } : undefined;
 }
 
 export function actorOf(user: UserDto): Actor {
@@ -144,6 +136,7 @@ export function registerBuyer(ctx: MutationContext, input: z.input<typeof ZRegis
 }
 
 function assertAdmin(actor: Actor) {
+  if (actor.kind === 'system') return; // the operator CLI
   if (actor.kind !== 'user' || actor.role !== 'admin') throw forbidden('Only an admin can manage users');
 }
 
