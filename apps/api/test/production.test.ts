@@ -362,24 +362,19 @@ describe('operator CLI (pnpm stockroom)', () => {
   });
 
   it('exits non-zero with a clear message on bad usage and refused input', async () => {
-    const unknown = await cli(database.url, ['make-coffee']);
+    // Each start is a Node.js process with tsx: run them side by side.
+    const [unknown, badScope, badWarehouse, missing] = await Promise.all([
+      cli(database.url, ['make-coffee']),
+      cli(database.url, ['create-token', '--name', 'x', '--scope', 'everything']),
+      cli(database.url, ['create-token', '--name', 'x', '--scope', 'orders', '--warehouse', 'XXX-9']),
+      cli(database.url, ['disable-user', '--email', 'nobody@example.org']),
+    ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command: make-coffee');
-    const badScope = await cli(database.url, ['create-token', '--name', 'x', '--scope', 'everything']);
     expect(badScope.code).toBe(1);
     expect(badScope.stderr).toMatch(/VALIDATION_FAILED: scopes/);
-    const badWarehouse = await cli(database.url, [
-      'create-token',
-      '--name',
-      'x',
-      '--scope',
-      'orders',
-      '--warehouse',
-      'XXX-9',
-    ]);
     expect(badWarehouse.code).toBe(2);
     expect(badWarehouse.stderr).toContain('unknown warehouse code: XXX-9');
-    const missing = await cli(database.url, ['disable-user', '--email', 'nobody@example.org']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('NOT_FOUND');
   });

@@ -743,7 +743,10 @@ describe('roles', () => {
   });
 
   describe('service token scopes', () => {
-    const procedures = appRouter._def.procedures as Record<string, { _def: { meta?: { scope?: string } } }>;
+    const procedures = appRouter._def.procedures as unknown as Record<
+      string,
+      { _def: { meta?: { scope?: string } } }
+    >;
     const scopeOf = (procedure: string) => procedures[procedure]?._def.meta?.scope;
 
     it('every procedure a service may call declares the scope it needs', () => {

@@ -159,7 +159,12 @@ describe('create, list, authenticate', () => {
   });
 
   it('is for admins (and the operator CLI) only', async () => {
-    const staff: Actor = { kind: 'user', id: admin.id, role: 'staff', warehouseIds: [] };
+    const staff: Actor = {
+      kind: 'user',
+      id: '00000000-0000-4000-8000-000000000003',
+      role: 'staff',
+      warehouseIds: [],
+    };
     expect(await outcome(createServiceToken(ctx(staff), { name: name('x'), scopes: ['orders'] }))).toBe(
       'FORBIDDEN',
     );
