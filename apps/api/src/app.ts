@@ -3,6 +3,8 @@
  * embedded dev server), migrations, optional demo seed, services, the HTTP
  * server, and the expiry sweeper — and take it all down gracefully.
  */
+
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { ReservationCoalescer, type Sweeper, startSweeper } from '@stockroom/core';
 import {
@@ -16,10 +18,11 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { createLiveStreams } from './auth/live-streams.js';
 import { createSessionTokens, PRINCIPAL_CACHE_MS } from './auth/session.js';
+import { bootstrap } from './bootstrap.js';
 import type { Env } from './env.js';
 import { createEventBus } from './events/bus.js';
 import { createLimits } from './limits.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, metricsExposure, startMetricsServer } from './metrics.js';
 import { buildServer } from './server.js';
 import type { Services } from './services.js';
 
@@ -51,6 +54,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
   let app: FastifyInstance | undefined;
   let sweeper: Sweeper | undefined;
   let services: Services | undefined;
+  let metricsServer: Server | undefined;
   try {
     configurePasswordHashing({ concurrency: env.PASSWORD_HASH_CONCURRENCY, queue: env.PASSWORD_HASH_QUEUE });
     // Kysely's migrator holds an advisory lock: several processes starting together migrate once.
@@ -96,6 +100,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
       },
     };
     app = await buildServer(services);
+    await bootstrap(db, env, app.log);
     const { streams } = services;
     services.bus = createEventBus(db, databaseUrl as string, app.log, () => {
       // Someone's access changed (or announcements may have been missed): forget
@@ -116,7 +121,10 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
     }
 
     await app.listen({ host: env.HOST, port: env.PORT });
+    if (env.METRICS_PORT !== undefined)
+      metricsServer = await startMetricsServer(metrics, metricsExposure(env));
   } catch (error) {
+    metricsServer?.close();
     // A start that fails half-way (a migration error, the port in use…) must not
     // leave the pool, the LISTEN connection, the sweeper or PostgreSQL behind.
     await app?.close().catch(() => {});
@@ -136,6 +144,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
     closing ??= (async () => {
       // Stop taking requests and finish those in flight, then background work, then the pool.
       services.streams.close();
+      metricsServer?.close();
       await app.close();
       await services.reservations.close();
       await sweeper?.stop();

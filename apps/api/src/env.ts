@@ -9,6 +9,10 @@ import { z } from 'zod';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
+/** `VAR=` (as docker compose passes an empty `.env` entry) means unset. */
+const unsetWhenBlank = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema);
+
 const ZEnv = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -68,6 +72,18 @@ const ZEnv = z
       .enum(['true', 'false'])
       .default('false')
       .transform((v) => v === 'true'),
+    /** Both or neither: create this admin at start when no admin exists (never overwrites). */
+    STOCKROOM_ADMIN_EMAIL: unsetWhenBlank(z.string().trim().toLowerCase().pipe(z.email()).optional()),
+    STOCKROOM_ADMIN_PASSWORD: unsetWhenBlank(
+      z.string().min(12, 'STOCKROOM_ADMIN_PASSWORD must be at least 12 characters').max(200).optional(),
+    ),
+    /** Serve /metrics on this port (at METRICS_HOST) instead of the API port. */
+    METRICS_PORT: unsetWhenBlank(z.coerce.number().int().min(1).max(65535).optional()),
+    METRICS_HOST: z.string().default('127.0.0.1'),
+    /** Serve /metrics on the API port to `Authorization: Bearer <METRICS_TOKEN>` only. */
+    METRICS_TOKEN: unsetWhenBlank(
+      z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -75,6 +91,13 @@ const ZEnv = z
         code: 'custom',
         path: ['JWT_SECRET'],
         message: 'JWT_SECRET is required when NODE_ENV=production',
+      });
+    }
+    if ((env.STOCKROOM_ADMIN_EMAIL === undefined) !== (env.STOCKROOM_ADMIN_PASSWORD === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.STOCKROOM_ADMIN_EMAIL ? 'STOCKROOM_ADMIN_PASSWORD' : 'STOCKROOM_ADMIN_EMAIL'],
+        message: 'set STOCKROOM_ADMIN_EMAIL and STOCKROOM_ADMIN_PASSWORD together, or neither',
       });
     }
     if (env.NODE_ENV === 'production' && env.SEED_DEMO) {

@@ -1,9 +1,19 @@
 /**
  * Prometheus metrics (prom-client): calls per procedure and outcome with
  * latency, reservation outcomes, sweeper releases, pool usage, sessions
- * waiting on locks, and holds pending. Served at /metrics.
+ * waiting on locks, and holds pending. Served at /metrics:
+ *
+ * - METRICS_PORT set: only on that port, bound to METRICS_HOST (default
+ *   127.0.0.1; 0.0.0.0 inside a container network that Prometheus shares),
+ *   never on the API port — nothing reaches it through the proxy.
+ * - else METRICS_TOKEN set: on the API port, to `Authorization: Bearer <METRICS_TOKEN>`.
+ * - else on the API port to anyone in development and test; not at all in
+ *   production (the server warns at start).
  */
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { Db } from '@stockroom/db';
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -116,4 +126,77 @@ export function createMetrics(db: Db, pool: pg.Pool): Metrics {
       batchSeconds.observe(seconds);
     },
   };
+}
+
+export interface MetricsExposure {
+  port?: number | undefined;
+  host: string;
+  token?: string | undefined;
+  production: boolean;
+}
+
+export function metricsExposure(env: {
+  METRICS_PORT?: number | undefined;
+  METRICS_HOST: string;
+  METRICS_TOKEN?: string | undefined;
+  NODE_ENV: string;
+}): MetricsExposure {
+  return {
+    port: env.METRICS_PORT,
+    host: env.METRICS_HOST,
+    token: env.METRICS_TOKEN,
+    production: env.NODE_ENV === 'production',
+  };
+}
+
+/** Where /metrics is served, in words (for the start-up log). */
+export function describeMetrics(options: MetricsExposure): string {
+  if (options.port !== undefined) return `on ${options.host}:${options.port} only`;
+  if (options.token) return 'on the API port with the METRICS_TOKEN bearer';
+  return options.production ? 'off (set METRICS_PORT or METRICS_TOKEN)' : 'on the API port (development)';
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header ?? '');
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** /metrics on the API port, when it is served there at all (see above). */
+export function registerMetricsRoute(app: FastifyInstance, metrics: Metrics, options: MetricsExposure): void {
+  if (options.port !== undefined || (options.production && !options.token)) return;
+  const token = options.token;
+  app.get('/metrics', async (request, reply) => {
+    if (token && !tokenMatches(request.headers.authorization, token)) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: { code: 'UNAUTHENTICATED', message: 'Bearer METRICS_TOKEN required', details: {} } });
+    }
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}
+
+/** The internal metrics listener (METRICS_PORT): GET /metrics, nothing else. */
+export async function startMetricsServer(metrics: Metrics, options: MetricsExposure): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+      response.writeHead(404).end();
+      return;
+    }
+    if (options.token && !tokenMatches(request.headers.authorization, options.token)) {
+      response.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+      return;
+    }
+    metrics.registry.metrics().then(
+      (body) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
+      () => response.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return server;
 }

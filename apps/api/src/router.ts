@@ -6,6 +6,7 @@ import { inventoryRouter } from './routers/inventory.js';
 import { cartRouter, checkoutRouter, ordersRouter, waitlistRouter } from './routers/orders.js';
 import { productsRouter } from './routers/products.js';
 import { reservationsRouter } from './routers/reservations.js';
+import { serviceTokensRouter } from './routers/service-tokens.js';
 import { usersRouter } from './routers/users.js';
 import { warehousesRouter } from './routers/warehouses.js';
 import { router } from './trpc.js';
@@ -14,6 +15,7 @@ export const appRouter = router({
   health: healthProcedure,
   auth: authRouter,
   users: usersRouter,
+  serviceTokens: serviceTokensRouter,
   warehouses: warehousesRouter,
   products: productsRouter,
   inventory: inventoryRouter,

@@ -21,6 +21,7 @@ import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-opena
 import { cookieSessionRoutes } from './auth/cookie-session.js';
 import { CSRF_HEADER, createRequestContext, headerValue } from './context.js';
 import { ERROR_TABLE, toAppError } from './errors.js';
+import { metricsExposure, registerMetricsRoute } from './metrics.js';
 import { type AppRouter, appRouter } from './router.js';
 import type { Services } from './services.js';
 
@@ -367,10 +368,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
         .send({ status: 'not_ready', database: 'unreachable' });
     }
   });
-  app.get('/metrics', async (_request, reply) => {
-    reply.header('content-type', services.metrics.registry.contentType);
-    return services.metrics.registry.metrics();
-  });
+  registerMetricsRoute(app, services.metrics, metricsExposure(env));
 
   if (existsSync(env.CONSOLE_DIST)) {
     await app.register(fastifyStatic, { root: env.CONSOLE_DIST, prefix: '/', wildcard: false });

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { type Actor, actorLabel, type MutationContext } from '@stockroom/core';
-import type { Db } from '@stockroom/db';
+import type { Db, ServiceScope } from '@stockroom/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { FastifyBaseLogger } from 'fastify';
 import type { OpenApiMeta } from 'trpc-to-openapi';
@@ -32,7 +32,12 @@ export interface Context {
   log: FastifyBaseLogger;
 }
 
-export type Meta = OpenApiMeta;
+/**
+ * `scope`: what a service token needs to call the procedure (`any`: every
+ * token may). A procedure that admits services must declare one, else
+ * services are refused (fail closed).
+ */
+export type Meta = OpenApiMeta & { scope?: ServiceScope | 'any' };
 
 const t = initTRPC
   .context<Context>()
@@ -184,7 +189,31 @@ const storableInput = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-const baseProcedure = t.procedure.use(traced).use(observed).use(rateLimited);
+/** A service token without the procedure's scope is refused, naming the scope. */
+function assertServiceScope(actor: Actor | null, scope: Meta['scope'], required: boolean): void {
+  if (actor?.kind !== 'service' || scope === 'any' || (scope === undefined && !required)) return;
+  if (scope === undefined) {
+    throw new MappedError({
+      appCode: 'FORBIDDEN',
+      message: 'Service tokens cannot call this procedure',
+      details: {},
+    });
+  }
+  if (!actor.scopes.includes(scope)) {
+    throw new MappedError({
+      appCode: 'FORBIDDEN',
+      message: `This service token lacks the scope "${scope}"`,
+      details: { missingScope: scope, scopes: actor.scopes },
+    });
+  }
+}
+
+const serviceScope = t.middleware(({ ctx, meta, next }) => {
+  assertServiceScope(ctx.actor, meta?.scope, false);
+  return next();
+});
+
+const baseProcedure = t.procedure.use(traced).use(observed).use(rateLimited).use(serviceScope);
 
 export const publicProcedure = baseProcedure.use(storableInput);
 
@@ -214,7 +243,7 @@ export function principalOf(actor: Actor): Principal | 'system' {
 /** Only these kinds of principal may call the procedure (SPEC §5). */
 export function allow(...principals: Principal[]) {
   return signedIn
-    .use(({ ctx, next }) => {
+    .use(({ ctx, meta, next }) => {
       if (!principals.includes(principalOf(ctx.actor) as Principal)) {
         throw new MappedError({
           appCode: 'FORBIDDEN',
@@ -222,6 +251,7 @@ export function allow(...principals: Principal[]) {
           details: { allowed: principals },
         });
       }
+      assertServiceScope(ctx.actor, meta?.scope, true);
       return next();
     })
     .use(storableInput);

@@ -208,6 +208,44 @@ const KINDS = {
     ['null', null],
     ['an object', { 0: UUID_A }],
   ],
+  tokenName: [['101 characters', 'n'.repeat(101)], ...BAD_REQUIRED_TEXT],
+  scopes: [
+    ['an unknown scope', ['everything']],
+    ['upper case', ['ORDERS']],
+    ['no scope', []],
+    ['the same scope twice', ['orders', 'orders']],
+    ['a string', 'orders'],
+    ['null items', [null]],
+    ['six scopes', ['orders', 'payments', 'reservations', 'stock:read', 'stock:write', 'admin']],
+    ['null', null],
+    ['an object', { orders: true }],
+  ],
+  tokenWarehouseIds: [
+    ['a string', 'NYC-1'],
+    ['numbers', [1, 2]],
+    ['a bad UUID', ['not-a-uuid']],
+    ['null items', [null]],
+    ['no warehouse', []],
+    ['the same warehouse twice', [UUID_A, UUID_A]],
+    ['101 UUIDs', Array.from({ length: 101 }, () => UUID_A)],
+    ['an object', { 0: UUID_A }],
+  ],
+  expiresAt: [
+    ['a word', 'tomorrow'],
+    ['no offset', '2099-01-01T00:00:00'],
+    ['in the past', '2020-01-01T00:00:00Z'],
+    ['year 0000', '0000-01-01T00:00:00Z'],
+    ['epoch seconds', 4_000_000_000],
+    ['""', ''],
+    ...BAD_TEXT,
+  ],
+  graceSeconds: [
+    ['-1', -1],
+    ['1.5', 1.5],
+    ['604801 (over 7 days)', 604_801],
+    ['1e21', 1e21],
+    ...BAD_NUMBER_TYPES,
+  ],
   nullableUuid: [['""', ''], ['"not-a-uuid"', 'not-a-uuid'], ...BAD_TEXT],
   strategy: [
     ['unknown', 'fastest'],
@@ -339,6 +377,54 @@ const syncItem = (fx: Fx) => ({
 const reserveLine = (fx: Fx) => ({ sku: 'EL-HDP-001', quantity: 1, warehouseId: fx.nyc });
 
 const MUTATIONS: MutationSpec[] = [
+  {
+    procedure: 'serviceTokens.create',
+    base: (fx) => ({
+      name: 'bad-input token',
+      scopes: ['orders'],
+      warehouseIds: [fx.nyc],
+      expiresAt: '2099-01-01T00:00:00Z',
+    }),
+    fields: {
+      name: 'tokenName',
+      scopes: 'scopes',
+      warehouseIds: 'tokenWarehouseIds',
+      expiresAt: 'expiresAt',
+    },
+    required: ['name', 'scopes'],
+    idempotent: true,
+    rest: { method: 'POST', path: '/service-tokens' },
+    specials: [
+      {
+        label: 'a name an active token has',
+        input: () => ({ name: 'checkout-service (demo)', scopes: ['orders'] }),
+        codes: V,
+      },
+      {
+        label: 'an unknown warehouse',
+        input: (fx) => ({ name: 'nowhere token', scopes: ['orders'], warehouseIds: [fx.unknownId] }),
+        codes: NF,
+      },
+    ],
+  },
+  {
+    procedure: 'serviceTokens.revoke',
+    base: (fx) => ({ id: fx.unknownId }),
+    fields: { id: 'uuid' },
+    required: ['id'],
+    idempotent: true,
+    rest: { method: 'POST', path: '/service-tokens/{id}/revoke', bodyless: true },
+    specials: [{ label: 'an unknown token', input: (fx) => ({ id: fx.unknownId }), codes: NF }],
+  },
+  {
+    procedure: 'serviceTokens.rotate',
+    base: (fx) => ({ id: fx.unknownId, graceSeconds: 60 }),
+    fields: { id: 'uuid', graceSeconds: 'graceSeconds' },
+    required: ['id'],
+    idempotent: true,
+    rest: { method: 'POST', path: '/service-tokens/{id}/rotate' },
+    specials: [{ label: 'an unknown token', input: (fx) => ({ id: fx.unknownId }), codes: NF }],
+  },
   {
     procedure: 'users.create',
     base: (fx) => ({
@@ -1200,6 +1286,13 @@ async function snapshot(): Promise<Record<string, unknown>> {
     select coalesce(sum(on_hand), 0)::int as on_hand, coalesce(sum(reserved), 0)::int as reserved
     from stock_levels`.execute(api.services.db);
   state.stock = rows[0];
+  // Service tokens without last_used_at (written on use, at most once a minute).
+  const tokens = await sql<{ n: number; digest: string }>`
+    select count(*)::int as n,
+           md5(coalesce(string_agg(row(id, name, token_hash, prefix, scopes, warehouse_ids, expires_at,
+             revoked_at, previous_token_hash, previous_valid_until, rotated_at)::text, '|' order by id), '')) as digest
+    from service_tokens`.execute(api.services.db);
+  state.serviceTokens = tokens.rows[0];
   return state;
 }
 
@@ -1402,6 +1495,7 @@ describe('queries with forged cursors', () => {
     ['inventory.list sorted by available', (cursor) => ({ cursor, sort: 'available' })],
     ['inventory.list sorted by updatedAt', (cursor) => ({ cursor, sort: 'updatedAt' })],
     ['products.search', (cursor) => ({ cursor })],
+    ['serviceTokens.list', (cursor) => ({ cursor })],
     ['products.search with a query', (cursor) => ({ cursor, query: 'mug' })],
   ];
   const cells = QUERIES.flatMap(([name, input]) =>

@@ -513,6 +513,50 @@ describe('REST /api/v1', () => {
     expectRestError(await send('GET', '/api/v1/no-such-route'), 404, 'NOT_FOUND');
   });
 
+  it('service tokens: create, list (no secret), rotate, revoke; admin only', async () => {
+    const made = await send('POST', '/api/v1/service-tokens', {
+      token: tokens.admin,
+      body: { name: 'rest-store', scopes: ['stock:read'], warehouseIds: [wh['NYC-1']] },
+    });
+    expect(made.status).toBe(200);
+    expect(made.body.token).toMatch(/^sr_live_/);
+    const stockPath = `/api/v1/stock/${wh['NYC-1']}/EL-HDP-001`;
+    expect((await send('GET', stockPath, { token: made.body.token })).status).toBe(200);
+    expectRestError(
+      await send('POST', `${stockPath}/receive`, { token: made.body.token, body: { quantity: 1 } }),
+      403,
+      'FORBIDDEN',
+    );
+
+    const listed = await send('GET', '/api/v1/service-tokens?limit=100', { token: tokens.admin });
+    expect(listed.status).toBe(200);
+    expect(listed.text).not.toContain(made.body.token);
+    expect(listed.body.items.find((t: Json) => t.id === made.body.id)).toMatchObject({
+      prefix: made.body.token.slice(0, 12),
+      lastUsedAt: expect.any(String),
+    });
+    expectRestError(await send('GET', '/api/v1/service-tokens', { token: tokens.staff }), 403, 'FORBIDDEN');
+    expectRestError(
+      await send('POST', '/api/v1/service-tokens', {
+        token: made.body.token,
+        body: { name: 'x', scopes: ['orders'] },
+      }),
+      403,
+      'FORBIDDEN',
+    );
+
+    const rotated = await send('POST', `/api/v1/service-tokens/${made.body.id}/rotate`, {
+      token: tokens.admin,
+      body: { graceSeconds: 0 },
+    });
+    expect(rotated.status).toBe(200);
+    expect((await send('GET', stockPath, { token: rotated.body.token })).status).toBe(200);
+    const revoked = await send('POST', `/api/v1/service-tokens/${made.body.id}/revoke`, {
+      token: tokens.admin,
+    });
+    expect(revoked.body).toMatchObject({ status: 'revoked' });
+  });
+
   it('GET and PUT /stock/{warehouseId}/{sku}, with 401, 403, 404 and VERSION_MISMATCH', async () => {
     const path = `/api/v1/stock/${wh['CHI-1']}/KT-KNF-001`;
     const got = await send('GET', path, { token: tokens.staff });
@@ -521,7 +565,8 @@ describe('REST /api/v1', () => {
 
     expectRestError(await send('GET', path), 401, 'UNAUTHENTICATED');
     expectRestError(await send('GET', path, { token: tokens.buyer }), 403, 'FORBIDDEN');
-    expectRestError(await send('GET', path, { token: SERVICE_TOKEN }), 403, 'FORBIDDEN');
+    // A service token reads stock with the `stock:read` scope (the demo token has every scope).
+    expect((await send('GET', path, { token: SERVICE_TOKEN })).status).toBe(200);
     expectRestError(
       await send('GET', `/api/v1/stock/${wh['CHI-1']}/NO-SUCH-1`, { token: tokens.staff }),
       404,
@@ -1106,6 +1151,10 @@ describe('OpenAPI document', () => {
         'GET /reservations/{id}',
         'POST /reservations/{id}/confirm',
         'POST /reservations/{id}/release',
+        'POST /service-tokens',
+        'GET /service-tokens',
+        'POST /service-tokens/{id}/revoke',
+        'POST /service-tokens/{id}/rotate',
       ]),
     );
     // Bearer auth is described, and the public routes do not demand it.

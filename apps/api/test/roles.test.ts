@@ -38,6 +38,8 @@ interface Fixtures {
   buyerOrder: string;
   /** Paid orders held at NYC-1 and at DFW-1 that refused calls aim at. */
   guardOrders: Record<'nyc' | 'dfw' | 'mixed', { id: string; version: number }>;
+  /** A service token refused calls aim at: it must stay active and unrotated. */
+  guardToken: string;
   /** Versions of GUARD's levels at NYC-1 and DFW-1 before the matrix. */
   guardVersions: { nyc: number; dfw: number };
 }
@@ -59,6 +61,11 @@ async function freshReservation(owner: Client = fx.clients.buyer): Promise<strin
     reference: unique('roles'),
   });
   return reservation.id;
+}
+
+/** A fresh service token made by the admin. */
+async function freshToken(): Promise<string> {
+  return (await admin().serviceTokens.create.mutate({ name: unique('fresh'), scopes: ['orders'] })).id;
 }
 
 /** A fresh product owned by the seller (made by the seller) or by no one (made by the admin). */
@@ -125,6 +132,8 @@ interface Row {
 }
 
 const staffOrAdmin = ['staff', 'admin'] as const;
+/** Stock procedures a service token may call with `stock:read` / `stock:write` (the demo token has every scope). */
+const stockPrincipals = ['staff', 'admin', 'service'] as const;
 
 const ROWS: Row[] = [
   { procedure: 'health', allowed: 'anyone', call: (c) => c.health.query() },
@@ -172,6 +181,25 @@ const ROWS: Row[] = [
     allowed: ['admin'],
     call: (c, who) =>
       c.users.update.mutate({ id: fx.users.victim, name: `renamed by ${who}`, role: 'admin' }),
+  },
+
+  {
+    procedure: 'serviceTokens.create',
+    allowed: ['admin'],
+    call: (c, who) => c.serviceTokens.create.mutate({ name: unique(`by-${who}`), scopes: ['stock:read'] }),
+  },
+  { procedure: 'serviceTokens.list', allowed: ['admin'], call: (c) => c.serviceTokens.list.query() },
+  {
+    procedure: 'serviceTokens.revoke',
+    allowed: ['admin'],
+    call: async (c, who) =>
+      c.serviceTokens.revoke.mutate({ id: who === 'admin' ? await freshToken() : fx.guardToken }),
+  },
+  {
+    procedure: 'serviceTokens.rotate',
+    allowed: ['admin'],
+    call: async (c, who) =>
+      c.serviceTokens.rotate.mutate({ id: who === 'admin' ? await freshToken() : fx.guardToken }),
   },
 
   { procedure: 'warehouses.list', allowed: 'signed in', call: (c) => c.warehouses.list.query() },
@@ -261,52 +289,52 @@ const ROWS: Row[] = [
 
   {
     procedure: 'inventory.get',
-    allowed: staffOrAdmin,
+    allowed: stockPrincipals,
     call: (c) => c.inventory.get.query({ warehouseId: fx.wh.nyc, sku: MAIN }),
   },
   {
     procedure: 'inventory.get',
     note: "DFW-1, not staff's (reading is not scoped)",
-    allowed: staffOrAdmin,
+    allowed: stockPrincipals,
     call: (c) => c.inventory.get.query({ warehouseId: fx.wh.dfw, sku: GUARD }),
   },
   {
     procedure: 'inventory.list',
-    allowed: staffOrAdmin,
+    allowed: stockPrincipals,
     call: (c) => c.inventory.list.query({ warehouseId: fx.wh.nyc, limit: 5 }),
   },
   {
     procedure: 'inventory.movements',
-    allowed: staffOrAdmin,
+    allowed: stockPrincipals,
     call: (c) => c.inventory.movements.query({ limit: 5 }),
   },
   {
     procedure: 'inventory.receive',
     note: "NYC-1, staff's",
-    allowed: staffOrAdmin,
+    allowed: stockPrincipals,
     call: (c) => c.inventory.receive.mutate({ warehouseId: fx.wh.nyc, sku: MAIN, quantity: 1 }),
   },
   {
     procedure: 'inventory.receive',
     note: "CHI-1, staff's second",
-    allowed: staffOrAdmin,
+    allowed: stockPrincipals,
     call: (c) => c.inventory.receive.mutate({ warehouseId: fx.wh.chi, sku: MAIN, quantity: 1 }),
   },
   {
     procedure: 'inventory.receive',
     note: "DFW-1, not staff's",
-    allowed: ['admin'],
+    allowed: ['admin', 'service'],
     call: (c, who) =>
       c.inventory.receive.mutate({
         warehouseId: fx.wh.dfw,
-        sku: who === 'admin' ? MAIN : GUARD,
+        sku: who === 'admin' || who === 'service' ? MAIN : GUARD,
         quantity: 1,
       }),
   },
   {
     procedure: 'inventory.adjust',
     note: "NYC-1, staff's",
-    allowed: staffOrAdmin,
+    allowed: stockPrincipals,
     call: async (c) => {
       const { expectedVersion } = await plusOne(fx.wh.nyc, MAIN);
       return c.inventory.adjust.mutate({
@@ -321,9 +349,9 @@ const ROWS: Row[] = [
   {
     procedure: 'inventory.adjust',
     note: "DFW-1, not staff's",
-    allowed: ['admin'],
+    allowed: ['admin', 'service'],
     call: async (c, who) => {
-      const sku = who === 'admin' ? MAIN : GUARD;
+      const sku = who === 'admin' || who === 'service' ? MAIN : GUARD;
       const { expectedVersion } = await plusOne(fx.wh.dfw, sku);
       return c.inventory.adjust.mutate({
         warehouseId: fx.wh.dfw,
@@ -337,7 +365,7 @@ const ROWS: Row[] = [
   {
     procedure: 'inventory.set',
     note: "NYC-1, staff's",
-    allowed: staffOrAdmin,
+    allowed: stockPrincipals,
     call: async (c) => {
       const { onHand } = await plusOne(fx.wh.nyc, MAIN);
       return c.inventory.set.mutate({ warehouseId: fx.wh.nyc, sku: MAIN, onHand, reason: 'count' });
@@ -346,9 +374,9 @@ const ROWS: Row[] = [
   {
     procedure: 'inventory.set',
     note: "DFW-1, not staff's",
-    allowed: ['admin'],
+    allowed: ['admin', 'service'],
     call: async (c, who) => {
-      const sku = who === 'admin' ? MAIN : GUARD;
+      const sku = who === 'admin' || who === 'service' ? MAIN : GUARD;
       const { onHand } = await plusOne(fx.wh.dfw, sku);
       return c.inventory.set.mutate({ warehouseId: fx.wh.dfw, sku, onHand, reason: 'count' });
     },
@@ -470,7 +498,7 @@ const ROWS: Row[] = [
   {
     procedure: 'orders.list',
     note: 'buyers see their own',
-    allowed: ['staff', 'admin', 'buyer'],
+    allowed: ['staff', 'admin', 'buyer', 'service'],
     call: (c) => c.orders.list.query({ limit: 5 }),
   },
   {
@@ -695,7 +723,9 @@ describe('roles', () => {
         mixed: { id: '', version: 0 },
       },
       guardVersions: { nyc: 0, dfw: 0 },
+      guardToken: '',
     };
+    fx.guardToken = (await adminClient.serviceTokens.create.mutate({ name: 'guard', scopes: ['orders'] })).id;
     const guard = await clients.buyer.reservations.create.mutate({
       lines: [{ sku: MAIN, quantity: 1, warehouseId: wh.nyc }],
       ttlSeconds: 1800, // the longest a buyer may hold (BUYER_MAX_HOLD_SECONDS)
@@ -760,6 +790,43 @@ describe('roles', () => {
         }
       },
     );
+  });
+
+  describe('service token scopes', () => {
+    const procedures = appRouter._def.procedures as unknown as Record<
+      string,
+      { _def: { meta?: { scope?: string } } }
+    >;
+    const scopeOf = (procedure: string) => procedures[procedure]?._def.meta?.scope;
+
+    it('every procedure a service may call declares the scope it needs', () => {
+      // Rows naming principals (not "anyone" / "signed in") go through allow(): services need a scope there.
+      const undeclared = ROWS.filter((r) => Array.isArray(r.allowed) && r.allowed.includes('service'))
+        .map((r) => r.procedure)
+        .filter((p) => scopeOf(p) === undefined);
+      expect(undeclared).toEqual([]);
+    });
+
+    const scoped = ROWS.filter(
+      (r) => isAllowed(r.allowed, 'service') && ![undefined, 'any'].includes(scopeOf(r.procedure)),
+    ).map((r) => ({
+      ...r,
+      name: r.note ? `${r.procedure} (${r.note})` : r.procedure,
+    }));
+    it.each(scoped)('$name: refused, naming the scope, to a token with every other scope', async (row) => {
+      const scope = scopeOf(row.procedure) as string;
+      const others = (['stock:read', 'stock:write', 'reservations', 'orders', 'payments'] as const).filter(
+        (s) => s !== scope,
+      );
+      const made = await admin().serviceTokens.create.mutate({
+        name: unique(`lacks-${scope}`),
+        scopes: others,
+      });
+      const result = await attempt(() => row.call(fx.api.client(made.token as string), 'service'));
+      expect(result.outcome, result.message).toBe('FORBIDDEN');
+      expect(result.status).toBe(403);
+      expect(result.message).toContain(`"${scope}"`);
+    });
   });
 
   describe('resources', () => {
@@ -970,6 +1037,15 @@ describe('roles', () => {
           shipments: [],
         });
       }
+    });
+
+    it('left the guard service token active and unrotated', async () => {
+      const guard = (await admin().serviceTokens.list.query({ limit: 100 })).items.find(
+        (t) => t.id === fx.guardToken,
+      );
+      expect(guard).toMatchObject({ status: 'active', rotatedAt: null, revokedAt: null });
+      const made = (await admin().serviceTokens.list.query({ limit: 100 })).items.map((t) => t.name);
+      expect(made.filter((n) => n.startsWith('by-'))).toEqual([expect.stringMatching(/^by-admin-/)]);
     });
 
     it('still balances the ledger', async () => {

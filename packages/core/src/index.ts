@@ -1,4 +1,7 @@
 export * from './audit/audit.js';
+export * from './auth/demo.js';
+export * from './auth/operator.js';
+export * from './auth/service-tokens.js';
 export * from './auth/sessions.js';
 export * from './auth/users.js';
 export * from './catalog/index.js';

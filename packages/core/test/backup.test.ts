@@ -145,7 +145,13 @@ async function load(db: Db): Promise<Loaded> {
     role: 'buyer',
     warehouseIds: [],
   };
-  const service: Actor = { kind: 'service', id: '00000000-0000-4000-8000-00000000beef', name: 'checkout' };
+  const service: Actor = {
+    kind: 'service',
+    id: '00000000-0000-4000-8000-00000000beef',
+    name: 'checkout',
+    scopes: [],
+    warehouseIds: null,
+  };
   const as = (actor: Actor, key?: string) => ({
     db,
     actor,
@@ -382,7 +388,13 @@ describe.skipIf(!available)('backup and restore with pg_dump / pg_restore', () =
     await createReservation(
       {
         db: restored,
-        actor: { kind: 'service', id: '00000000-0000-4000-8000-00000000beef', name: 'checkout' },
+        actor: {
+          kind: 'service',
+          id: '00000000-0000-4000-8000-00000000beef',
+          name: 'checkout',
+          scopes: [],
+          warehouseIds: null,
+        },
       },
       { lines: [{ sku: p.sku, quantity: 1, warehouseId: w.id }] },
     );

@@ -13,6 +13,8 @@ export const service: Actor = {
   kind: 'service',
   id: '00000000-0000-4000-8000-000000000002',
   name: 'checkout',
+  scopes: ['stock:read', 'stock:write', 'reservations', 'orders', 'payments'],
+  warehouseIds: null,
 };
 
 const unique = () => randomBytes(4).toString('hex').toUpperCase();

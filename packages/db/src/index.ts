@@ -3,4 +3,10 @@ export * from './embedded.js';
 export * from './migrate.js';
 export * from './schema.js';
 export * from './secrets.js';
-export { type SeedSummary, seedDemo } from './seed.js';
+export {
+  DEMO_PASSWORD,
+  DEMO_SERVICE_TOKEN,
+  DEMO_USERS,
+  type SeedSummary,
+  seedDemo,
+} from './seed.js';

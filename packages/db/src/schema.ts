@@ -51,10 +51,26 @@ export interface UserWarehousesTable {
   warehouseId: string;
 }
 
+export type ServiceScope = 'stock:read' | 'stock:write' | 'reservations' | 'orders' | 'payments';
+
 export interface ServiceTokensTable {
   id: Generated<string>;
   name: string;
+  /** sha256 (hex) of the token; the token itself is never stored. */
   tokenHash: string;
+  /** The token's first characters, for people to tell tokens apart (`sr_live_AbCd`). */
+  prefix: Generated<string>;
+  scopes: ColumnType<ServiceScope[], ServiceScope[] | undefined, ServiceScope[]>;
+  /** null = every warehouse. */
+  warehouseIds: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  expiresAt: NullableTimestamp;
+  lastUsedAt: NullableTimestamp;
+  /** Actor label of whoever made it (`user:<id>`, `system:cli`). */
+  createdBy: string | null;
+  /** The hash a rotation replaced: still accepted until previousValidUntil. */
+  previousTokenHash: string | null;
+  previousValidUntil: NullableTimestamp;
+  rotatedAt: NullableTimestamp;
   createdAt: Timestamp;
   revokedAt: NullableTimestamp;
 }

@@ -147,6 +147,14 @@ export interface SeedSummary {
 
 export const DEMO_PASSWORD = 'stockroom';
 export const DEMO_SERVICE_TOKEN = 'dev-service-token';
+const DEMO_SERVICE_SCOPES = ['stock:read', 'stock:write', 'reservations', 'orders', 'payments'] as const;
+/** The demo accounts (password DEMO_PASSWORD): refused when NODE_ENV=production. */
+export const DEMO_USERS = [
+  { email: 'admin@example.com', name: 'Ada Admin', role: 'admin' as const },
+  { email: 'staff@example.com', name: 'Sam Staff', role: 'staff' as const },
+  { email: 'seller@example.com', name: 'Sol Seller', role: 'seller' as const },
+  { email: 'buyer@example.com', name: 'Bea Buyer', role: 'buyer' as const },
+];
 
 /**
  * Seed the demo data. Idempotent: every insert skips rows that already exist,
@@ -177,12 +185,7 @@ export async function seedDemo(db: Db, options: { environment?: string } = {}): 
       .orderBy('priority')
       .execute();
 
-    const users = [
-      { email: 'admin@example.com', name: 'Ada Admin', role: 'admin' as const },
-      { email: 'staff@example.com', name: 'Sam Staff', role: 'staff' as const },
-      { email: 'seller@example.com', name: 'Sol Seller', role: 'seller' as const },
-      { email: 'buyer@example.com', name: 'Bea Buyer', role: 'buyer' as const },
-    ];
+    const users = DEMO_USERS;
     const existing = await trx
       .selectFrom('users')
       .select('email')
@@ -219,7 +222,15 @@ export async function seedDemo(db: Db, options: { environment?: string } = {}): 
 
     await trx
       .insertInto('serviceTokens')
-      .values({ name: 'checkout-service (demo)', tokenHash: hashToken(DEMO_SERVICE_TOKEN) })
+      // Every scope, every warehouse (warehouseIds null); refused when NODE_ENV=production.
+      .values({
+        name: 'checkout-service (demo)',
+        tokenHash: hashToken(DEMO_SERVICE_TOKEN),
+        prefix: DEMO_SERVICE_TOKEN.slice(0, 12),
+        scopes: [...DEMO_SERVICE_SCOPES],
+        warehouseIds: null,
+        createdBy: 'system:seed',
+      })
       .onConflict((oc) => oc.doNothing())
       .execute();
 

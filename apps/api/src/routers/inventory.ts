@@ -20,21 +20,25 @@ import { allow, mutationFor, router, splitKey, withIdempotencyKey } from '../trp
 const stockPath = '/stock/{warehouseId}/{sku}';
 
 export const inventoryRouter = router({
-  get: allow('staff', 'admin')
+  get: allow('staff', 'admin', 'service')
     .meta({
+      scope: 'stock:read',
       openapi: { method: 'GET', path: stockPath, tags: ['stock'], summary: 'One stock level', protect: true },
     })
     .input(ZStockKey)
     .output(ZStockLevelOut)
     .query(({ ctx, input }) => getStockLevel(ctx.db, input)),
-  list: allow('staff', 'admin')
+  list: allow('staff', 'admin', 'service')
+    .meta({ scope: 'stock:read' })
     .input(ZInventoryListInput)
     .query(({ ctx, input }) => listStockLevels(ctx.db, input)),
-  movements: allow('staff', 'admin')
+  movements: allow('staff', 'admin', 'service')
+    .meta({ scope: 'stock:read' })
     .input(ZMovementsInput)
     .query(({ ctx, input }) => listMovements(ctx.db, input)),
-  receive: mutationFor('staff', 'admin')
+  receive: mutationFor('staff', 'admin', 'service')
     .meta({
+      scope: 'stock:write',
       openapi: {
         method: 'POST',
         path: `${stockPath}/receive`,
@@ -46,8 +50,9 @@ export const inventoryRouter = router({
     .input(withIdempotencyKey(ZReceiveInput))
     .output(ZStockLevelOut)
     .mutation(({ ctx, input }) => receiveStock(ctx.mutation, splitKey(input))),
-  adjust: mutationFor('staff', 'admin')
+  adjust: mutationFor('staff', 'admin', 'service')
     .meta({
+      scope: 'stock:write',
       openapi: {
         method: 'POST',
         path: `${stockPath}/adjust`,
@@ -59,8 +64,9 @@ export const inventoryRouter = router({
     .input(withIdempotencyKey(ZAdjustInput))
     .output(ZStockLevelOut)
     .mutation(({ ctx, input }) => adjustStock(ctx.mutation, splitKey(input))),
-  set: mutationFor('staff', 'admin')
+  set: mutationFor('staff', 'admin', 'service')
     .meta({
+      scope: 'stock:write',
       openapi: {
         method: 'PUT',
         path: stockPath,
@@ -74,6 +80,7 @@ export const inventoryRouter = router({
     .mutation(({ ctx, input }) => setStock(ctx.mutation, splitKey(input))),
   sync: mutationFor('staff', 'admin', 'service')
     .meta({
+      scope: 'stock:write',
       openapi: {
         method: 'POST',
         path: '/stock/sync',

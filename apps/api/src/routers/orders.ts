@@ -58,24 +58,30 @@ export const cartRouter = router({
 
 export const checkoutRouter = router({
   start: mutationFor('buyer', 'service')
+    .meta({ scope: 'orders' })
     .input(withIdempotencyKey(ZCheckoutInput))
     .mutation(({ ctx, input }) => startCheckout(ctx.mutation, splitKey(input), ctx.services.orderOptions)),
   paymentSucceeded: mutationFor('service')
+    .meta({ scope: 'payments' })
     .input(withIdempotencyKey(ZPaymentSucceededInput))
     .mutation(({ ctx, input }) => paymentSucceeded(ctx.mutation, splitKey(input), ctx.services.orderOptions)),
   paymentFailed: mutationFor('service')
+    .meta({ scope: 'payments' })
     .input(withIdempotencyKey(ZPaymentFailedInput))
     .mutation(({ ctx, input }) => paymentFailed(ctx.mutation, splitKey(input))),
 });
 
 export const ordersRouter = router({
   create: mutationFor('service', 'admin')
+    .meta({ scope: 'orders' })
     .input(withIdempotencyKey(ZDirectOrderInput))
     .mutation(({ ctx, input }) => createPaidOrder(ctx.mutation, splitKey(input), ctx.services.orderOptions)),
-  list: allow('staff', 'admin', 'buyer')
+  list: allow('staff', 'admin', 'buyer', 'service')
+    .meta({ scope: 'orders' })
     .input(ZOrdersListInput)
     .query(({ ctx, input }) => listOrders(ctx.db, ctx.actor, input)),
   get: allow('staff', 'admin', 'buyer', 'service')
+    .meta({ scope: 'orders' })
     .input(ZOrderIdInput)
     .query(({ ctx, input }) => getOrder(ctx.db, ctx.actor, input)),
   updateStatus: mutationFor('staff', 'admin')

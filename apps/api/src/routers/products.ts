@@ -15,6 +15,7 @@ import { mutationFor, publicProcedure, router, splitKey, withIdempotencyKey } fr
 export const productsRouter = router({
   search: publicProcedure
     .meta({
+      scope: 'stock:read',
       openapi: {
         method: 'GET',
         path: '/products',
@@ -28,6 +29,7 @@ export const productsRouter = router({
     .query(({ ctx, input }) => searchProducts(ctx.db, input)),
   get: publicProcedure
     .meta({
+      scope: 'stock:read',
       openapi: {
         method: 'GET',
         path: '/products/{sku}',

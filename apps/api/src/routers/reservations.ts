@@ -13,6 +13,7 @@ import { allow, mutationFor, router, splitKey, withIdempotencyKey } from '../trp
 export const reservationsRouter = router({
   create: mutationFor('service', 'buyer', 'admin')
     .meta({
+      scope: 'reservations',
       openapi: {
         method: 'POST',
         path: '/reservations',
@@ -26,6 +27,7 @@ export const reservationsRouter = router({
     .mutation(({ ctx, input }) => ctx.services.reservations.reserve(ctx.mutation, splitKey(input))),
   get: allow('buyer', 'staff', 'admin', 'service')
     .meta({
+      scope: 'reservations',
       openapi: {
         method: 'GET',
         path: '/reservations/{id}',
@@ -40,6 +42,7 @@ export const reservationsRouter = router({
   // Buyers never confirm: a buyer's stock leaves the shelf only through payment (issue 10).
   confirm: mutationFor('service', 'admin')
     .meta({
+      scope: 'reservations',
       openapi: {
         method: 'POST',
         path: '/reservations/{id}/confirm',
@@ -53,6 +56,7 @@ export const reservationsRouter = router({
     .mutation(({ ctx, input }) => confirmReservation(ctx.mutation, splitKey(input))),
   release: mutationFor('buyer', 'service', 'admin')
     .meta({
+      scope: 'reservations',
       openapi: {
         method: 'POST',
         path: '/reservations/{id}/release',
@@ -65,6 +69,7 @@ export const reservationsRouter = router({
     .output(ZReservationOut)
     .mutation(({ ctx, input }) => releaseReservation(ctx.mutation, splitKey(input))),
   extend: mutationFor('buyer', 'service', 'admin')
+    .meta({ scope: 'reservations' })
     .input(withIdempotencyKey(ZExtendInput))
     .output(ZReservationOut)
     .mutation(({ ctx, input }) =>

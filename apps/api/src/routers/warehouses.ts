@@ -8,7 +8,9 @@ import {
 import { allow, mutationFor, router, splitKey, withIdempotencyKey } from '../trpc.js';
 
 export const warehousesRouter = router({
-  list: allow('admin', 'staff', 'seller', 'buyer', 'service').query(({ ctx }) => listWarehouses(ctx.db)),
+  list: allow('admin', 'staff', 'seller', 'buyer', 'service')
+    .meta({ scope: 'any' })
+    .query(({ ctx }) => listWarehouses(ctx.db)),
   create: mutationFor('admin')
     .input(withIdempotencyKey(ZWarehouseInput))
     .mutation(({ ctx, input }) => createWarehouse(ctx.mutation, splitKey(input))),

@@ -2,7 +2,7 @@
  * Users and service tokens: who may act. Passwords are argon2id hashes; service
  * tokens are stored as sha256 hashes. Signing sessions (JWT) is the API's job.
  */
-import { type Db, hashToken, type Role } from '@stockroom/db';
+import type { Db, Role } from '@stockroom/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { runMutation } from '../idempotency/idempotency.js';
@@ -21,6 +21,8 @@ export {
   PASSWORD_MIN_LENGTH,
   ZPassword,
 } from './passwords.js';
+
+import { demoCredentialsRefused, isDemoLogin } from './demo.js';
 
 export interface UserDto {
   id: string;
@@ -107,18 +109,9 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   }
   const ok = await checkPassword(row.passwordHash, password);
   if (!ok || !row.active) return undefined;
+  // Demo accounts with the demo password: refused in production (see demo.ts).
+  if (demoCredentialsRefused() && isDemoLogin(email, password)) return undefined;
   return loadUser(db, { id: row.id });
-}
-
-/** The service actor for a service token, or undefined. */
-export async function authenticateServiceToken(db: Db, token: string): Promise<Actor | undefined> {
-  const row = await db
-    .selectFrom('serviceTokens')
-    .select(['id', 'name'])
-    .where('tokenHash', '=', hashToken(token))
-    .where('revokedAt', 'is', null)
-    .executeTakeFirst();
-  return row ? { kind: 'service', id: row.id, name: row.name } : undefined;
 }
 
 export function actorOf(user: UserDto): Actor {
@@ -170,6 +163,7 @@ export async function registerBuyer(
 }
 
 function assertAdmin(actor: Actor) {
+  if (actor.kind === 'system') return; // the operator CLI
   if (actor.kind !== 'user' || actor.role !== 'admin') throw forbidden('Only an admin can manage users');
 }
 

@@ -19,6 +19,7 @@ import {
   lockReservation,
   type ReserveOptions,
 } from '../reservations/reservations.js';
+import { assertTokenMayActAt } from '../shared/access.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
@@ -562,6 +563,10 @@ async function paymentSucceededInTrx(
   const locked = await lockOrder(trx, input.orderId);
   if (!locked) throw notFound(`Order ${input.orderId}`, { id: input.orderId });
   const { order, reservation } = locked;
+  assertTokenMayActAt(
+    actor,
+    order.items.map((i) => i.warehouseId),
+  );
   const label = actorLabel(actor);
   // A provider retrying, or a second callback for the same order: one confirmation.
   if (['paid', 'picking', 'shipped', 'delivered', 'needs_attention'].includes(order.status)) return order;
@@ -633,6 +638,10 @@ export function paymentFailed(
   return runMutation(ctx.db, ctx.idempotency, input, async (trx) => {
     const locked = await lockOrder(trx, data.orderId);
     if (!locked) throw notFound(`Order ${data.orderId}`, { id: data.orderId });
+    assertTokenMayActAt(
+      ctx.actor,
+      locked.order.items.map((i) => i.warehouseId),
+    );
     if (locked.order.status !== 'pending_payment') return locked.order;
     await trx
       .updateTable('orders')

@@ -21,6 +21,7 @@
 import type { Database, Db } from '@stockroom/db';
 import { sql, type Transaction } from 'kysely';
 import { type IdempotencyScope, inTransaction, requestHash } from '../idempotency/idempotency.js';
+import { assertTokenMayActAt, tokenMayActAt } from '../shared/access.js';
 import { actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import type { Reservation } from '../shared/dto.js';
@@ -105,7 +106,16 @@ export class ReservationCoalescer {
   /** Same contract as `createReservation`, batched with whatever else is waiting. */
   reserve(ctx: MutationContext, input: ReserveInput): Promise<Reservation> {
     const data = parseInput(ZReserveInput, input);
-    const bounds = holdBounds(ctx.actor, data.ttlSeconds, this.options);
+    let bounds: ReturnType<typeof holdBounds>;
+    try {
+      assertTokenMayActAt(
+        ctx.actor,
+        data.lines.flatMap((l) => (l.warehouseId ? [l.warehouseId] : [])),
+      );
+      bounds = holdBounds(ctx.actor, data.ttlSeconds, this.options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.closed)
       return Promise.reject(new DomainError('UNAVAILABLE', 'The server is shutting down; retry'));
     const shard = shardOf(data.lines[0]?.sku ?? '', this.queues.length);
@@ -409,7 +419,7 @@ async function applyBatch(
     let plan: PlannedChange[] = [...pinned.values()];
     if (open.size > 0) {
       const candidates: Candidate[] = [...levels.values()]
-        .filter((l) => l.active && open.has(l.productId))
+        .filter((l) => l.active && open.has(l.productId) && tokenMayActAt(request.ctx.actor, l.warehouseId))
         .map((l) => ({ ...l }));
       const taken = new Map([...pinned].map(([key, p]) => [key, p.quantity]));
       const allocation = allocate(

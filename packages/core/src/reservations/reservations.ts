@@ -16,6 +16,7 @@ import { appendEvents } from '../events/outbox.js';
 import { runMutation } from '../idempotency/idempotency.js';
 import { applyStockChanges, type StockChange } from '../inventory/stock-change.js';
 import { expireOrderOfReservation } from '../orders/orders.js';
+import { assertTokenMayActAt, tokenMayActAt } from '../shared/access.js';
 import { type Actor, actorLabel, SYSTEM_SWEEPER } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { iso, type Reservation } from '../shared/dto.js';
@@ -267,10 +268,9 @@ export async function createReservationInTrx(
     trx,
     data.lines.map((l) => l.sku),
   );
-  await assertActiveWarehouses(
-    trx,
-    data.lines.flatMap((l) => (l.warehouseId ? [l.warehouseId] : [])),
-  );
+  const pinnedIds = data.lines.flatMap((l) => (l.warehouseId ? [l.warehouseId] : []));
+  assertTokenMayActAt(actor, pinnedIds);
+  await assertActiveWarehouses(trx, pinnedIds);
   const { pinned, open } = sumDemand(data.lines, products);
   // A buyer's caps: the buyer's lock comes before any stock row (the global lock order).
   if (buyerId) {
@@ -284,7 +284,10 @@ export async function createReservationInTrx(
     let plan: PlannedChange[] = [...pinned.values()];
     if (open.size > 0) {
       const taken = new Map([...pinned].map(([key, p]) => [key, p.quantity]));
-      const candidates = await loadCandidates(trx, [...open.keys()]);
+      // A token limited to some warehouses allocates only among them.
+      const candidates = (await loadCandidates(trx, [...open.keys()])).filter((c) =>
+        tokenMayActAt(actor, c.warehouseId),
+      );
       const { allocations, shortages } = allocate(
         [...open.values()],
         candidates,
@@ -485,6 +488,20 @@ export function expireIfDue(db: Db, id: string): Promise<boolean> {
   return db.transaction().execute((trx) => expireIfDueInTrx(trx, id));
 }
 
+/** A token limited to some warehouses acts only on holds entirely at its warehouses. */
+async function assertTokenMayActOnHold(trx: Kysely<Database>, actor: Actor, id: string): Promise<void> {
+  if (actor.kind !== 'service' || actor.warehouseIds === null) return;
+  const lines = await trx
+    .selectFrom('reservationLines')
+    .select('warehouseId')
+    .where('reservationId', '=', id)
+    .execute();
+  assertTokenMayActAt(
+    actor,
+    lines.map((l) => l.warehouseId),
+  );
+}
+
 async function transition(
   ctx: MutationContext,
   input: { id: string },
@@ -502,6 +519,7 @@ async function transition(
     if (!row) throw notFound(`Reservation ${id}`, { id });
     if (!canWrite(ctx.actor, row.ownerUserId)) throw forbidden('This reservation is not yours');
     if (to === 'confirmed') await refuseOrderHold(trx, id, row.status);
+    await assertTokenMayActOnHold(trx, ctx.actor, id);
     if (row.status === to) return (await loadReservation(trx, id)) as Reservation;
     if (row.status === 'expired' || (row.status === 'pending' && row.due)) {
       if (to === 'released') return (await loadReservation(trx, id)) as Reservation;
@@ -537,6 +555,7 @@ export async function extendReservation(
     const row = await lockReservation(trx, data.id);
     if (!row) throw notFound(`Reservation ${data.id}`, { id: data.id });
     if (!canWrite(ctx.actor, row.ownerUserId)) throw forbidden('This reservation is not yours');
+    await assertTokenMayActOnHold(trx, ctx.actor, data.id);
     if (row.status === 'expired' || (row.status === 'pending' && row.due)) {
       throw reservationExpired(data.id, iso(row.expiresAt));
     }

@@ -3,15 +3,38 @@ import { forbidden } from './errors.js';
 
 /**
  * Resource-level rules of SPEC §5 that need the data to decide. Which roles may
- * call a procedure at all is decided by the API; which warehouses or products a
- * caller may touch is decided here, next to the data.
+ * call a procedure at all (and which scope a service token needs) is decided by
+ * the API; which warehouses or products a caller may touch is decided here, next
+ * to the data.
  */
+
+/**
+ * Where a service token may act: its warehouses (every one when it has none
+ * listed). Users and the system are not limited here (staff are, below).
+ */
+export function tokenMayActAt(actor: Actor, warehouseId: string): boolean {
+  return actor.kind !== 'service' || actor.warehouseIds === null || actor.warehouseIds.includes(warehouseId);
+}
+
+/**
+ * A token limited to some warehouses names another one explicitly (a pinned
+ * reservation line, a stock change): FORBIDDEN, naming it. Lines without a
+ * warehouse are allocated among the token's warehouses only (see reservations).
+ */
+export function assertTokenMayActAt(actor: Actor, warehouseIds: Iterable<string>): void {
+  for (const id of warehouseIds) {
+    if (!tokenMayActAt(actor, id)) {
+      throw forbidden(`This service token is limited to its own warehouses (not ${id})`);
+    }
+  }
+}
+
 export function canManageWarehouseStock(actor: Actor, warehouseId: string): boolean {
   switch (actor.kind) {
     case 'system':
       return true;
     case 'service':
-      return true;
+      return tokenMayActAt(actor, warehouseId);
     case 'user':
       return actor.role === 'admin' || (actor.role === 'staff' && actor.warehouseIds.includes(warehouseId));
   }
@@ -20,7 +43,11 @@ export function canManageWarehouseStock(actor: Actor, warehouseId: string): bool
 export function assertCanManageStock(actor: Actor, warehouseIds: Iterable<string>): void {
   for (const id of warehouseIds) {
     if (!canManageWarehouseStock(actor, id)) {
-      throw forbidden(`You can only change stock in your own warehouses (not ${id})`);
+      throw forbidden(
+        actor.kind === 'service'
+          ? `This service token is limited to its own warehouses (not ${id})`
+          : `You can only change stock in your own warehouses (not ${id})`,
+      );
     }
   }
 }

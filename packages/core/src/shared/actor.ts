@@ -6,7 +6,11 @@ import type { Role } from '@stockroom/db';
  */
 export type Actor =
   | { kind: 'user'; id: string; role: Role; warehouseIds: string[] }
-  | { kind: 'service'; id: string; name: string }
+  /**
+   * A service token: `scopes` say what it may call (the API checks them per
+   * procedure), `warehouseIds` where it may act (null = every warehouse).
+   */
+  | { kind: 'service'; id: string; name: string; scopes: string[]; warehouseIds: string[] | null }
   | { kind: 'system'; name: string };
 
 export function actorLabel(actor: Actor): string {
