@@ -9,6 +9,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { FastifyRequest } from 'fastify';
+import type { Principal } from './auth/session.js';
+import { domainToTRPC } from './errors.js';
 import type { Services } from './services.js';
 import type { Context } from './trpc.js';
 
@@ -56,7 +58,13 @@ export async function createRequestContext(
   const fromParams = info.type === 'subscription' ? info.connectionParams?.token || undefined : undefined;
   const fromCookie = req.cookies?.[SESSION_COOKIE] || undefined;
   const token = fromHeader ?? fromParams ?? fromCookie;
-  const principal = token ? await services.sessions.resolve(token) : null;
+  let principal: Principal | null = null;
+  try {
+    principal = token ? await services.sessions.resolve(token) : null;
+  } catch (error) {
+    // The database is away (or refused): answer in the contract (503 + Retry-After), not as a crash.
+    throw domainToTRPC(error);
+  }
   let refusal: string | undefined;
   if (principal && token === fromCookie && !fromHeader && !fromParams && !SAFE_METHODS.has(req.method)) {
     const given = headerValue(req, CSRF_HEADER);

@@ -60,12 +60,15 @@ export async function cookieSessionRoutes(app: FastifyInstance, services: Servic
   });
 
   app.delete('/auth/session', async (request, reply) => {
-    const context = await createRequestContext(services, request);
-    if (context.refusal) {
-      const refused = new MappedError({ appCode: 'FORBIDDEN', message: context.refusal, details: {} });
-      return sendError(reply, request, refused);
+    try {
+      const context = await createRequestContext(services, request);
+      if (context.refusal) {
+        throw new MappedError({ appCode: 'FORBIDDEN', message: context.refusal, details: {} });
+      }
+      if (context.token) await services.sessions.revoke(context.token);
+    } catch (error) {
+      return sendError(reply, request, error);
     }
-    if (context.token) await services.sessions.revoke(context.token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     reply.clearCookie(CSRF_COOKIE, { path: '/' });
     return reply.code(204).send();
