@@ -6,7 +6,7 @@
 
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { ReservationCoalescer, type Sweeper, startSweeper } from '@stockroom/core';
+import { configureBuyerLimits, ReservationCoalescer, type Sweeper, startSweeper } from '@stockroom/core';
 import {
   configurePasswordHashing,
   createDb,
@@ -33,6 +33,13 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
+const buyerLimitsFromEnv = (env: Env) => ({
+  maxHoldSeconds: env.BUYER_MAX_HOLD_SECONDS,
+  maxActiveHolds: env.BUYER_MAX_ACTIVE_HOLDS,
+  maxHeldUnits: env.BUYER_MAX_HELD_UNITS,
+  maxWaitlistEntries: env.BUYER_MAX_WAITLIST_ENTRIES,
+});
+
 export async function startApi(env: Env, options: { sweeper?: boolean } = {}): Promise<RunningApi> {
   let embedded: EmbeddedServer | undefined;
   let databaseUrl = env.DATABASE_URL;
@@ -57,6 +64,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
   let metricsServer: Server | undefined;
   try {
     configurePasswordHashing({ concurrency: env.PASSWORD_HASH_CONCURRENCY, queue: env.PASSWORD_HASH_QUEUE });
+    configureBuyerLimits(buyerLimitsFromEnv(env));
     // Kysely's migrator holds an advisory lock: several processes starting together migrate once.
     await migrateToLatest(db);
     const seed = env.SEED_DEMO ?? env.NODE_ENV === 'development';
@@ -64,12 +72,7 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
 
     const metrics = createMetrics(db, pool);
     const sessions = createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS);
-    const buyerLimits = {
-      maxHoldSeconds: env.BUYER_MAX_HOLD_SECONDS,
-      maxActiveHolds: env.BUYER_MAX_ACTIVE_HOLDS,
-      maxHeldUnits: env.BUYER_MAX_HELD_UNITS,
-      maxWaitlistEntries: env.BUYER_MAX_WAITLIST_ENTRIES,
-    };
+    const buyerLimits = buyerLimitsFromEnv(env);
     services = {
       env,
       db,
@@ -102,10 +105,10 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
     app = await buildServer(services);
     await bootstrap(db, env, app.log);
     const { streams } = services;
-    services.bus = createEventBus(db, databaseUrl as string, app.log, () => {
-      // Someone's access changed (or announcements may have been missed): forget
-      // every cached principal, and close live streams that no longer hold.
-      sessions.invalidate();
+    services.bus = createEventBus(db, databaseUrl as string, app.log, (subject) => {
+      // Someone's access changed (or announcements may have been missed): forget what
+      // is cached of them, and close live streams that no longer hold.
+      sessions.invalidate(subject);
       void streams.recheck();
     });
 

@@ -27,7 +27,12 @@ export async function bootstrap(db: Db, env: Env, log: FastifyBaseLogger): Promi
       password: env.STOCKROOM_ADMIN_PASSWORD,
     });
     if (outcome.created) log.info({ email: outcome.email }, `created first admin ${outcome.email}`);
-    else log.info('admin exists, STOCKROOM_ADMIN_* ignored');
+    else if (outcome.reason === 'admin-exists') log.info('admin exists, STOCKROOM_ADMIN_* ignored');
+    else
+      log.warn(
+        { email: outcome.email },
+        `STOCKROOM_ADMIN_EMAIL ${outcome.email} belongs to an existing non-admin account; no admin created (promote it with the CLI or choose another email)`,
+      );
   }
   const metrics = metricsExposure(env);
   const where = describeMetrics(metrics);

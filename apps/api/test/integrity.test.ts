@@ -14,6 +14,7 @@
 
 import { MAX_MONEY_MINOR, MAX_PRICE_MINOR } from '@stockroom/core';
 import { TRPCClientError } from '@trpc/client';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toAppError } from '../src/errors.js';
 import { createEventBus } from '../src/events/bus.js';
@@ -59,7 +60,7 @@ async function product(units: number, priceMinor = 1000, dfwUnits = 0): Promise<
     priceMinor,
     currency: 'USD',
   });
-  await admin.inventory.receive.mutate({ warehouseId: nyc, sku, quantity: units });
+  if (units > 0) await admin.inventory.receive.mutate({ warehouseId: nyc, sku, quantity: units });
   if (dfwUnits > 0) await admin.inventory.receive.mutate({ warehouseId: dfw, sku, quantity: dfwUnits });
   return sku;
 }
@@ -533,3 +534,144 @@ async function readUntil(res: Response, pattern: RegExp): Promise<string> {
     await reader.cancel().catch(() => {});
   }
 }
+
+// ------------------------------------------------------------------ found by the attacker review
+
+describe('holes found by trying it as an attacker', () => {
+  it('waitlist offers respect the buyer’s caps: no hoarding through the waitlist', async () => {
+    const hoarder = await freshBuyer();
+    const trigger = await freshBuyer();
+    // Entries asking for more than BUYER_MAX_HELD_UNITS are refused outright.
+    expect(
+      await failure(
+        hoarder.client.waitlist.join.mutate({ sku: await product(0), warehouseId: nyc, quantity: 41 }),
+      ),
+    ).toMatchObject({ appCode: 'VALIDATION_FAILED', details: { field: 'quantity', limit: 40 } });
+    // Three products with stock; the hoarder waits for 20 of each (cap 40 units, 3 entries).
+    const skus = [await product(20), await product(20), await product(20)];
+    for (const sku of skus)
+      await hoarder.client.waitlist.join.mutate({ sku, warehouseId: nyc, quantity: 20 });
+    // Freeing stock makes offers: 20 + 20 fit under the 40-unit cap, the third does not.
+    for (const sku of skus) {
+      const hold = await trigger.client.reservations.create.mutate({
+        lines: [{ sku, quantity: 1, warehouseId: nyc }],
+      });
+      await trigger.client.reservations.release.mutate({ id: hold.id });
+    }
+    const held = await api.services.db
+      .selectFrom('reservations as r')
+      .innerJoin('reservationLines as l', 'l.reservationId', 'r.id')
+      .select([
+        (eb) => eb.fn.sum<number>('l.quantity').as('units'),
+        sql<number>`max(extract(epoch from r.expires_at - r.created_at))`.as('longest'),
+      ])
+      .where('r.ownerUserId', '=', hoarder.id)
+      .where('r.status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    expect(Number(held.units)).toBe(40);
+    // An offer is a buyer's hold: never longer than BUYER_MAX_HOLD_SECONDS (600 here).
+    expect(Number(held.longest)).toBeLessThanOrEqual(600);
+    // Offered entries with a live hold still count as waitlist entries: no fourth join.
+    expect(
+      await failure(
+        hoarder.client.waitlist.join.mutate({ sku: await product(0), warehouseId: nyc, quantity: 1 }),
+      ),
+    ).toMatchObject({ appCode: 'RATE_LIMITED' });
+    // The third product stays available to everyone.
+    expect(await level(skus[2] as string)).toMatchObject({ available: 20 });
+  });
+
+  it('an order that has shipped in part cannot be cancelled (shipped units are not restocked)', async () => {
+    const sku = await product(5, 1000, 5);
+    const order = await service.orders.create.mutate({
+      lines: [
+        { sku, quantity: 2, warehouseId: nyc },
+        { sku, quantity: 1, warehouseId: dfw },
+      ],
+      customer: { name: 'Partly shipped', email: 'partly@example.com' },
+      shipTo: SHIP_TO,
+    });
+    await admin.orders.updateStatus.mutate({ id: order.id, status: 'picking' });
+    await admin.orders.ship.mutate({
+      id: order.id,
+      warehouseId: nyc,
+      carrier: 'UPS',
+      trackingNumber: '1Z999',
+    });
+    const before = { nyc: await ledger(sku, nyc), dfw: await ledger(sku, dfw) };
+    expect(await failure(admin.orders.cancel.mutate({ id: order.id, reason: 'changed mind' }))).toMatchObject(
+      {
+        appCode: 'INVALID_TRANSITION',
+        httpStatus: 409,
+      },
+    );
+    expect({ nyc: await ledger(sku, nyc), dfw: await ledger(sku, dfw) }).toEqual(before);
+    expect(await level(sku, nyc)).toMatchObject({ onHand: 3 });
+  });
+
+  it('a buyer cannot release the hold behind their own pending order', async () => {
+    const buyer = await freshBuyer();
+    const sku = await product(5);
+    const order = await buyer.client.checkout.start.mutate({
+      shipTo: SHIP_TO,
+      lines: [{ sku, quantity: 2 }],
+    });
+    const before = await ledger(sku);
+    for (const who of [buyer.client, admin, service]) {
+      expect(
+        await failure(who.reservations.release.mutate({ id: order.reservationId as string })),
+      ).toMatchObject({ appCode: 'INVALID_TRANSITION', details: { orderId: order.id } });
+    }
+    expect(await ledger(sku)).toEqual(before);
+    expect(await level(sku)).toMatchObject({ reserved: 2 });
+    // Cancelling the order is the way, and it gives the units back.
+    await buyer.client.orders.cancel.mutate({ id: order.id, reason: 'changed mind' });
+    expect(await level(sku)).toMatchObject({ reserved: 0, available: 5 });
+  });
+
+  it('a service token limited to a warehouse reads only orders and holds served there', async () => {
+    const sku = await product(0, 1000, 5);
+    const dfwOrder = await admin.orders.create.mutate({
+      lines: [{ sku, quantity: 1, warehouseId: dfw }],
+      customer: { name: 'Jane Private', email: 'jane@example.org' },
+      shipTo: SHIP_TO,
+    });
+    const dfwHold = await admin.reservations.create.mutate({
+      lines: [{ sku, quantity: 1, warehouseId: dfw }],
+    });
+    const issued = await admin.serviceTokens.create.mutate({
+      name: `nyc-only-${++counter}`,
+      scopes: ['orders', 'reservations'],
+      warehouseIds: [nyc],
+    });
+    const nycOnly = api.client(issued.token as string);
+    const listed = await nycOnly.orders.list.query({ limit: 100 });
+    expect(listed.items.map((o) => o.id)).not.toContain(dfwOrder.id);
+    expect(listed.items.every((o) => o.items.some((i) => i.warehouseId === nyc))).toBe(true);
+    expect(await failure(nycOnly.orders.get.query({ id: dfwOrder.id }))).toMatchObject({
+      appCode: 'FORBIDDEN',
+    });
+    expect(await failure(nycOnly.reservations.get.query({ id: dfwHold.id }))).toMatchObject({
+      appCode: 'FORBIDDEN',
+    });
+    // The unlimited service token still reads it.
+    expect((await service.orders.get.query({ id: dfwOrder.id })).id).toBe(dfwOrder.id);
+  });
+
+  it('a price rise past the money cap leaves the cart readable and trimmable, never checked out', async () => {
+    const buyer = await freshBuyer();
+    const sku = await product(5, 100);
+    await buyer.client.cart.setItem.mutate({ sku, quantity: 1000 });
+    await admin.products.update.mutate({ sku, priceMinor: 1_000_000_000_000 });
+    const cart = await buyer.client.cart.get.query();
+    expect(cart).toMatchObject({ overLimit: true });
+    expect(await failure(buyer.client.checkout.start.mutate({ shipTo: SHIP_TO }))).toMatchObject({
+      appCode: 'VALIDATION_FAILED',
+    });
+    await buyer.client.cart.setItem.mutate({ sku, quantity: 1 });
+    expect(await buyer.client.cart.get.query()).toMatchObject({
+      overLimit: false,
+      subtotalMinor: 1_000_000_000_000,
+    });
+  });
+});

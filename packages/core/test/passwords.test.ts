@@ -46,8 +46,29 @@ describe('password rules (NIST SP 800-63B)', () => {
     expect(isCommonPassword('password1234')).toBe(true);
     expect(isCommonPassword('PassWord1234')).toBe(true);
     expect(isCommonPassword('tulip kettle lamp')).toBe(false);
-    expect(problem('1qaz2wsx3edc')).toBe('this password is too common; choose another');
-    expect(problem('abababababab')).toBe('this password is too common; choose another');
+    expect(problem('1qaz2wsx3edc')).toBe('this password is too common or too easy to guess; choose another');
+    expect(problem('abababababab')).toBe('this password is too common or too easy to guess; choose another');
+  });
+
+  it('refuses repeats, sequences and keyboard walks that a length rule lets through', () => {
+    for (const guessable of [
+      '123123123123',
+      'abcabcabcabc',
+      'abc123abc123',
+      'qwertyuiopas',
+      'iloveyou1234',
+    ]) {
+      expect(problem(guessable), guessable).toBe(
+        'this password is too common or too easy to guess; choose another',
+      );
+    }
+    for (const fine of [
+      'correct horse battery staple',
+      'tulip kettle 3f9a2b',
+      'Brand-New-Secret-Phrase-42',
+    ]) {
+      expect(problem(fine), fine).toBeUndefined();
+    }
   });
 
   it('refuses passwords made of the account’s own email, name or the product’s name', () => {
@@ -82,7 +103,7 @@ describe('password rules (NIST SP 800-63B)', () => {
       ),
     ).toMatchObject({
       code: 'VALIDATION_FAILED',
-      message: 'password: this password is too common; choose another',
+      message: 'password: this password is too common or too easy to guess; choose another',
     });
     expect(
       await refusal(

@@ -49,13 +49,21 @@ export interface SessionTokens {
   csrfToken(sessionId: string): string;
   /** True when `given` is the CSRF token of this session. */
   csrfMatches(sessionId: string, given: string | undefined): boolean;
-  /** Forget every cached principal (a change was announced, or announcements may have been missed). */
-  invalidate(): void;
+  /**
+   * Forget what is cached of the principal `subject` (a user's or a service token's
+   * id, as announced), or of everyone (no subject, '*': announcements may have been missed).
+   */
+  invalidate(subject?: string): void;
 }
 
 export function createSessionTokens(db: Db, secret: string, ttlSeconds: number): SessionTokens {
   const key = new TextEncoder().encode(secret);
-  const cache = new Map<string, { principal: Principal | null; until: number }>();
+  // By token: the answer, until when it may be reused, and whose it is (the user or
+  // token id it names, also for a refusal, so re-enabling someone is noticed too).
+  const cache = new Map<
+    string,
+    { principal: Principal | null; subject: string | undefined; until: number }
+  >();
   // Bumped by every invalidation: a lookup that started before one must not fill the cache.
   let generation = 0;
 
@@ -69,16 +77,17 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
     }
   }
 
-  async function lookup(token: string): Promise<Principal | null> {
+  async function lookup(token: string): Promise<{ principal: Principal | null; subject?: string }> {
     if (token.split('.').length === 3) {
       const session = await sessionOf(token);
-      if (!session) return null;
+      if (!session) return { principal: null };
       const actor = await sessionActor(db, session.sessionId, session.userId);
-      return actor ? { actor, sessionId: session.sessionId } : null;
+      return { principal: actor ? { actor, sessionId: session.sessionId } : null, subject: session.userId };
     }
-    if (token.length > 512) return null;
+    if (token.length > 512) return { principal: null };
     const actor = await authenticateServiceToken(db, token);
-    return actor ? { actor, sessionId: null } : null;
+    if (!actor) return { principal: null };
+    return { principal: { actor, sessionId: null }, subject: actor.kind === 'system' ? undefined : actor.id };
   }
 
   const csrfToken = (sessionId: string) =>
@@ -109,10 +118,10 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
         if (cached && cached.until > now) return cached.principal;
       }
       const started = generation;
-      const principal = await lookup(token);
+      const { principal, subject } = await lookup(token);
       if (started === generation) {
         if (cache.size >= CACHE_LIMIT) cache.clear();
-        cache.set(token, { principal, until: now + PRINCIPAL_CACHE_MS });
+        cache.set(token, { principal, subject, until: now + PRINCIPAL_CACHE_MS });
       }
       return principal;
     },
@@ -131,9 +140,13 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
       return actual.length === expected.length && timingSafeEqual(actual, expected);
     },
 
-    invalidate() {
+    invalidate(subject) {
       generation++;
-      cache.clear();
+      if (!subject || subject === '*') {
+        cache.clear();
+        return;
+      }
+      for (const [token, entry] of cache) if (entry.subject === subject) cache.delete(token);
     },
   };
 }

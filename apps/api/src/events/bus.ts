@@ -33,8 +33,11 @@ export function createEventBus(
   db: Db,
   connectionString: string,
   log: FastifyBaseLogger,
-  /** Called when someone's access changed, and after (re)connecting (announcements may have been missed). */
-  onPrincipalsChanged: () => void = () => {},
+  /**
+   * Called with whose access changed (a user's or service token's id, or '*'), and
+   * with '*' after (re)connecting (announcements may have been missed).
+   */
+  onPrincipalsChanged: (subject: string) => void = () => {},
 ): EventBus {
   const waiters = new Set<() => void>();
   let client: pg.Client | undefined;
@@ -74,7 +77,7 @@ export function createEventBus(
       }, 1000);
     };
     c.on('notification', (message) => {
-      if (message.channel === PRINCIPALS_CHANNEL) onPrincipalsChanged();
+      if (message.channel === PRINCIPALS_CHANNEL) onPrincipalsChanged(message.payload ?? '*');
       else wakeAll();
     });
     c.on('error', (error) => fail(error, 'event listener connection lost; reconnecting'));
@@ -92,7 +95,7 @@ export function createEventBus(
     }
     client = c;
     wakeAll(); // anything committed while we were away
-    onPrincipalsChanged(); // and any access changed meanwhile
+    onPrincipalsChanged('*'); // and any access changed meanwhile
   };
   connecting = connect();
 

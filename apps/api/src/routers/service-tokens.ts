@@ -23,7 +23,7 @@ const ZServiceTokenOut = z.object({
   prefix: z.string(),
   scopes: z.array(z.enum(SERVICE_SCOPES)),
   warehouseIds: z.array(z.string()).nullable(),
-  status: z.enum(['active', 'expired', 'revoked']),
+  status: z.enum(['active', 'expired', 'revoked', 'refused']),
   createdAt: z.string(),
   createdBy: z.string().nullable(),
   expiresAt: z.string().nullable(),

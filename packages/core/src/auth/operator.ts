@@ -3,7 +3,7 @@
  * environment at start, and the `pnpm stockroom` CLI (reset a password,
  * disable a user). The CLI acts as `system:cli`.
  */
-import { type Db, hashPassword } from '@stockroom/db';
+import { type Db, DEMO_USERS, hashPassword } from '@stockroom/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { runMutation } from '../idempotency/idempotency.js';
@@ -11,7 +11,11 @@ import type { Actor } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { forbidden, notFound, validationFailed } from '../shared/errors.js';
 import { parseInput } from '../shared/validate.js';
+import { demoCredentialsRefused } from './demo.js';
+import { revokeUserSessions } from './sessions.js';
 import { ZEmail, ZPassword } from './users.js';
+
+const DEMO_EMAILS = DEMO_USERS.map((u) => u.email);
 
 export const SYSTEM_CLI: Actor = { kind: 'system', name: 'cli' };
 
@@ -25,7 +29,7 @@ export const ZFirstAdminInput = z
 
 export type FirstAdminOutcome =
   | { created: true; email: string; id: string }
-  | { created: false; email: string };
+  | { created: false; email: string; reason: 'admin-exists' | 'email-taken' };
 
 /**
  * Create the first admin when no admin exists (active or not); never changes an
@@ -41,13 +45,11 @@ export async function ensureFirstAdmin(
   const passwordHash = await hashPassword(data.password);
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('stockroom.first-admin'))`.execute(trx);
-    const admin = await trx
-      .selectFrom('users')
-      .select('id')
-      .where('role', '=', 'admin')
-      .limit(1)
-      .executeTakeFirst();
-    if (admin) return { created: false, email: data.email };
+    let admins = trx.selectFrom('users').select('id').where('role', '=', 'admin');
+    // A demo admin that this (production) process refuses is no one who can sign in.
+    if (demoCredentialsRefused()) admins = admins.where(sql`lower(email)`, 'not in', DEMO_EMAILS);
+    const admin = await admins.limit(1).executeTakeFirst();
+    if (admin) return { created: false, email: data.email, reason: 'admin-exists' };
     const row = await trx
       .insertInto('users')
       .values({ email: data.email, name: data.name, role: 'admin', passwordHash })
@@ -55,7 +57,7 @@ export async function ensureFirstAdmin(
       .returning('id')
       .executeTakeFirst();
     // Someone else holds this email (a buyer who signed up): do not take it over.
-    if (!row) return { created: false, email: data.email };
+    if (!row) return { created: false, email: data.email, reason: 'email-taken' };
     return { created: true, email: data.email, id: row.id };
   });
 }
@@ -94,6 +96,8 @@ export async function resetPassword(
       .set({ passwordHash, updatedAt: sql`now()` })
       .where('id', '=', id)
       .execute();
+    // A new password ends every session the old one opened (a stolen token dies with it).
+    await revokeUserSessions(trx, id);
     return { id, email: data.email };
   });
   return result.result;

@@ -15,7 +15,7 @@
  *   `system:cli`.
  */
 import { randomBytes } from 'node:crypto';
-import { type Db, hashToken, type ServiceScope } from '@stockroom/db';
+import { type Db, DEMO_SERVICE_TOKEN, hashToken, type ServiceScope } from '@stockroom/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { runMutation } from '../idempotency/idempotency.js';
@@ -63,7 +63,8 @@ export interface ServiceTokenDto {
   scopes: ServiceScope[];
   /** null = every warehouse. */
   warehouseIds: string[] | null;
-  status: 'active' | 'expired' | 'revoked';
+  /** `refused`: the demo token, which a production process refuses even while it is in the database. */
+  status: 'active' | 'expired' | 'revoked' | 'refused';
   createdAt: string;
   createdBy: string | null;
   expiresAt: string | null;
@@ -81,6 +82,7 @@ export interface IssuedServiceToken extends ServiceTokenDto {
 
 const COLUMNS = [
   'id',
+  'tokenHash',
   'name',
   'prefix',
   'scopes',
@@ -95,9 +97,11 @@ const COLUMNS = [
 ] as const;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const DEMO_TOKEN_HASH = hashToken(DEMO_SERVICE_TOKEN);
 
 type Row = {
   id: string;
+  tokenHash: string;
   name: string;
   prefix: string;
   scopes: ServiceScope[];
@@ -116,7 +120,9 @@ function toDto(row: Row, now = Date.now()): ServiceTokenDto {
     ? 'revoked'
     : row.expiresAt && row.expiresAt.getTime() <= now
       ? 'expired'
-      : 'active';
+      : demoCredentialsRefused() && row.tokenHash === DEMO_TOKEN_HASH
+        ? 'refused'
+        : 'active';
   return {
     id: row.id,
     name: row.name,

@@ -4,8 +4,8 @@
  * unexpired and its user is active, and then with the user's *current* role and
  * warehouses — never what the token said when it was issued.
  */
-import type { Db } from '@stockroom/db';
-import { sql } from 'kysely';
+import type { Database, Db } from '@stockroom/db';
+import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../shared/actor.js';
 
 export interface NewSession {
@@ -65,7 +65,7 @@ export async function revokeSession(db: Db, sessionId: string): Promise<void> {
 }
 
 /** End every session of a user (a password reset, a lost device). Returns how many. */
-export async function revokeUserSessions(db: Db, userId: string): Promise<number> {
+export async function revokeUserSessions(db: Kysely<Database>, userId: string): Promise<number> {
   const result = await db
     .updateTable('sessions')
     .set({ revokedAt: sql`now()` })

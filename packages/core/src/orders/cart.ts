@@ -8,7 +8,7 @@ import type { MutationContext } from '../shared/context.js';
 import { forbidden, notFound, validationFailed } from '../shared/errors.js';
 import { ZSku } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
-import { type PricingOptions, priceLines } from './pricing.js';
+import { MAX_MONEY_MINOR, type PricingOptions, priceLines, sumLines } from './pricing.js';
 
 export const MAX_CART_QUANTITY = 1000;
 export const MAX_CART_LINES = 100;
@@ -34,6 +34,11 @@ export interface Cart {
   subtotalMinor: number;
   taxMinor: number;
   totalMinor: number;
+  /**
+   * The cart totals more than one order may (MAX_MONEY_MINOR) — e.g. a price rose
+   * after the units were added: it can be read and trimmed, not checked out.
+   */
+  overLimit: boolean;
 }
 
 export function buyerOf(actor: Actor): string {
@@ -45,8 +50,8 @@ export async function loadCart(
   db: Kysely<Database>,
   buyerId: string,
   pricing: PricingOptions = {},
-  /** Named when the cart's total passes MAX_MONEY_MINOR. */
-  field = 'cart',
+  /** Refuse (naming this field) when the cart's total passes MAX_MONEY_MINOR; else flag it. */
+  refuseOverLimit?: string,
 ): Promise<Cart> {
   const rows = await db
     .selectFrom('cartItems as c')
@@ -70,7 +75,21 @@ export async function loadCart(
     ...r,
     lineTotalMinor: r.quantity * r.unitPriceMinor,
   }));
-  return { items, currency: rows[0]?.currency ?? null, ...priceLines(items, pricing, field) };
+  const currency = rows[0]?.currency ?? null;
+  if (refuseOverLimit)
+    return { items, currency, ...priceLines(items, pricing, refuseOverLimit), overLimit: false };
+  const { subtotal, tax, total } = sumLines(items, pricing);
+  const overLimit = total > BigInt(MAX_MONEY_MINOR);
+  const clamp = (n: bigint) =>
+    Number(n > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : n);
+  return {
+    items,
+    currency,
+    subtotalMinor: clamp(subtotal),
+    taxMinor: clamp(tax),
+    totalMinor: clamp(total),
+    overLimit,
+  };
 }
 
 export function getCart(db: Db, actor: Actor, pricing: PricingOptions = {}): Promise<Cart> {

@@ -223,7 +223,12 @@ async function mustLoad(db: Kysely<Database>, id: string): Promise<Order> {
   return order;
 }
 
-function canRead(actor: Actor, order: { buyerId: string | null }): boolean {
+function canRead(actor: Actor, order: { buyerId: string | null; items: { warehouseId: string }[] }): boolean {
+  // A service token limited to warehouses reads only orders served (in part) there.
+  if (actor.kind === 'service' && actor.warehouseIds) {
+    const mine = new Set(actor.warehouseIds);
+    return order.items.some((i) => mine.has(i.warehouseId));
+  }
   if (actor.kind !== 'user') return true;
   if (actor.role === 'admin' || actor.role === 'staff') return true;
   return actor.role === 'buyer' && order.buyerId === actor.id;
@@ -282,6 +287,21 @@ export async function listOrders(
   if (actor.kind === 'user' && actor.role === 'buyer') query = query.where('o.buyerId', '=', actor.id);
   else if (actor.kind === 'user' && actor.role === 'seller')
     throw forbidden('Sellers see sales through their products');
+  if (actor.kind === 'service' && actor.warehouseIds) {
+    const limited = actor.warehouseIds;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('orderItems as i')
+          .select(sql`1`.as('one'))
+          .whereRef('i.orderId', '=', 'o.id')
+          .where(
+            'i.warehouseId',
+            'in',
+            limited.length > 0 ? limited : ['00000000-0000-0000-0000-000000000000'],
+          ),
+      ),
+    );
+  }
   if (data.status) query = query.where('o.status', '=', data.status);
   if (data.warehouseId) {
     const warehouseId = data.warehouseId;
@@ -853,6 +873,21 @@ export function cancelOrder(ctx: MutationContext, input: z.input<typeof ZCancelI
     if (order.status === 'cancelled') return order;
     if (!['pending_payment', 'paid', 'picking', 'needs_attention'].includes(order.status)) {
       throw invalidTransition('order', order.status, 'cancelled');
+    }
+    // Units on a truck are not on the shelf: once any part has shipped, the order
+    // cannot be cancelled (restocking would sell shipped units twice).
+    const shipped = await trx
+      .selectFrom('shipments')
+      .select('id')
+      .where('orderId', '=', order.id)
+      .limit(1)
+      .execute();
+    if (shipped.length > 0) {
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        `Order ${order.number} has shipped in part and cannot be cancelled; return the shipped units instead`,
+        { from: order.status, to: 'cancelled', shipped: true },
+      );
     }
     const label = actorLabel(ctx.actor);
     if (order.status === 'pending_payment' && reservation?.status === 'pending') {

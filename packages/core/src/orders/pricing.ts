@@ -20,18 +20,26 @@ export const DEFAULT_TAX_RATE_BPS = 825;
 /** The most one order (or cart) may total, tax included: 10^13 minor units (100 billion at 2 decimals). */
 export const MAX_MONEY_MINOR = 10_000_000_000_000;
 
-export function priceLines(
+/** Subtotal, tax and total in exact integers, whatever their size. */
+export function sumLines(
   lines: { quantity: number; unitPriceMinor: number }[],
   options: PricingOptions = {},
-  /** The input field to name when the total is too large. */
-  field = 'lines',
 ) {
   const rate = BigInt(options.taxRateBps ?? DEFAULT_TAX_RATE_BPS);
   let subtotal = 0n;
   for (const l of lines) subtotal += BigInt(l.quantity) * BigInt(l.unitPriceMinor);
   // Half up: amounts are never negative, so adding half the divisor and flooring is exact.
   const tax = (subtotal * rate + 5_000n) / 10_000n;
-  const total = subtotal + tax;
+  return { subtotal, tax, total: subtotal + tax };
+}
+
+export function priceLines(
+  lines: { quantity: number; unitPriceMinor: number }[],
+  options: PricingOptions = {},
+  /** The input field to name when the total is too large. */
+  field = 'lines',
+) {
+  const { subtotal, tax, total } = sumLines(lines, options);
   if (total > BigInt(MAX_MONEY_MINOR)) {
     throw validationFailed(
       `${field}: this would total ${total} minor units, more than one order may (${MAX_MONEY_MINOR}); order fewer units`,

@@ -36,6 +36,15 @@ export const DEFAULT_BUYER_LIMITS: BuyerLimits = {
   maxWaitlistEntries: 20,
 };
 
+// The process's configured caps (BUYER_MAX_*), for holds the system makes for a
+// buyer deep inside other work (waitlist offers), where no options are passed.
+let configuredLimits: BuyerLimits = DEFAULT_BUYER_LIMITS;
+
+/** Set this process's buyer caps (the API does at start, from BUYER_MAX_*). */
+export function configureBuyerLimits(limits: Partial<BuyerLimits>): void {
+  configuredLimits = { ...DEFAULT_BUYER_LIMITS, ...limits };
+}
+
 export const DEFAULT_TTL_SECONDS = 900;
 /** No hold, however often extended, outlives its creation by more than this. */
 export const MAX_HOLD_SECONDS = 86_400;
@@ -62,9 +71,14 @@ export function holdBounds(
   options: ReserveOptions,
 ): { ttlSeconds: number; maxSeconds: number; buyerId: string | undefined } {
   const fallback = options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS;
-  const buyerId = options.onBehalfOfBuyer ? undefined : cappedBuyer(actor);
-  if (!buyerId) return { ttlSeconds: requestedTtl ?? fallback, maxSeconds: MAX_HOLD_SECONDS, buyerId };
   const limits = buyerLimitsOf(options);
+  if (options.onBehalfOfBuyer) {
+    // A hold the system makes for a buyer (a waitlist offer) is still a buyer's hold: never longer.
+    const ttlSeconds = Math.min(requestedTtl ?? fallback, limits.maxHoldSeconds);
+    return { ttlSeconds, maxSeconds: limits.maxHoldSeconds, buyerId: undefined };
+  }
+  const buyerId = cappedBuyer(actor);
+  if (!buyerId) return { ttlSeconds: requestedTtl ?? fallback, maxSeconds: MAX_HOLD_SECONDS, buyerId };
   const ttlSeconds = requestedTtl ?? Math.min(fallback, limits.maxHoldSeconds);
   const refusal = buyerTtlRefusal(limits, ttlSeconds);
   if (refusal) throw refusal;
@@ -72,7 +86,7 @@ export function holdBounds(
 }
 
 export function buyerLimitsOf(options: { buyerLimits?: Partial<BuyerLimits> } = {}): BuyerLimits {
-  return { ...DEFAULT_BUYER_LIMITS, ...options.buyerLimits };
+  return { ...configuredLimits, ...options.buyerLimits };
 }
 
 /** The buyer's id when `actor` is a buyer acting for themselves (the capped case). */
@@ -182,18 +196,39 @@ export async function assertBuyerMayHold(
   if (refusal) throw refusal;
 }
 
-/** Lock the buyer and refuse a waitlist entry past the cap. */
+/**
+ * Lock the buyer and refuse a waitlist entry past the caps: one entry may ask for
+ * at most BUYER_MAX_HELD_UNITS (its offer becomes the buyer's hold), and entries
+ * still waiting or offered with a live hold count against BUYER_MAX_WAITLIST_ENTRIES.
+ */
 export async function assertBuyerMayWait(
   trx: Kysely<Database>,
   limits: BuyerLimits,
   buyerId: string,
+  quantity: number,
 ): Promise<void> {
+  if (quantity > limits.maxHeldUnits) {
+    throw validationFailed(
+      `quantity: a buyer may wait for at most ${limits.maxHeldUnits} units (BUYER_MAX_HELD_UNITS); asked for ${quantity}`,
+      { field: 'quantity', limit: limits.maxHeldUnits, requested: quantity },
+    );
+  }
   await lockBuyers(trx, [buyerId]);
   const row = await trx
-    .selectFrom('waitlistEntries')
+    .selectFrom('waitlistEntries as e')
+    .leftJoin('reservations as r', 'r.id', 'e.reservationId')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('buyerId', '=', buyerId)
-    .where('status', '=', 'waiting')
+    .where('e.buyerId', '=', buyerId)
+    .where((eb) =>
+      eb.or([
+        eb('e.status', '=', 'waiting'),
+        eb.and([
+          eb('e.status', '=', 'offered'),
+          eb('r.status', '=', 'pending'),
+          eb('r.expiresAt', '>', sql<Date>`now()`),
+        ]),
+      ]),
+    )
     .executeTakeFirstOrThrow();
   const current = Number(row.n);
   if (current + 1 > limits.maxWaitlistEntries) {

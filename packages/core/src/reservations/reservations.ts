@@ -108,7 +108,18 @@ function canConfirm(actor: Actor): boolean {
  * A hold that belongs to an order is committed only by the order's payment
  * (checkout.paymentSucceeded), exactly once: a direct confirm is refused (409), whatever its state.
  */
-async function refuseOrderHold(trx: Kysely<Database>, id: string, status: ReservationStatus): Promise<void> {
+/**
+ * A hold that belongs to an order follows its order: it is committed only by the
+ * order's payment and ended only by the order's expiry or cancellation, never
+ * confirmed or released on its own (a released order hold would leave an unpaid
+ * order holding nothing, and free the buyer's cap for another).
+ */
+async function refuseOrderHold(
+  trx: Kysely<Database>,
+  id: string,
+  status: ReservationStatus,
+  to: 'confirmed' | 'released',
+): Promise<void> {
   const order = await trx
     .selectFrom('orders')
     .select(['id', 'number'])
@@ -117,8 +128,10 @@ async function refuseOrderHold(trx: Kysely<Database>, id: string, status: Reserv
   if (!order) return;
   throw new DomainError(
     'INVALID_TRANSITION',
-    `This hold belongs to order ${order.number}; it is committed only by the order's payment, never confirmed directly`,
-    { from: status, to: 'confirmed', orderId: order.id },
+    to === 'confirmed'
+      ? `This hold belongs to order ${order.number}; it is committed only by the order's payment, never confirmed directly`
+      : `This hold belongs to order ${order.number}; cancel the order (orders.cancel) to release it`,
+    { from: status, to, orderId: order.id },
   );
 }
 
@@ -133,7 +146,15 @@ export async function getReservation(db: Db, actor: Actor, input: { id: string }
   if (!owner) throw notFound(`Reservation ${id}`, { id });
   if (!canRead(actor, owner.ownerUserId)) throw forbidden('This reservation is not yours');
   await expireIfDue(db, id);
-  return (await loadReservation(db, id)) as Reservation;
+  const reservation = (await loadReservation(db, id)) as Reservation;
+  // A service token limited to warehouses reads only holds with a line there.
+  if (actor.kind === 'service' && actor.warehouseIds) {
+    const mine = new Set(actor.warehouseIds);
+    if (!reservation.lines.some((l) => mine.has(l.warehouseId))) {
+      throw forbidden('This token may not read holds at these warehouses');
+    }
+  }
+  return reservation;
 }
 
 // ---------------------------------------------------------------- create
@@ -518,7 +539,7 @@ async function transition(
     const row = await lockReservation(trx, id);
     if (!row) throw notFound(`Reservation ${id}`, { id });
     if (!canWrite(ctx.actor, row.ownerUserId)) throw forbidden('This reservation is not yours');
-    if (to === 'confirmed') await refuseOrderHold(trx, id, row.status);
+    await refuseOrderHold(trx, id, row.status, to);
     await assertTokenMayActOnHold(trx, ctx.actor, id);
     if (row.status === to) return (await loadReservation(trx, id)) as Reservation;
     if (row.status === 'expired' || (row.status === 'pending' && row.due)) {

@@ -9,7 +9,14 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { appendEvents } from '../events/outbox.js';
 import { runMutation } from '../idempotency/idempotency.js';
-import { assertBuyerMayWait, type BuyerLimits, buyerLimitsOf } from '../reservations/limits.js';
+import {
+  assertBuyerMayWait,
+  type BuyerLimits,
+  type BuyerUsage,
+  buyerCapRefusal,
+  buyerLimitsOf,
+  buyerUsage,
+} from '../reservations/limits.js';
 import { createReservationInTrx } from '../reservations/reservations.js';
 import type { Actor } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
@@ -19,7 +26,7 @@ import { forbidden, notFound } from '../shared/errors.js';
 import { type Page, ZCursor, ZDirection, ZLimit, ZSku, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 
-/** How long an offered hold lasts before it returns to everyone. */
+/** How long an offered hold lasts before it returns to everyone (never past BUYER_MAX_HOLD_SECONDS). */
 export const WAITLIST_HOLD_SECONDS = 3600;
 
 export const ZWaitlistJoinInput = z
@@ -81,7 +88,7 @@ export function joinWaitlist(
   if (actor.kind !== 'user' || actor.role !== 'buyer') throw forbidden('Only buyers join the waitlist');
   const data = parseInput(ZWaitlistJoinInput, input);
   return runMutation(ctx.db, ctx.idempotency, input, async (trx) => {
-    await assertBuyerMayWait(trx, buyerLimitsOf(options), actor.id);
+    await assertBuyerMayWait(trx, buyerLimitsOf(options), actor.id, data.quantity);
     const product = await trx
       .selectFrom('products')
       .select('id')
@@ -168,7 +175,10 @@ export async function offerFreedStock(
     const key = `${level.warehouseId}:${level.productId}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const entry = await trx
+    // Oldest first. An entry the stock cannot serve yet stops the line (nobody behind
+    // it jumps the queue); a buyer already at their caps is passed over and keeps
+    // waiting (the offer would be a hold past BUYER_MAX_ACTIVE_HOLDS / _HELD_UNITS).
+    const waiting = await trx
       .selectFrom('waitlistEntries as e')
       .innerJoin('products as p', 'p.id', 'e.productId')
       .select(['e.id', 'e.buyerId', 'e.quantity', 'p.sku'])
@@ -176,19 +186,28 @@ export async function offerFreedStock(
       .where('e.status', '=', 'waiting')
       .where((eb) => eb.or([eb('e.warehouseId', 'is', null), eb('e.warehouseId', '=', level.warehouseId)]))
       .orderBy('e.createdAt')
-      .limit(1)
+      .limit(20)
       .forUpdate('e')
       .skipLocked()
-      .executeTakeFirst();
-    if (!entry) continue;
+      .execute();
     const available = await trx
       .selectFrom('stockLevels')
       .select('available')
       .where('warehouseId', '=', level.warehouseId)
       .where('productId', '=', level.productId)
       .executeTakeFirst();
-    // The oldest entry is first in line: if it cannot be served yet, nobody behind it jumps the queue.
-    if (!available || available.available < entry.quantity) continue;
+    let entry: (typeof waiting)[number] | undefined;
+    for (const candidate of waiting) {
+      if (!available || available.available < candidate.quantity) break;
+      // Counted without the buyer's lock (stock rows are locked already; taking it
+      // now would invert the lock order), so a racing hold of the same buyer may
+      // still land: the caps hold to within that one offer.
+      const usage = (await buyerUsage(trx, [candidate.buyerId])).get(candidate.buyerId) as BuyerUsage;
+      if (buyerCapRefusal(buyerLimitsOf(), usage, candidate.quantity)) continue;
+      entry = candidate;
+      break;
+    }
+    if (!entry) continue;
     const buyer: Actor = { kind: 'user', id: entry.buyerId, role: 'buyer', warehouseIds: [] };
     // Made by the system for the buyer, under stock locks already held: not capped
     // (the buyer's waitlist entries are), and it counts against the buyer's later holds.

@@ -25,23 +25,33 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index sessions_user_idx on sessions (user_id) where revoked_at is null`.execute(db);
   await sql`create index sessions_expires_idx on sessions (expires_at)`.execute(db);
 
+  // The payload names whose access changed (a user's id, or a service token's id),
+  // so each process forgets only that principal; '*' (a TRUNCATE) forgets everyone.
   await sql`
     create function notify_principals() returns trigger language plpgsql as $$
+    declare
+      changed jsonb;
     begin
-      perform pg_notify('stockroom_principals', tg_table_name);
+      if tg_op = 'TRUNCATE' then
+        perform pg_notify('stockroom_principals', '*');
+        return null;
+      end if;
+      if tg_op = 'DELETE' then changed := to_jsonb(old); else changed := to_jsonb(new); end if;
+      perform pg_notify('stockroom_principals', coalesce(changed->>'user_id', changed->>'id', '*'));
       return null;
     end $$`.execute(db);
-  for (const table of ['users', 'user_warehouses', 'service_tokens']) {
+  for (const table of ['users', 'user_warehouses', 'service_tokens', 'sessions']) {
+    // A new session changes nobody's access; revoking or deleting one does.
+    const events = table === 'sessions' ? 'update or delete' : 'insert or update or delete';
     await sql`
       create trigger ${sql.raw(`${table}_notify_principals`)}
-      after insert or update or delete or truncate on ${sql.table(table)}
+      after ${sql.raw(events)} on ${sql.table(table)}
+      for each row execute function notify_principals()`.execute(db);
+    await sql`
+      create trigger ${sql.raw(`${table}_notify_principals_truncate`)}
+      after truncate on ${sql.table(table)}
       for each statement execute function notify_principals()`.execute(db);
   }
-  // A new session changes nobody's access; revoking or deleting one does.
-  await sql`
-    create trigger sessions_notify_principals
-    after update or delete or truncate on sessions
-    for each statement execute function notify_principals()`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
