@@ -92,7 +92,10 @@ export function UsersPage() {
                       <td>
                         {u.warehouseIds.length === 0
                           ? '—'
-                          : u.warehouseIds.map((w) => byId.get(w)?.code ?? w).join(', ')}
+                          : u.warehouseIds
+                              .map((w) => byId.get(w)?.code ?? w)
+                              .sort()
+                              .join(', ')}
                       </td>
                       <td>
                         {u.active ? (
