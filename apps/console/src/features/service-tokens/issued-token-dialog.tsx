@@ -11,19 +11,21 @@ type Copy = 'idle' | 'copied' | 'failed';
  */
 export function IssuedTokenDialog({
   issued,
-  rotated,
+  graceSeconds,
   onDone,
   returnFocus,
 }: {
   issued: IssuedToken;
-  rotated: boolean;
+  /** Set when rotated: how long the replaced secret stays valid (0: not at all). */
+  graceSeconds: number | null;
   onDone: () => void;
   returnFocus: RefObject<HTMLElement | null>;
 }) {
   const id = useId();
   const [copy, setCopy] = useState<Copy>('idle');
   const secret = issued.token;
-  const graceUntil = issued.previousValidUntil;
+  const rotated = graceSeconds !== null;
+  const graceUntil = graceSeconds ? issued.previousValidUntil : null;
 
   async function copyToClipboard() {
     if (!secret) return;

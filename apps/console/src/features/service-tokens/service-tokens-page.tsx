@@ -1,5 +1,5 @@
 import { getQueryKey } from '@trpc/react-query';
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { LoadMore } from '../../components/load-more';
 import { PageHeader } from '../../components/page-header';
@@ -20,7 +20,7 @@ const PAGE_SIZE = 25;
 
 type Dialog =
   | { kind: 'revoke' | 'rotate'; token: ServiceToken }
-  | { kind: 'issued'; issued: IssuedToken; rotated: boolean }
+  | { kind: 'issued'; issued: IssuedToken; graceSeconds: number | null }
   | null;
 
 /** Service tokens (admins only): list, create, rotate and revoke; a secret is shown once. */
@@ -33,6 +33,16 @@ export function ServiceTokensPage() {
   const [creating, setCreating] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  const createButton = useRef<HTMLButtonElement>(null);
+  const cancelled = useRef(false);
+
+  // A cancelled form hands the focus back to the button that opened it.
+  useEffect(() => {
+    if (!creating && cancelled.current) {
+      cancelled.current = false;
+      createButton.current?.focus();
+    }
+  }, [creating]);
 
   const input = { includeRevoked, limit: PAGE_SIZE };
   const query = useCursorPages(getQueryKey(trpc.serviceTokens.list, input, 'infinite'), (cursor) =>
@@ -48,6 +58,7 @@ export function ServiceTokensPage() {
         description="How the checkout service and store systems authenticate: each token may do only what its scopes allow, only at its warehouses. A secret is shown once, when it is created or rotated."
         actions={
           <button
+            ref={createButton}
             type="button"
             className="button button--primary"
             disabled={creating}
@@ -59,10 +70,13 @@ export function ServiceTokensPage() {
       />
       {creating && (
         <TokenForm
-          onCancel={() => setCreating(false)}
+          onCancel={() => {
+            cancelled.current = true;
+            setCreating(false);
+          }}
           onCreated={(issued) => {
             setCreating(false);
-            setDialog({ kind: 'issued', issued, rotated: false });
+            setDialog({ kind: 'issued', issued, graceSeconds: null });
           }}
         />
       )}
@@ -136,7 +150,7 @@ export function ServiceTokensPage() {
         <IssuedTokenDialog
           key={`${dialog.issued.id}-${dialog.issued.prefix}`}
           issued={dialog.issued}
-          rotated={dialog.rotated}
+          graceSeconds={dialog.graceSeconds}
           onDone={closeDialog}
           returnFocus={heading}
         />
@@ -145,7 +159,7 @@ export function ServiceTokensPage() {
         <RotateDialog
           token={dialog.token}
           onCancel={closeDialog}
-          onRotated={(issued) => setDialog({ kind: 'issued', issued, rotated: true })}
+          onRotated={(issued, graceSeconds) => setDialog({ kind: 'issued', issued, graceSeconds })}
           returnFocus={heading}
         />
       )}

@@ -69,7 +69,7 @@ export function RotateDialog({
   onCancel,
   onRotated,
   returnFocus,
-}: DialogProps & { onRotated: (issued: IssuedToken) => void }) {
+}: DialogProps & { onRotated: (issued: IssuedToken, graceSeconds: number) => void }) {
   const id = useId();
   const keys = useActionKeys();
   const utils = trpc.useUtils();
@@ -83,7 +83,7 @@ export function RotateDialog({
       const issued = await rotate.mutateAsync({ ...input, idempotencyKey: keys.keyFor(input) });
       keys.done();
       void utils.serviceTokens.list.invalidate();
-      onRotated(issued);
+      onRotated(issued, graceSeconds);
     } catch {
       // Shown in the dialog from rotate.error.
     }

@@ -96,7 +96,7 @@ export function TokenForm({
             id={`${id}-name`}
             className="input"
             autoComplete="off"
-            maxLength={NAME_MAX_LENGTH + 20}
+            maxLength={NAME_MAX_LENGTH}
             value={values.name}
             aria-invalid={errors.name ? true : undefined}
             aria-describedby={describedBy('name', `${id}-name-hint`)}

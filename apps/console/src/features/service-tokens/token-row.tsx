@@ -28,8 +28,7 @@ export function TokenRow({
   return (
     <tr className={token.status === 'active' ? undefined : 'token-row--inactive'}>
       <th scope="row">
-        <span className="cell-wrap">{token.name}</span>
-        <code className="token-prefix">{token.prefix}…</code>
+        <span className="cell-wrap">{token.name}</span> <code className="token-prefix">{token.prefix}…</code>
       </th>
       <td>
         <ul className="token-scopes" aria-label={`Scopes of ${token.name}`}>
@@ -47,12 +46,12 @@ export function TokenRow({
           <span className="token-note text-muted">previous secret until {formatTokenDate(graceUntil)}</span>
         )}
       </td>
-      <td>
+      <td className="token-date">
         {formatTokenDate(token.createdAt)}
         {token.createdBy && <span className="token-note text-muted">by {actorName(token.createdBy)}</span>}
       </td>
-      <td>{token.expiresAt ? formatTokenDate(token.expiresAt) : 'Never'}</td>
-      <td>{token.lastUsedAt ? formatTokenDate(token.lastUsedAt) : 'Not yet'}</td>
+      <td className="token-date">{token.expiresAt ? formatTokenDate(token.expiresAt) : 'Never'}</td>
+      <td className="token-date">{token.lastUsedAt ? formatTokenDate(token.lastUsedAt) : 'Not yet'}</td>
       <td>
         {token.status === 'active' ? (
           <span className="button-row token-actions">

@@ -44,12 +44,13 @@ export const emptyTokenForm: TokenFormValues = {
   expiresOn: '',
 };
 
-/** The end of the given day in the browser's time zone: the first instant of the next day. */
+/** The last second of the given day (yyyy-mm-dd) in the browser's time zone. */
 export function endOfDay(day: string): Date | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!match) return null;
   const [, y, m, d] = match.map(Number) as [number, number, number, number];
-  return new Date(y, m - 1, d + 1);
+  const end = new Date(y, m - 1, d, 23, 59, 59);
+  return Number.isNaN(end.getTime()) || end.getDate() !== d ? null : end;
 }
 
 /** Today as yyyy-mm-dd in the browser's time zone (the earliest expiry day). */
