@@ -23,6 +23,10 @@ const OrdersPage = page(() => import('./features/orders/orders-page'), 'OrdersPa
 const OrderPage = page(() => import('./features/orders/order-page'), 'OrderPage');
 const RacePage = page(() => import('./features/race/race-page'), 'RacePage');
 const UsersPage = page(() => import('./features/users/users-page'), 'UsersPage');
+const ServiceTokensPage = page(
+  () => import('./features/service-tokens/service-tokens-page'),
+  'ServiceTokensPage',
+);
 
 /** Pages only some roles may open; others are told why instead of seeing errors. */
 function Only({ when, children }: { when: (user: SessionUser) => boolean; children: ReactNode }) {
@@ -73,6 +77,11 @@ function SignedInApp() {
           <Route path="/users">
             <Only when={isAdmin}>
               <UsersPage />
+            </Only>
+          </Route>
+          <Route path="/service-tokens">
+            <Only when={isAdmin}>
+              <ServiceTokensPage />
             </Only>
           </Route>
           <Route path="/race">
