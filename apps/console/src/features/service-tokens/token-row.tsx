@@ -5,6 +5,8 @@ const STATUS_TONE: Record<ServiceToken['status'], string> = {
   active: 'success',
   expired: 'muted',
   revoked: 'danger',
+  // The demo token, refused by a production server: revoke it.
+  refused: 'danger',
 };
 
 /** One token: what it may do, where, its dates; rotate and revoke while it is usable. */
@@ -72,7 +74,7 @@ export function TokenRow({
               Revoke
             </button>
           </span>
-        ) : token.status === 'expired' ? (
+        ) : token.status === 'expired' || token.status === 'refused' ? (
           <button
             type="button"
             className="button button--small button--danger-outline"
