@@ -8,6 +8,7 @@ import { productsRouter } from './routers/products.js';
 import { reservationsRouter } from './routers/reservations.js';
 import { usersRouter } from './routers/users.js';
 import { warehousesRouter } from './routers/warehouses.js';
+import { webhooksRouter } from './routers/webhooks.js';
 import { router } from './trpc.js';
 
 export const appRouter = router({
@@ -25,6 +26,7 @@ export const appRouter = router({
   events: eventsRouter,
   audit: auditRouter,
   demo: demoRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@ import * as m0001 from './migrations/2026-11-25T0001-initial.js';
 import * as m0002 from './migrations/2026-11-25T0002-rate-limits.js';
 import * as m0003 from './migrations/2026-11-25T0003-orders.js';
 import * as m0004 from './migrations/2026-12-03T0001-sessions.js';
+import * as mWebhooks from './migrations/2026-12-03T0005-webhooks.js';
 
 /**
  * Every migration, by name. Names are date-prefixed so they sort in the order
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T0002-rate-limits': m0002,
   '2026-11-25T0003-orders': m0003,
   '2026-12-03T0001-sessions': m0004,
+  '2026-12-03T0005-webhooks': mWebhooks,
 };
 
 export function createMigrator(db: Kysely<any>): Migrator {
