@@ -23,6 +23,7 @@ const OrdersPage = page(() => import('./features/orders/orders-page'), 'OrdersPa
 const OrderPage = page(() => import('./features/orders/order-page'), 'OrderPage');
 const RacePage = page(() => import('./features/race/race-page'), 'RacePage');
 const UsersPage = page(() => import('./features/users/users-page'), 'UsersPage');
+const WebhooksPage = page(() => import('./features/webhooks/webhooks-page'), 'WebhooksPage');
 
 /** Pages only some roles may open; others are told why instead of seeing errors. */
 function Only({ when, children }: { when: (user: SessionUser) => boolean; children: ReactNode }) {
@@ -73,6 +74,11 @@ function SignedInApp() {
           <Route path="/users">
             <Only when={isAdmin}>
               <UsersPage />
+            </Only>
+          </Route>
+          <Route path="/webhooks">
+            <Only when={isAdmin}>
+              <WebhooksPage />
             </Only>
           </Route>
           <Route path="/race">

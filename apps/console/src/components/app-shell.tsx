@@ -20,6 +20,7 @@ const NAV: NavItem[] = [
   { href: '/events', label: 'Event log', show: isOperator },
   { href: '/warehouses', label: 'Warehouses', show: () => true },
   { href: '/users', label: 'Users', show: isAdmin },
+  { href: '/webhooks', label: 'Webhooks', show: isAdmin },
   { href: '/race', label: 'Race demo', show: isAdmin },
 ];
 
