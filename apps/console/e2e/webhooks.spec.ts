@@ -76,7 +76,7 @@ test('an admin adds an endpoint, copies its secret once, reads the delivery log 
 
     // The secret, once, with a copy button that puts it on the clipboard.
     const secretPanel = page.getByRole('region', { name: 'Signing secret' });
-    const secret = (await secretPanel.getByLabel('Secret').textContent()) ?? '';
+    const secret = await secretPanel.getByLabel('Secret').inputValue();
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     await secretPanel.getByRole('button', { name: 'Copy' }).click();
     await expect(secretPanel.getByRole('status')).toHaveText('Copied');
@@ -84,7 +84,7 @@ test('an admin adds an endpoint, copies its secret once, reads the delivery log 
     receiver.useSecret(secret);
     await secretPanel.getByRole('button', { name: 'Done, I saved it' }).click();
     await expect(secretPanel).toBeHidden();
-    await expect(page.getByText(secret)).toHaveCount(0);
+    await expect(page.getByLabel('Secret')).toHaveCount(0);
 
     const row = page.getByRole('row', { name: new RegExp(description) });
     await expect(row).toContainText('order.created');

@@ -171,7 +171,13 @@ export function SecretPanel({ created, onDone }: { created: CreatedWebhook; onDo
         Endpoint <span className="cell-wrap">{created.url}</span>
       </p>
       <div className="webhook-secret">
-        <code aria-label="Secret">{created.secret}</code>
+        <input
+          className="input webhook-secret__value"
+          aria-label="Secret"
+          readOnly
+          value={created.secret}
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <button type="button" className="button button--small" onClick={copy}>
           Copy
         </button>
