@@ -84,8 +84,11 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
     return read >= 500 || (claimed.length > 0 && claimed.length === free);
   };
 
+  // Under a stream of events every commit wakes the dispatcher: take them in rounds at least this far apart.
+  const minGapMs = Math.min(100, options.pollMs);
   const loop = (async () => {
     while (!stopped) {
+      const started = Date.now();
       let busy = false;
       try {
         busy = await round();
@@ -99,6 +102,8 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
         options.nextChange(options.pollMs).then(resolve, resolve);
       });
       wake = undefined;
+      const rest = minGapMs - (Date.now() - started);
+      if (rest > 0 && !stopped) await new Promise((r) => setTimeout(r, rest));
     }
   })();
 

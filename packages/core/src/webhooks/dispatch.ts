@@ -56,6 +56,14 @@ export function retryDelayMs(attempt: number, baseMs: number, random: () => numb
  * were read (0 when another process holds the cursor or nothing is new).
  */
 export async function fanOutEvents(db: Db, batchSize = 500): Promise<number> {
+  // Nothing new (the common case when idle): no transaction, no lock.
+  const peek = await db
+    .selectFrom('webhookDispatchCursor')
+    .select('position')
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  const newest = await latestPosition(db);
+  if (!newest || newest === peek?.position) return 0;
   return db.transaction().execute(async (trx) => {
     const cursor = await trx
       .selectFrom('webhookDispatchCursor')
