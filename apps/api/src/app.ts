@@ -1,12 +1,19 @@
 /**
  * Assemble a running Stockroom API process: database (DATABASE_URL or the
  * embedded dev server), migrations, optional demo seed, services, the HTTP
- * server, and the expiry sweeper — and take it all down gracefully.
+ * server, the expiry sweeper and the webhook dispatcher — and take it all down
+ * gracefully.
  */
 
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { configureBuyerLimits, ReservationCoalescer, type Sweeper, startSweeper } from '@stockroom/core';
+import {
+  configureBuyerLimits,
+  deriveWebhookKey,
+  ReservationCoalescer,
+  type Sweeper,
+  startSweeper,
+} from '@stockroom/core';
 import {
   configurePasswordHashing,
   createDb,
@@ -25,6 +32,8 @@ import { createLimits } from './limits.js';
 import { createMetrics, metricsExposure, startMetricsServer } from './metrics.js';
 import { buildServer } from './server.js';
 import type { Services } from './services.js';
+import { type Dispatcher, startDispatcher } from './webhooks/dispatcher.js';
+import { createSender, type Sender } from './webhooks/sender.js';
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -40,7 +49,10 @@ const buyerLimitsFromEnv = (env: Env) => ({
   maxWaitlistEntries: env.BUYER_MAX_WAITLIST_ENTRIES,
 });
 
-export async function startApi(env: Env, options: { sweeper?: boolean } = {}): Promise<RunningApi> {
+export async function startApi(
+  env: Env,
+  options: { sweeper?: boolean; webhookDispatcher?: boolean } = {},
+): Promise<RunningApi> {
   let embedded: EmbeddedServer | undefined;
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
@@ -60,6 +72,8 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
 
   let app: FastifyInstance | undefined;
   let sweeper: Sweeper | undefined;
+  let sender: Sender | undefined;
+  let dispatcher: Dispatcher | undefined;
   let services: Services | undefined;
   let metricsServer: Server | undefined;
   try {
@@ -101,6 +115,10 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
         taxRateBps: env.TAX_RATE_BPS,
         buyerLimits,
       },
+      webhooks: {
+        secretKey: deriveWebhookKey(env.WEBHOOK_SECRET_KEY ?? env.JWT_SECRET),
+        urlPolicy: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE ?? env.NODE_ENV !== 'production' },
+      },
     };
     app = await buildServer(services);
     await bootstrap(db, env, app.log);
@@ -123,6 +141,28 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
       });
     }
 
+    if (options.webhookDispatcher ?? true) {
+      const { bus, webhooks } = services;
+      const log = app.log;
+      sender = createSender({ ...webhooks, timeoutMs: env.WEBHOOK_TIMEOUT_MS });
+      dispatcher = startDispatcher({
+        db,
+        sender,
+        schedule: {
+          retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+          maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+          // A claimed delivery stays reserved well past its send timeout.
+          leaseMs: env.WEBHOOK_TIMEOUT_MS * 3,
+          disableAfterMs: env.WEBHOOK_DISABLE_AFTER_MS,
+        },
+        concurrency: env.WEBHOOK_CONCURRENCY,
+        pollMs: env.WEBHOOK_POLL_MS,
+        nextChange: (timeoutMs) => bus.nextChange(timeoutMs),
+        log,
+        registry: metrics.registry,
+      });
+    }
+
     await app.listen({ host: env.HOST, port: env.PORT });
     if (env.METRICS_PORT !== undefined)
       metricsServer = await startMetricsServer(metrics, metricsExposure(env));
@@ -133,6 +173,8 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
     await app?.close().catch(() => {});
     await services?.reservations.close().catch(() => {});
     await sweeper?.stop().catch(() => {});
+    await dispatcher?.stop().catch(() => {});
+    await sender?.close().catch(() => {});
     services?.streams.close();
     await services?.bus?.close().catch(() => {});
     await db.destroy().catch(() => {});
@@ -151,6 +193,9 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
       await app.close();
       await services.reservations.close();
       await sweeper?.stop();
+      // Sends in flight finish (bounded by WEBHOOK_TIMEOUT_MS) and are recorded.
+      await dispatcher?.stop();
+      await sender?.close();
       await services.bus.close();
       await db.destroy();
       await embedded?.stop();

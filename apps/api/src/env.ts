@@ -68,6 +68,27 @@ const ZEnv = z
       .optional()
       .transform((v) => (v === undefined ? undefined : v === 'true')),
     CORS_ORIGINS: z.string().optional(),
+    /** Webhook endpoints may be http and private/loopback addresses (default: everywhere but production). */
+    WEBHOOK_ALLOW_PRIVATE: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true')),
+    /** Key the webhook signing secrets are encrypted under; derived from JWT_SECRET when unset. */
+    WEBHOOK_SECRET_KEY: z.string().min(32, 'WEBHOOK_SECRET_KEY must be at least 32 characters').optional(),
+    /** First retry delay; each next one is 4× longer (capped at 720×). 30 s gives ~27 h of retries. */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+    /** An endpoint failing this long without a success is disabled when a delivery dies. */
+    WEBHOOK_DISABLE_AFTER_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(24 * 3600 * 1000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    /** How often the dispatcher looks for due retries (new events wake it at once). */
+    WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+    /** Deliveries one process sends at once. */
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
     TRUST_PROXY: z
       .enum(['true', 'false'])
       .default('false')

@@ -9,6 +9,7 @@ import { reservationsRouter } from './routers/reservations.js';
 import { serviceTokensRouter } from './routers/service-tokens.js';
 import { usersRouter } from './routers/users.js';
 import { warehousesRouter } from './routers/warehouses.js';
+import { webhooksRouter } from './routers/webhooks.js';
 import { router } from './trpc.js';
 
 export const appRouter = router({
@@ -27,6 +28,7 @@ export const appRouter = router({
   events: eventsRouter,
   audit: auditRouter,
   demo: demoRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -69,3 +69,41 @@ export const ZSearchPageOut = z.object({
 });
 
 export const ZHealthOut = z.object({ status: z.literal('ok'), now: z.string(), database: z.literal('ok') });
+
+export const ZWebhookOut = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  description: z.string().nullable(),
+  active: z.boolean(),
+  disabledReason: z.string().nullable(),
+  disabledAt: z.string().nullable(),
+  consecutiveFailures: z.number().int(),
+  failingSince: z.string().nullable(),
+  lastSuccessAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/** Only create answers with the signing secret (`whsec_…`), and only once. */
+export const ZCreatedWebhookOut = ZWebhookOut.extend({ secret: z.string() });
+
+export const ZWebhookDeliveryOut = z.object({
+  id: z.string(),
+  webhookId: z.string(),
+  messageId: z.string(),
+  eventId: z.number().int(),
+  type: z.string(),
+  status: z.enum(['pending', 'failed', 'succeeded', 'dead']),
+  attempts: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+  lastAttemptAt: z.string().nullable(),
+  lastStatusCode: z.number().int().nullable(),
+  lastLatencyMs: z.number().int().nullable(),
+  lastResponse: z.string().nullable(),
+  lastError: z.string().nullable(),
+  redeliveryOf: z.string().nullable(),
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
+  payload: z.record(z.string(), z.unknown()),
+});

@@ -1,4 +1,4 @@
-import type { OrderOptions, ReservationCoalescer, ReserveOptions } from '@stockroom/core';
+import type { OrderOptions, ReservationCoalescer, ReserveOptions, WebhookOptions } from '@stockroom/core';
 import type { Db } from '@stockroom/db';
 import type pg from 'pg';
 import type { LiveStreams } from './auth/live-streams.js';
@@ -23,4 +23,6 @@ export interface Services {
   /** reservations.create goes through here: concurrent holds of one level share a transaction. */
   reservations: ReservationCoalescer;
   orderOptions: OrderOptions;
+  /** How webhook secrets are kept and which endpoint URLs are allowed. */
+  webhooks: WebhookOptions;
 }

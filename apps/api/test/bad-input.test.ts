@@ -320,6 +320,31 @@ const KINDS = {
     ['a string', 'Ann <ann@example.com>'],
     ['null', null],
   ],
+  webhookUrl: [
+    ['""', ''],
+    ['blanks', '   '],
+    ['not a URL', 'not a url'],
+    ['a relative path', '/hooks/x'],
+    ['ftp', 'ftp://127.0.0.1/x'],
+    ['javascript:', 'javascript:alert(1)'],
+    ['a user and password', 'http://user:pw@127.0.0.1:9/x'],
+    ['2049 characters', `http://127.0.0.1:9/${'x'.repeat(2030)}`],
+    ['null', null],
+    ...BAD_TEXT,
+  ],
+  webhookEvents: [
+    ['[]', []],
+    ['an unknown type', ['order.teleported']],
+    ['a type twice', ['order.paid', 'order.paid']],
+    ['a string', 'order.paid'],
+    ['[null]', [null]],
+    ['[42]', [42]],
+    ['12 items', Array.from({ length: 12 }, () => 'order.paid')],
+    ['null', null],
+    ['an object', { 0: 'order.paid' }],
+  ],
+  /** Nullable (null clears it), so only what can never be stored. */
+  webhookDescription: [['501 characters', 'd'.repeat(501)], ...BAD_TEXT],
   idempotencyKey: [
     ['""', ''],
     ['blanks', '   '],
@@ -365,7 +390,7 @@ interface MutationSpec {
   array?: ArraySpec;
   specials?: Special[];
   /** `bodyless`: everything is in the path, so the adapter ignores a body that is not an object. */
-  rest?: { method: 'POST' | 'PUT'; path: string; bodyless?: boolean };
+  rest?: { method: 'POST' | 'PUT' | 'PATCH'; path: string; bodyless?: boolean };
 }
 
 const syncItem = (fx: Fx) => ({
@@ -1027,6 +1052,49 @@ const MUTATIONS: MutationSpec[] = [
       { label: 'an unknown product', input: () => ({ sku: 'ZZ-NONE-001', quantity: 1 }), codes: NF },
     ],
   },
+  {
+    procedure: 'webhooks.create',
+    base: () => ({ url: 'http://127.0.0.1:9/bad-input', events: ['order.paid'], description: 'Bad input' }),
+    fields: { url: 'webhookUrl', events: 'webhookEvents', description: 'optionalText' },
+    required: ['url', 'events'],
+    idempotent: true,
+    rest: { method: 'POST', path: '/webhooks' },
+  },
+  {
+    procedure: 'webhooks.update',
+    base: (fx) => ({ id: fx.unknownId, url: 'http://127.0.0.1:9/x', events: ['order.paid'], active: true }),
+    fields: {
+      id: 'uuid',
+      url: 'webhookUrl',
+      events: 'webhookEvents',
+      description: 'webhookDescription',
+      active: 'boolean',
+    },
+    required: ['id'],
+    idempotent: true,
+    specials: [
+      { label: 'nothing to change', input: (fx) => ({ id: fx.unknownId }), codes: V },
+      { label: 'an unknown webhook', input: (fx) => ({ id: fx.unknownId, description: 'x' }), codes: NF },
+    ],
+    rest: { method: 'PATCH', path: '/webhooks/{id}' },
+  },
+  {
+    procedure: 'webhooks.delete',
+    base: (fx) => ({ id: fx.unknownId }),
+    fields: { id: 'uuid' },
+    required: ['id'],
+    idempotent: true,
+    specials: [{ label: 'an unknown webhook', input: (fx) => ({ id: fx.unknownId }), codes: NF }],
+  },
+  {
+    procedure: 'webhooks.redeliver',
+    base: (fx) => ({ deliveryId: fx.unknownId }),
+    fields: { deliveryId: 'uuid' },
+    required: ['deliveryId'],
+    idempotent: true,
+    specials: [{ label: 'an unknown delivery', input: (fx) => ({ deliveryId: fx.unknownId }), codes: NF }],
+    rest: { method: 'POST', path: '/webhook-deliveries/{deliveryId}/redeliver', bodyless: true },
+  },
 ];
 
 // ---------------------------------------------------------------- case generation
@@ -1271,6 +1339,8 @@ const TABLES = [
   'order_items',
   'shipments',
   'waitlist_entries',
+  'webhooks',
+  'webhook_deliveries',
 ];
 
 /** Row counts and a checksum of every row of the tables a mutation can touch, plus the stock sums. */
@@ -1350,6 +1420,8 @@ beforeAll(async () => {
     ['POST', '/api/v1/reservations', { lines: [{ sku: 'ZZ-NONE-001', quantity: 1 }] }],
     ['POST', `/api/v1/reservations/${fx.unknownId}/confirm`, {}],
     ['POST', `/api/v1/reservations/${fx.unknownId}/release`, {}],
+    ['PATCH', `/api/v1/webhooks/${fx.unknownId}`, { description: 'warm-up' }],
+    ['POST', `/api/v1/webhook-deliveries/${fx.unknownId}/redeliver`, {}],
   ] as const) {
     expect((await send(path, { method, body: JSON.stringify(body) })).status).toBe(404);
   }

@@ -42,6 +42,8 @@ interface Fixtures {
   guardToken: string;
   /** Versions of GUARD's levels at NYC-1 and DFW-1 before the matrix. */
   guardVersions: { nyc: number; dfw: number };
+  /** A webhook refused calls aim at (it must keep its description and exist), and one of its deliveries. */
+  guardWebhook: { id: string; deliveryId: string };
 }
 
 let fx: Fixtures;
@@ -111,6 +113,15 @@ async function pickingOrderAt(warehouseId: string): Promise<string> {
 async function pendingOrder(client: Client = fx.clients.service): Promise<string> {
   const order = await client.checkout.start.mutate({ shipTo: SHIP_TO, lines: [{ sku: MAIN, quantity: 1 }] });
   return order.id;
+}
+
+/** A webhook of the admin's to change or delete (nothing listens on port 9). */
+async function freshWebhook(): Promise<string> {
+  const made = await admin().webhooks.create.mutate({
+    url: 'http://127.0.0.1:9/fresh',
+    events: ['order.paid'],
+  });
+  return made.id;
 }
 
 /** Stock counts for an allowed write: one more than now, so the call really changes something. */
@@ -617,6 +628,39 @@ const ROWS: Row[] = [
     allowed: ['admin'],
     call: (c) => c.demo.race.mutate({ sku: MAIN, warehouseId: fx.wh.nyc, buyers: 2, quantityEach: 1 }),
   },
+
+  {
+    procedure: 'webhooks.create',
+    allowed: ['admin'],
+    call: (c, who) =>
+      c.webhooks.create.mutate({ url: `http://127.0.0.1:9/made-by-${who}`, events: ['order.paid'] }),
+  },
+  { procedure: 'webhooks.list', allowed: ['admin'], call: (c) => c.webhooks.list.query() },
+  {
+    procedure: 'webhooks.update',
+    allowed: ['admin'],
+    call: async (c, who) =>
+      c.webhooks.update.mutate({
+        id: who === 'admin' ? await freshWebhook() : fx.guardWebhook.id,
+        description: `changed by ${who}`,
+      }),
+  },
+  {
+    procedure: 'webhooks.delete',
+    allowed: ['admin'],
+    call: async (c, who) =>
+      c.webhooks.delete.mutate({ id: who === 'admin' ? await freshWebhook() : fx.guardWebhook.id }),
+  },
+  {
+    procedure: 'webhooks.deliveries',
+    allowed: ['admin'],
+    call: (c) => c.webhooks.deliveries.query({ webhookId: fx.guardWebhook.id, limit: 5 }),
+  },
+  {
+    procedure: 'webhooks.redeliver',
+    allowed: ['admin'],
+    call: (c) => c.webhooks.redeliver.mutate({ deliveryId: fx.guardWebhook.deliveryId }),
+  },
 ];
 
 /** Subscriptions are checked over SSE below. */
@@ -724,8 +768,15 @@ describe('roles', () => {
       },
       guardVersions: { nyc: 0, dfw: 0 },
       guardToken: '',
+      guardWebhook: { id: '', deliveryId: '' },
     };
     fx.guardToken = (await adminClient.serviceTokens.create.mutate({ name: 'guard', scopes: ['orders'] })).id;
+    // A webhook with a delivery (it cannot be delivered: port 9 refuses; it is retried later).
+    const guardHook = await adminClient.webhooks.create.mutate({
+      url: 'http://127.0.0.1:9/guard',
+      events: ['order.paid'],
+      description: 'guard',
+    });
     const guard = await clients.buyer.reservations.create.mutate({
       lines: [{ sku: MAIN, quantity: 1, warehouseId: wh.nyc }],
       ttlSeconds: 1800, // the longest a buyer may hold (BUYER_MAX_HOLD_SECONDS)
@@ -744,6 +795,13 @@ describe('roles', () => {
       nyc: (await level(wh.nyc, GUARD)).version,
       dfw: (await level(wh.dfw, GUARD)).version,
     };
+    for (let tries = 0; !fx.guardWebhook.deliveryId; tries++) {
+      if (tries > 200) throw new Error('no webhook delivery was made for the paid orders');
+      const [first] = (await adminClient.webhooks.deliveries.query({ webhookId: guardHook.id, limit: 1 }))
+        .items;
+      fx.guardWebhook = { id: guardHook.id, deliveryId: first?.id ?? '' };
+      if (!first) await new Promise((r) => setTimeout(r, 50));
+    }
   });
   afterAll(() => fx?.api.stop());
 
@@ -982,6 +1040,14 @@ describe('roles', () => {
         const moves = await admin().inventory.movements.query({ warehouseId, sku: GUARD, limit: 100 });
         expect(moves.items.filter((m) => m.actor !== 'system:seed')).toEqual([]);
       }
+    });
+
+    it('left the guard webhook as it was, and made none for a refused caller', async () => {
+      const hooks = await admin().webhooks.list.query();
+      expect(hooks.find((h) => h.id === fx.guardWebhook.id)?.description).toBe('guard');
+      expect(hooks.map((h) => h.url).filter((u) => u.includes('made-by-'))).toEqual([
+        'http://127.0.0.1:9/made-by-admin',
+      ]);
     });
 
     it('created no warehouse, user or product for a refused caller', async () => {

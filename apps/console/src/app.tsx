@@ -27,6 +27,7 @@ const ServiceTokensPage = page(
   () => import('./features/service-tokens/service-tokens-page'),
   'ServiceTokensPage',
 );
+const WebhooksPage = page(() => import('./features/webhooks/webhooks-page'), 'WebhooksPage');
 
 /** Pages only some roles may open; others are told why instead of seeing errors. */
 function Only({ when, children }: { when: (user: SessionUser) => boolean; children: ReactNode }) {
@@ -82,6 +83,11 @@ function SignedInApp() {
           <Route path="/service-tokens">
             <Only when={isAdmin}>
               <ServiceTokensPage />
+            </Only>
+          </Route>
+          <Route path="/webhooks">
+            <Only when={isAdmin}>
+              <WebhooksPage />
             </Only>
           </Route>
           <Route path="/race">

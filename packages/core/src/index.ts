@@ -28,3 +28,4 @@ export * from './shared/errors.js';
 export * from './shared/schemas.js';
 export * from './shared/validate.js';
 export * from './waitlist/waitlist.js';
+export * from './webhooks/index.js';

@@ -92,7 +92,9 @@ describe('checkout under load', () => {
     const orders = results.flatMap((r) => ('order' in r ? [r.order as Order] : []));
     const errors = results.flatMap((r) => ('error' in r ? [r.error] : []));
     for (const error of errors) {
-      expect(isDomainError(error) && error.code, String((error as Error)?.message ?? error)).toBe('INSUFFICIENT_STOCK');
+      expect(isDomainError(error) && error.code, String((error as Error)?.message ?? error)).toBe(
+        'INSUFFICIENT_STOCK',
+      );
       const shortages = (error as { details: { shortages: { sku: string }[] } }).details.shortages;
       expect(shortages.map((s) => s.sku)).toEqual([hot.sku]);
     }

@@ -5,6 +5,7 @@ import * as m0003 from './migrations/2026-11-25T0003-orders.js';
 import * as m0004 from './migrations/2026-12-03T0001-sessions.js';
 import * as m0005 from './migrations/2026-12-03T0002-service-tokens.js';
 import * as m0006 from './migrations/2026-12-03T0003-buyer-limits.js';
+import * as mWebhooks from './migrations/2026-12-03T0005-webhooks.js';
 
 /**
  * Every migration, by name. Names are date-prefixed so they sort in the order
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0001-sessions': m0004,
   '2026-12-03T0002-service-tokens': m0005,
   '2026-12-03T0003-buyer-limits': m0006,
+  '2026-12-03T0005-webhooks': mWebhooks,
 };
 
 export function createMigrator(db: Kysely<any>): Migrator {

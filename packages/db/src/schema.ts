@@ -250,6 +250,54 @@ export interface RateLimitsTable {
   expire: number | null;
 }
 
+export type WebhookDeliveryStatus = 'pending' | 'failed' | 'succeeded' | 'dead';
+
+export interface WebhooksTable {
+  id: Generated<string>;
+  url: string;
+  events: string[];
+  description: string | null;
+  secretCiphertext: string;
+  active: Generated<boolean>;
+  disabledReason: string | null;
+  disabledAt: NullableTimestamp;
+  consecutiveFailures: Generated<number>;
+  failingSince: NullableTimestamp;
+  lastSuccessAt: NullableTimestamp;
+  createdBy: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  seq: GeneratedAlways<number>;
+  webhookId: string;
+  eventId: BigIntColumn;
+  eventPosition: string;
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  nextAttemptAt: Timestamp;
+  lastAttemptAt: NullableTimestamp;
+  lastStatusCode: number | null;
+  lastLatencyMs: number | null;
+  lastResponse: string | null;
+  lastError: string | null;
+  redeliveryOf: string | null;
+  createdAt: Timestamp;
+  deliveredAt: NullableTimestamp;
+}
+
+export interface WebhookDispatchCursorTable {
+  id: number;
+  position: string | null;
+  updatedAt: Timestamp;
+}
+
 /** The whole database, in camelCase (Kysely's CamelCasePlugin maps to snake_case). */
 export interface Database {
   warehouses: WarehousesTable;
@@ -270,6 +318,9 @@ export interface Database {
   orderItems: OrderItemsTable;
   shipments: ShipmentsTable;
   waitlistEntries: WaitlistEntriesTable;
+  webhooks: WebhooksTable;
+  webhookDeliveries: WebhookDeliveriesTable;
+  webhookDispatchCursor: WebhookDispatchCursorTable;
 }
 
 export type Warehouse = Selectable<WarehousesTable>;

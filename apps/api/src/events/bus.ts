@@ -26,6 +26,8 @@ export interface EventBus {
     types?: string[];
     signal?: AbortSignal;
   }): AsyncGenerator<StockroomEvent>;
+  /** Resolves when any process commits events (a NOTIFY arrives), or after `timeoutMs`. */
+  nextChange(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -157,6 +159,21 @@ export function createEventBus(
         }
         if (events.length < 500) await nextChange(signal, seen);
       }
+    },
+    nextChange(timeoutMs) {
+      return new Promise<void>((resolve) => {
+        if (closed) {
+          resolve();
+          return;
+        }
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        waiters.add(done);
+      });
     },
     async close() {
       closed = true;

@@ -21,6 +21,7 @@ const NAV: NavItem[] = [
   { href: '/warehouses', label: 'Warehouses', show: () => true },
   { href: '/users', label: 'Users', show: isAdmin },
   { href: '/service-tokens', label: 'Service tokens', show: isAdmin },
+  { href: '/webhooks', label: 'Webhooks', show: isAdmin },
   { href: '/race', label: 'Race demo', show: isAdmin },
 ];
 

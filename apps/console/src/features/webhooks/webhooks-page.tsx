@@ -1,0 +1,165 @@
+import { useState } from 'react';
+import { ErrorMessage } from '../../components/error-message';
+import { PageHeader } from '../../components/page-header';
+import { EmptyState, SkeletonRows } from '../../components/states';
+import { formatDateTime } from '../../lib/format';
+import { trpc } from '../../trpc';
+import { DeliveryLog } from './delivery-log';
+import { SecretPanel, WebhookForm } from './webhook-form';
+import type { CreatedWebhook, Webhook } from './webhook-values';
+import './webhooks.css';
+
+function EndpointActions({ webhook, onDeleted }: { webhook: Webhook; onDeleted: () => void }) {
+  const utils = trpc.useUtils();
+  const refresh = () => utils.webhooks.list.invalidate();
+  const update = trpc.webhooks.update.useMutation({ onSettled: refresh });
+  const remove = trpc.webhooks.delete.useMutation({
+    onSuccess: onDeleted,
+    onSettled: refresh,
+  });
+  const name = webhook.description || webhook.url;
+  return (
+    <div className="button-row">
+      <button
+        type="button"
+        className={`button button--small${webhook.active ? ' button--danger-outline' : ''}`}
+        aria-label={`${webhook.active ? 'Disable' : 'Enable'} ${name}`}
+        disabled={update.isPending}
+        onClick={() =>
+          update.mutate({ id: webhook.id, active: !webhook.active, idempotencyKey: crypto.randomUUID() })
+        }
+      >
+        {webhook.active ? 'Disable' : 'Enable'}
+      </button>
+      <button
+        type="button"
+        className="button button--small button--danger-outline"
+        aria-label={`Delete ${name}`}
+        disabled={remove.isPending}
+        onClick={() => {
+          if (window.confirm(`Delete the endpoint ${webhook.url} and its delivery log?`)) {
+            remove.mutate({ id: webhook.id, idempotencyKey: crypto.randomUUID() });
+          }
+        }}
+      >
+        Delete
+      </button>
+      <ErrorMessage error={update.error ?? remove.error} />
+    </div>
+  );
+}
+
+/** Webhook endpoints (admins): add one (its secret shown once), switch it off and on, read its delivery log. */
+export function WebhooksPage() {
+  const query = trpc.webhooks.list.useQuery();
+  const [adding, setAdding] = useState(false);
+  const [created, setCreated] = useState<CreatedWebhook | null>(null);
+  const [openLog, setOpenLog] = useState<string | null>(null);
+  const webhooks = query.data ?? [];
+  const logOf = webhooks.find((w) => w.id === openLog);
+
+  return (
+    <div className="stack stack--lg">
+      <PageHeader
+        title="Webhooks"
+        description="Endpoints that receive signed events (Standard Webhooks) when orders, holds and stock change. Deliveries are retried for over a day."
+        actions={
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => {
+              setCreated(null);
+              setAdding(true);
+            }}
+          >
+            Add endpoint
+          </button>
+        }
+      />
+      {adding && (
+        <WebhookForm
+          onCancel={() => setAdding(false)}
+          onCreated={(hook) => {
+            setAdding(false);
+            setCreated(hook);
+          }}
+        />
+      )}
+      {created && <SecretPanel created={created} onDone={() => setCreated(null)} />}
+      {query.error && <ErrorMessage error={query.error} />}
+      {!query.isPending && webhooks.length === 0 && !query.error ? (
+        <EmptyState title="No endpoints yet">Add one to have events delivered to your systems.</EmptyState>
+      ) : (
+        <section className="card panel" aria-labelledby="webhooks-title">
+          <header className="panel__header">
+            <h2 id="webhooks-title">Endpoints</h2>
+          </header>
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Endpoint</th>
+                  <th scope="col">Events</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last success</th>
+                  <th scope="col">Log</th>
+                  <th scope="col">Manage</th>
+                </tr>
+              </thead>
+              <tbody>
+                {query.isPending ? (
+                  <SkeletonRows rows={3} columns={6} />
+                ) : (
+                  webhooks.map((w) => (
+                    <tr key={w.id} className={w.active ? undefined : 'webhook-row--disabled'}>
+                      <th scope="row">
+                        <span className="cell-wrap">{w.url}</span>
+                        {w.description && <div className="text-muted">{w.description}</div>}
+                      </th>
+                      <td>
+                        <div className="webhook-events">
+                          {w.events.map((e) => (
+                            <span key={e} className="badge">
+                              {e}
+                            </span>
+                          ))}
+                        </div>
+                      </td>
+                      <td>
+                        {w.active ? (
+                          <span className="badge badge--success">active</span>
+                        ) : (
+                          <span className="badge badge--muted">disabled</span>
+                        )}
+                        {w.disabledReason && <div className="text-muted">{w.disabledReason}</div>}
+                        {w.consecutiveFailures > 0 && (
+                          <div className="text-muted">{w.consecutiveFailures} failed attempts in a row</div>
+                        )}
+                      </td>
+                      <td>{w.lastSuccessAt ? formatDateTime(w.lastSuccessAt) : '—'}</td>
+                      <td>
+                        <button
+                          type="button"
+                          className={`button button--small${openLog === w.id ? ' button--pressed' : ''}`}
+                          aria-pressed={openLog === w.id}
+                          aria-label={`Deliveries of ${w.description || w.url}`}
+                          onClick={() => setOpenLog(openLog === w.id ? null : w.id)}
+                        >
+                          Deliveries
+                        </button>
+                      </td>
+                      <td>
+                        <EndpointActions webhook={w} onDeleted={() => openLog === w.id && setOpenLog(null)} />
+                      </td>
+                    </tr>
+                  ))
+                )}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+      {logOf && <DeliveryLog key={logOf.id} webhook={logOf} onClose={() => setOpenLog(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * Webhook inputs, the event types an endpoint may subscribe to, and the shapes
+ * that leave core (never the signing secret, except once on create).
+ */
+import { z } from 'zod';
+import { ZCursor, ZLimit, ZUuid } from '../shared/schemas.js';
+
+/** What an endpoint may subscribe to (API.md, issue [C]); `webhook.disabled` says an endpoint was switched off. */
+export const WEBHOOK_EVENT_TYPES = [
+  'order.created',
+  'order.paid',
+  'order.expired',
+  'order.needs_attention',
+  'order.cancelled',
+  'order.shipped',
+  'order.delivered',
+  'reservation.expired',
+  'stock.low',
+  'waitlist.offered',
+  'webhook.disabled',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export const ZWebhookEventType = z.enum(WEBHOOK_EVENT_TYPES, {
+  error: () => `an event type, one of: ${WEBHOOK_EVENT_TYPES.join(', ')}`,
+});
+const ZEvents = z
+  .array(ZWebhookEventType)
+  .min(1, 'subscribe to at least one event type')
+  .max(WEBHOOK_EVENT_TYPES.length)
+  .refine((events) => new Set(events).size === events.length, 'name each event type once');
+/** Syntax only here; whether the address may be called is the URL policy's (see url-policy.ts). */
+const ZUrl = z.string().trim().min(1).max(2048);
+const ZDescription = z.string().trim().max(500);
+
+export const ZWebhookCreateInput = z
+  .object({ url: ZUrl, events: ZEvents, description: ZDescription.optional() })
+  .strict();
+export type WebhookCreateInput = z.input<typeof ZWebhookCreateInput>;
+
+export const ZWebhookUpdateInput = z
+  .object({
+    id: ZUuid,
+    url: ZUrl.optional(),
+    events: ZEvents.optional(),
+    description: ZDescription.nullable().optional(),
+    active: z.boolean().optional(),
+  })
+  .strict()
+  .refine(
+    (input) => Object.entries(input).some(([key, value]) => key !== 'id' && value !== undefined),
+    'name at least one field to change',
+  );
+export type WebhookUpdateInput = z.input<typeof ZWebhookUpdateInput>;
+
+export const ZWebhookIdInput = z.object({ id: ZUuid }).strict();
+export const ZWebhookDeliveriesInput = z
+  .object({ webhookId: ZUuid, cursor: ZCursor.optional(), limit: ZLimit })
+  .strict();
+export type WebhookDeliveriesInput = z.input<typeof ZWebhookDeliveriesInput>;
+export const ZRedeliverInput = z.object({ deliveryId: ZUuid }).strict();
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  active: boolean;
+  /** Why the server switched it off (null while active, or when an admin paused it). */
+  disabledReason: string | null;
+  disabledAt: string | null;
+  /** Attempts that failed since the last success. */
+  consecutiveFailures: number;
+  failingSince: string | null;
+  lastSuccessAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Returned by create only: the signing secret, `whsec_<base64>`, is shown this once. */
+export interface CreatedWebhook extends Webhook {
+  secret: string;
+}
+
+export type DeliveryStatus = 'pending' | 'failed' | 'succeeded' | 'dead';
+
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  /** The message id (`webhook-id` header and body `id`), the same for every attempt and redelivery. */
+  messageId: string;
+  eventId: number;
+  type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastLatencyMs: number | null;
+  /** The first 1 KiB of the endpoint's last answer. */
+  lastResponse: string | null;
+  lastError: string | null;
+  redeliveryOf: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  payload: Record<string, unknown>;
+}
