@@ -454,7 +454,7 @@ const MUTATIONS: MutationSpec[] = [
     procedure: 'users.create',
     base: (fx) => ({
       email: 'new-user@example.com',
-      password: 'password-123',
+      password: 'tulip kettle 3f9a2b',
       name: 'New User',
       role: 'staff',
       warehouseIds: [fx.nyc],
@@ -471,14 +471,19 @@ const MUTATIONS: MutationSpec[] = [
     specials: [
       {
         label: 'an email that already exists',
-        input: () => ({ email: 'BUYER@example.com', password: 'password-123', name: 'X', role: 'buyer' }),
+        input: () => ({
+          email: 'BUYER@example.com',
+          password: 'tulip kettle 3f9a2b',
+          name: 'X',
+          role: 'buyer',
+        }),
         codes: V,
       },
       {
         label: 'the same warehouse twice',
         input: (fx) => ({
           email: 'twice@example.com',
-          password: 'password-123',
+          password: 'tulip kettle 3f9a2b',
           name: 'Twice',
           role: 'staff',
           warehouseIds: [fx.nyc, fx.nyc],
@@ -489,7 +494,7 @@ const MUTATIONS: MutationSpec[] = [
         label: 'an unknown warehouse',
         input: (fx) => ({
           email: 'nowhere@example.com',
-          password: 'password-123',
+          password: 'tulip kettle 3f9a2b',
           name: 'Nowhere',
           role: 'staff',
           warehouseIds: [fx.unknownId],
@@ -869,7 +874,7 @@ const MUTATIONS: MutationSpec[] = [
   },
   {
     procedure: 'auth.register',
-    base: () => ({ email: 'someone@example.com', password: 'password-123', name: 'Someone' }),
+    base: () => ({ email: 'someone@example.com', password: 'tulip kettle 3f9a2b', name: 'Someone' }),
     fields: { email: 'email', password: 'password', name: 'text' },
     required: ['email', 'password', 'name'],
     idempotent: false,

@@ -159,7 +159,7 @@ const ROWS: Row[] = [
     call: (c, who) =>
       c.auth.register.mutate({
         email: `${unique(`signup-by-${who}`)}@example.com`,
-        password: 'password-123',
+        password: 'tulip kettle 3f9a2b',
         name: 'New Buyer',
       }),
   },
@@ -181,7 +181,7 @@ const ROWS: Row[] = [
     call: (c, who) =>
       c.users.create.mutate({
         email: `made-by-${who}@example.com`,
-        password: 'password-123',
+        password: 'tulip kettle 3f9a2b',
         name: `Made by ${who}`,
         role: 'staff',
         warehouseIds: [fx.wh.dfw],
@@ -725,19 +725,19 @@ describe('roles', () => {
 
     await api.client().auth.register.mutate({
       email: 'second-buyer@example.com',
-      password: 'password-123',
+      password: 'tulip kettle 3f9a2b',
       name: 'Second Buyer',
     });
-    const buyer2Token = await api.login('second-buyer@example.com', 'password-123');
+    const buyer2Token = await api.login('second-buyer@example.com', 'tulip kettle 3f9a2b');
     const victim = await adminClient.users.create.mutate({
       email: 'victim@example.com',
-      password: 'password-123',
+      password: 'tulip kettle 3f9a2b',
       name: 'Victim',
       role: 'buyer',
     });
     const seller2 = await adminClient.users.create.mutate({
       email: 'seller2@example.com',
-      password: 'password-123',
+      password: 'tulip kettle 3f9a2b',
       name: 'Second Seller',
       role: 'seller',
     });
@@ -1141,7 +1141,7 @@ describe('roles', () => {
     it('say the same for an unknown email, a wrong password and a disabled account', async () => {
       const disabled = await admin().users.create.mutate({
         email: 'disabled@example.com',
-        password: 'password-123',
+        password: 'tulip kettle 3f9a2b',
         name: 'Disabled',
         role: 'buyer',
       });
@@ -1151,7 +1151,7 @@ describe('roles', () => {
       expect(unknown).toMatchObject({ status: 401, appCode: 'UNAUTHENTICATED' });
       expect(visible(await login('buyer@example.com', 'not-the-password'))).toEqual(unknown);
       expect(visible(await login('BUYER@EXAMPLE.COM', 'not-the-password'))).toEqual(unknown);
-      expect(visible(await login('disabled@example.com', 'password-123'))).toEqual(unknown);
+      expect(visible(await login('disabled@example.com', 'tulip kettle 3f9a2b'))).toEqual(unknown);
       expect(visible(await login('', ''))).toEqual(unknown);
       expect(unknown.message).not.toMatch(/exist|unknown|no (such )?(user|account)|password is wrong/i);
       // The right password still works afterwards.

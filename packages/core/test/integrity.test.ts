@@ -229,7 +229,7 @@ describe('buyer caps under concurrency', () => {
     expect(row.max).toBe(1800);
   });
 
-  it('waitlist joins: 25 in parallel with a cap of 20 → exactly 20 entries; an offer still reaches a capped buyer', async () => {
+  it('waitlist joins: 25 in parallel with a cap of 20 → exactly 20 entries; an offer passes over a capped buyer', async () => {
     const w = await makeWarehouse(t.db);
     const p = await makeProduct(t.db);
     const buyer = await makeBuyer();
@@ -240,13 +240,15 @@ describe('buyer caps under concurrency', () => {
     );
     expect(results.filter((r) => r === 'ok')).toHaveLength(20);
     expect(results.filter((r) => r !== 'ok').every((r) => r === 'RATE_LIMITED')).toBe(true);
-    // The buyer fills their holds elsewhere; stock arriving is still offered to them (the system's hold).
+    // The buyer fills their holds elsewhere; stock arriving is not offered to them while
+    // they are at their caps (an offer is a hold), and their entries keep waiting.
     const other = await setup(100);
     for (let i = 0; i < 10; i++) {
       await createReservation(ctx(buyer), { lines: [{ sku: other.p.sku, quantity: 1 }] }, limits);
     }
     await stock(t.db, w.id, p.sku, 1);
-    expect(await pendingOf(buyer)).toEqual({ holds: 11, units: 11 });
+    expect(await pendingOf(buyer)).toEqual({ holds: 10, units: 10 });
+    expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ available: 1, reserved: 0 });
   });
 });
 

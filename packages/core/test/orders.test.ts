@@ -4,6 +4,7 @@ import {
   type Actor,
   cancelOrder,
   createPaidOrder,
+  createReservation,
   getCart,
   getOrder,
   isDomainError,
@@ -381,12 +382,13 @@ describe('waitlist', () => {
     const w = await makeWarehouse(t.db);
     const p = await makeProduct(t.db);
     await stock(t.db, w.id, p.sku, 2);
-    const holder = await startCheckout(ctx(), { lines: [{ sku: p.sku, quantity: 2 }], shipTo });
+    // A plain hold (an order's hold is ended only through its order).
+    const holder = await createReservation(ctx(), { lines: [{ sku: p.sku, quantity: 2 }] });
     const first = await makeBuyer();
     const second = await makeBuyer();
     const a = await joinWaitlist(ctx(first), { sku: p.sku, quantity: 2 });
     await joinWaitlist(ctx(second), { sku: p.sku, quantity: 1 });
-    await releaseReservation(ctx(), { id: holder.reservationId as string });
+    await releaseReservation(ctx(), { id: holder.id });
     const entries = await listWaitlist(t.db, admin, { sku: p.sku });
     expect(entries.items.map((e) => [e.id === a.id, e.status])).toEqual([
       [true, 'offered'],

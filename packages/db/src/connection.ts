@@ -18,6 +18,8 @@ export interface CreateDbOptions {
   /** Kill sessions idle inside a transaction longer than this (ms). */
   idleInTransactionTimeoutMs?: number;
   applicationName?: string;
+  /** Give up waiting for a free pool connection after this (ms; default 10 000). */
+  connectionTimeoutMs?: number;
 }
 
 /** How much longer than any statement or idle transaction may last a connection may stay silent. */
@@ -32,7 +34,7 @@ export function createPool(options: CreateDbOptions): pg.Pool {
     application_name: options.applicationName ?? 'stockroom',
     statement_timeout: statementTimeout,
     idle_in_transaction_session_timeout: idleInTransactionTimeout,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
   });
   // The server ends any statement or idle transaction past its timeout, so a connection
   // silent for longer than both is stalled (the network dropped without a reset): without

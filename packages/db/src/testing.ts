@@ -47,7 +47,13 @@ export async function createTestDatabase(options: { max?: number } = {}): Promis
   const name = `test_${randomBytes(6).toString('hex')}`;
   await adminQuery(info.serverUrl, `create database ${name} template ${info.template}`);
   const url = withDatabase(info.serverUrl, name);
-  const { db, pool } = createDb({ connectionString: url, max: options.max ?? 20 });
+  // Tests queue hundreds of calls on a small pool on shared CI cores: waiting for a
+  // connection is not what they measure, so they wait longer than a server would.
+  const { db, pool } = createDb({
+    connectionString: url,
+    max: options.max ?? 20,
+    connectionTimeoutMs: 60_000,
+  });
   return {
     db,
     pool,
