@@ -2,6 +2,12 @@ import type { Database, Db } from '@stockroom/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { runMutation } from '../idempotency/idempotency.js';
+import {
+  applyStockChanges,
+  type ChangedLevel,
+  ensureStockLevels,
+  type StockChange,
+} from '../ledger/index.js';
 import { assertCanManageStock } from '../shared/access.js';
 import type { Actor } from '../shared/actor.js';
 import { actorLabel } from '../shared/actor.js';
@@ -25,7 +31,6 @@ import {
 } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import { offerFreedStock } from '../waitlist/waitlist.js';
-import { applyStockChanges, type ChangedLevel, ensureStockLevels, type StockChange } from './stock-change.js';
 
 export const ZStockKey = z.object({ warehouseId: ZUuid, sku: ZSku }).strict();
 export const ZReceiveInput = ZStockKey.extend({ quantity: ZQuantity, reason: ZReason.optional() }).strict();
@@ -173,7 +178,7 @@ export async function getStockLevel(
  * says why it was refused.
  */
 async function changeOne(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   actor: Actor,
   input: { warehouseId: string; sku: string },
   change: Omit<StockChange, 'warehouseId' | 'productId'>,

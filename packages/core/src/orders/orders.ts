@@ -12,7 +12,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { appendEvents } from '../events/outbox.js';
 import { runMutation } from '../idempotency/idempotency.js';
-import { applyStockChanges } from '../inventory/stock-change.js';
+import { applyStockChanges } from '../ledger/index.js';
 import {
   createReservationInTrx,
   endHold,

@@ -20,10 +20,12 @@
  */
 import type { Database, Db } from '@stockroom/db';
 import { sql, type Transaction } from 'kysely';
-import { type IdempotencyScope, inTransaction, requestHash } from '../idempotency/idempotency.js';
+import { allocate, type Candidate } from '../holds/allocation.js';
+import { type BuyerUsage, buyerCapRefusal, buyerLimitsOf, buyerUsage, lockBuyers } from '../holds/limits.js';
+import { inTransaction, requestHash } from '../idempotency/idempotency.js';
 import { assertTokenMayActAt, tokenMayActAt } from '../shared/access.js';
 import { actorLabel } from '../shared/actor.js';
-import type { MutationContext } from '../shared/context.js';
+import type { IdempotencyScope, MutationContext } from '../shared/context.js';
 import type { Reservation } from '../shared/dto.js';
 import {
   DomainError,
@@ -33,8 +35,6 @@ import {
   type Shortage,
 } from '../shared/errors.js';
 import { parseInput } from '../shared/validate.js';
-import { allocate, type Candidate } from './allocation.js';
-import { type BuyerUsage, buyerCapRefusal, buyerLimitsOf, buyerUsage, lockBuyers } from './limits.js';
 import {
   createReservation,
   holdBounds,

@@ -13,8 +13,17 @@ import type { Database, Db, ReservationStatus } from '@stockroom/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { appendEvents } from '../events/outbox.js';
+import { type Allocation, allocate, type Candidate, type DemandLine } from '../holds/allocation.js';
+import {
+  assertBuyerMayHold,
+  buyerLimitsOf,
+  DEFAULT_TTL_SECONDS,
+  holdBounds,
+  MAX_HOLD_SECONDS,
+  type ReserveOptions,
+} from '../holds/limits.js';
 import { runMutation } from '../idempotency/idempotency.js';
-import { applyStockChanges, type StockChange } from '../inventory/stock-change.js';
+import { applyStockChanges, type StockChange } from '../ledger/index.js';
 import { expireOrderOfReservation } from '../orders/orders.js';
 import { assertTokenMayActAt, tokenMayActAt } from '../shared/access.js';
 import { type Actor, actorLabel, SYSTEM_SWEEPER } from '../shared/actor.js';
@@ -33,15 +42,6 @@ import {
 import { ZLocation, ZQuantity, ZReference, ZSku, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import { offerFreedStock } from '../waitlist/waitlist.js';
-import { type Allocation, allocate, type Candidate, type DemandLine } from './allocation.js';
-import {
-  assertBuyerMayHold,
-  buyerLimitsOf,
-  DEFAULT_TTL_SECONDS,
-  holdBounds,
-  MAX_HOLD_SECONDS,
-  type ReserveOptions,
-} from './limits.js';
 
 export { DEFAULT_TTL_SECONDS, holdBounds, MAX_HOLD_SECONDS, type ReserveOptions };
 

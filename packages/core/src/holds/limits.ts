@@ -14,7 +14,7 @@
  * Several buyers (a coalesced batch) are locked in ascending key order.
  */
 import type { Database } from '@stockroom/db';
-import { type Kysely, sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Actor } from '../shared/actor.js';
 import { DomainError, validationFailed } from '../shared/errors.js';
 
@@ -96,7 +96,7 @@ const BUYER_LOCK_CLASS = 72_017;
  * Take the buyers' hold locks (until the transaction ends), in ascending key
  * order. Call before locking any stock level.
  */
-export async function lockBuyers(trx: Kysely<Database>, buyerIds: string[]): Promise<void> {
+export async function lockBuyers(trx: Transaction<Database>, buyerIds: string[]): Promise<void> {
   const ids = [...new Set(buyerIds)];
   if (ids.length === 0) return;
   await sql`
@@ -115,7 +115,7 @@ export interface BuyerUsage {
 
 /** What each buyer holds now: pending, unexpired holds and their units. */
 export async function buyerUsage(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   buyerIds: string[],
 ): Promise<Map<string, BuyerUsage>> {
   const ids = [...new Set(buyerIds)];
@@ -171,7 +171,7 @@ export function buyerCapRefusal(
  * For the single-reservation paths (plain create, checkout).
  */
 export async function assertBuyerMayHold(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   limits: BuyerLimits,
   buyerId: string,
   units: number,
@@ -184,7 +184,7 @@ export async function assertBuyerMayHold(
 
 /** Lock the buyer and refuse a waitlist entry past the cap. */
 export async function assertBuyerMayWait(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   limits: BuyerLimits,
   buyerId: string,
 ): Promise<void> {
