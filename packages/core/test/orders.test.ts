@@ -20,7 +20,7 @@ import {
   sweepExpiredReservations,
   updateOrderStatus,
   verifyLedger,
-} from '../src/index.js';
+} from './core.js';
 import {
   admin,
   ledgerOf,

@@ -56,13 +56,22 @@ export interface ReserveOptions {
  * The hold length, and how long the hold may ever last, for this actor. A buyer
  * acting for themselves is held to BUYER_MAX_HOLD_SECONDS (refused above it).
  */
+export interface HoldBounds {
+  /** How long the hold lasts. */
+  ttlSeconds: number;
+  /** How long it may ever last, extensions included. */
+  maxSeconds: number;
+  /** The buyer whose caps it counts against (none: not capped). */
+  buyerId: string | undefined;
+}
+
 export function holdBounds(
   actor: Actor,
   requestedTtl: number | undefined,
   options: ReserveOptions,
-): { ttlSeconds: number; maxSeconds: number; buyerId: string | undefined } {
+): HoldBounds {
   const fallback = options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS;
-  const buyerId = options.onBehalfOfBuyer ? undefined : cappedBuyer(actor);
+  const buyerId = options.onBehalfOfBuyer ? undefined : holdOwner(actor);
   if (!buyerId) return { ttlSeconds: requestedTtl ?? fallback, maxSeconds: MAX_HOLD_SECONDS, buyerId };
   const limits = buyerLimitsOf(options);
   const ttlSeconds = requestedTtl ?? Math.min(fallback, limits.maxHoldSeconds);
@@ -75,8 +84,11 @@ export function buyerLimitsOf(options: { buyerLimits?: Partial<BuyerLimits> } = 
   return { ...DEFAULT_BUYER_LIMITS, ...options.buyerLimits };
 }
 
-/** The buyer's id when `actor` is a buyer acting for themselves (the capped case). */
-export function cappedBuyer(actor: Actor): string | undefined {
+/**
+ * The buyer who owns a hold `actor` makes: a buyer owns their holds (and is
+ * capped); staff, admins and services act on behalf of others and own none.
+ */
+export function holdOwner(actor: Actor): string | undefined {
   return actor.kind === 'user' && actor.role === 'buyer' ? actor.id : undefined;
 }
 
@@ -164,22 +176,6 @@ export function buyerCapRefusal(
     );
   }
   return undefined;
-}
-
-/**
- * Lock one buyer, count, and refuse if one more hold of `units` passes a cap.
- * For the single-reservation paths (plain create, checkout).
- */
-export async function assertBuyerMayHold(
-  trx: Transaction<Database>,
-  limits: BuyerLimits,
-  buyerId: string,
-  units: number,
-): Promise<void> {
-  await lockBuyers(trx, [buyerId]);
-  const usage = (await buyerUsage(trx, [buyerId])).get(buyerId) as BuyerUsage;
-  const refusal = buyerCapRefusal(limits, usage, units);
-  if (refusal) throw refusal;
 }
 
 /** Lock the buyer and refuse a waitlist entry past the cap. */

@@ -1,7 +1,7 @@
 import type { Database, Db } from '@stockroom/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
-import { runMutation } from '../idempotency/idempotency.js';
+import { runMutation } from '../idempotency/index.js';
 import {
   applyStockChanges,
   type ChangedLevel,
@@ -30,7 +30,7 @@ import {
   ZVersion,
 } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
-import { offerFreedStock } from '../waitlist/waitlist.js';
+import { offerFreedStock } from '../waitlist/index.js';
 
 export const ZStockKey = z.object({ warehouseId: ZUuid, sku: ZSku }).strict();
 export const ZReceiveInput = ZStockKey.extend({ quantity: ZQuantity, reason: ZReason.optional() }).strict();

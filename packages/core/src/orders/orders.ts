@@ -10,15 +10,10 @@
 import type { Database, Db, OrderStatus } from '@stockroom/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
-import { appendEvents } from '../events/outbox.js';
-import { runMutation } from '../idempotency/idempotency.js';
+import { appendEvents } from '../events/index.js';
+import { endHold, lockReservation, type ReserveOptions, reserveOne } from '../holds/index.js';
+import { runMutation } from '../idempotency/index.js';
 import { applyStockChanges } from '../ledger/index.js';
-import {
-  createReservationInTrx,
-  endHold,
-  lockReservation,
-  type ReserveOptions,
-} from '../reservations/reservations.js';
 import { assertTokenMayActAt } from '../shared/access.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
@@ -45,7 +40,7 @@ import {
   ZUuid,
 } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
-import { offerFreedStock } from '../waitlist/waitlist.js';
+import { offerFreedStock } from '../waitlist/index.js';
 import { buyerOf, loadCart } from './cart.js';
 import { type PricingOptions, priceLines } from './pricing.js';
 
@@ -349,7 +344,7 @@ async function orderEvent(trx: Kysely<Database>, order: Order, type: string, act
 }
 
 async function setStatus(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   id: string,
   status: OrderStatus,
   fields: Partial<{
@@ -400,7 +395,7 @@ const pricedAt = (lines: { sku: string; quantity: number }[], prices: Map<string
 
 /** Items per (product, warehouse) from where a reservation holds them, priced now. */
 async function writeItems(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   orderId: string,
   lines: { sku: string; warehouseId: string; quantity: number }[],
   prices: Map<string, PricedLine>,
@@ -450,7 +445,7 @@ async function checkoutInTrx(
   // (Where the units come from does not change the price.)
   const totals = priceLines(pricedAt(lines, prices), options);
   const orderId = crypto.randomUUID();
-  const reservation = await createReservationInTrx(
+  const reservation = await reserveOne(
     trx,
     actor,
     {
@@ -503,7 +498,7 @@ export function startCheckout(
  * Lock the order's reservation, then the order (the global lock order).
  * Returns undefined when the order does not exist.
  */
-async function lockOrder(trx: Kysely<Database>, id: string) {
+async function lockOrder(trx: Transaction<Database>, id: string) {
   const peek = await trx.selectFrom('orders').select('reservationId').where('id', '=', id).executeTakeFirst();
   if (!peek) return undefined;
   const reservation = peek.reservationId ? await lockReservation(trx, peek.reservationId) : undefined;
@@ -520,7 +515,7 @@ async function reReserveAndConfirm(
 ) {
   const totals = new Map<string, number>();
   for (const item of order.items) totals.set(item.sku, (totals.get(item.sku) ?? 0) + item.quantity);
-  const reservation = await createReservationInTrx(
+  const reservation = await reserveOne(
     trx,
     actor,
     {
@@ -586,7 +581,9 @@ async function paymentSucceededInTrx(
   }
   // The hold ended before the money arrived: end it properly if the sweeper has
   // not yet, then try to reserve the same items again.
-  if (reservation && reservation.status === 'pending') await endHold(trx, reservation.id, 'expired', label);
+  if (reservation && reservation.status === 'pending') {
+    await offerFreedStock(trx, await endHold(trx, reservation.id, 'expired', label));
+  }
   try {
     const again = await reReserveAndConfirm(trx, actor, order, options);
     const paid = await setStatus(trx, order.id, 'paid', {
@@ -658,7 +655,11 @@ export function paymentFailed(
  * Called with the reservation row locked, when its hold expires: an unpaid
  * order expires with it, in the same transaction.
  */
-export async function expireOrderOfReservation(trx: Kysely<Database>, reservationId: string, actor: string) {
+export async function expireOrderOfReservation(
+  trx: Transaction<Database>,
+  reservationId: string,
+  actor: string,
+) {
   const row = await trx
     .updateTable('orders')
     .set({ status: 'expired', version: sql`version + 1`, updatedAt: sql`now()` })
@@ -686,7 +687,7 @@ export function createPaidOrder(
     const totals = priceLines(pricedAt(data.lines, prices), options);
     const orderId = crypto.randomUUID();
     const label = actorLabel(ctx.actor);
-    const reservation = await createReservationInTrx(
+    const reservation = await reserveOne(
       trx,
       ctx.actor,
       {
@@ -856,7 +857,7 @@ export function cancelOrder(ctx: MutationContext, input: z.input<typeof ZCancelI
     }
     const label = actorLabel(ctx.actor);
     if (order.status === 'pending_payment' && reservation?.status === 'pending') {
-      await endHold(trx, reservation.id, 'released', label);
+      await offerFreedStock(trx, await endHold(trx, reservation.id, 'released', label));
     }
     // Committed stock goes back on the shelf: paid orders, and an unpaid order whose
     // hold was confirmed directly (possible only before such confirms were refused).

@@ -1,0 +1,10 @@
+/** The waitlist: buyers waiting for a product, and freed stock offered to the oldest of them. */
+export {
+  joinWaitlist,
+  listWaitlist,
+  offerFreedStock,
+  WAITLIST_HOLD_SECONDS,
+  type WaitlistEntry,
+  ZWaitlistJoinInput,
+  ZWaitlistListInput,
+} from './waitlist.js';
