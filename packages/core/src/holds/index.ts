@@ -29,5 +29,6 @@ export {
   MAX_HOLD_SECONDS,
   type ReserveOptions,
 } from './limits.js';
-export { type HoldOutcome, type HoldRequest, reserveInTrx, reserveOne } from './reserve.js';
+export { reserveInTrx, reserveOne } from './reserve.js';
 export { type ReserveData, type ReserveInput, ZReserveInput, ZReserveLine } from './schemas.js';
+export type { HoldOutcome, HoldRequest } from './write.js';

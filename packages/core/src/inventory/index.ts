@@ -1,20 +1,15 @@
 /** Inventory, the use cases: receive, adjust, set and sync counts; read levels and the ledger. */
+export { adjustStock, receiveStock, setStock, syncStock } from './changes.js';
+export { getStockLevel, listMovements, listStockLevels } from './queries.js';
 export {
   type AdjustInput,
-  adjustStock,
-  getStockLevel,
   type InventoryListInput,
-  listMovements,
-  listStockLevels,
   type Movement,
   type MovementsInput,
   type ReceiveInput,
-  receiveStock,
   type SetInput,
   type SyncInput,
   type SyncResult,
-  setStock,
-  syncStock,
   ZAdjustInput,
   ZInventoryListInput,
   ZMovementsInput,
@@ -22,4 +17,4 @@ export {
   ZSetInput,
   ZStockKey,
   ZSyncInput,
-} from './stock.js';
+} from './schemas.js';

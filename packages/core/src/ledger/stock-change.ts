@@ -20,7 +20,7 @@
  */
 import type { Database, MovementKind } from '@stockroom/db';
 import { sql, type Transaction } from 'kysely';
-import { insertEvents, stockChanged } from '../events/index.js';
+import { insertEvents, type NewEvent, stockChanged } from '../events/index.js';
 
 export interface StockChange {
   warehouseId: string;
@@ -78,7 +78,31 @@ export async function applyStockChanges(
     if (seen.has(key)) throw new Error(`applyStockChanges: ${key} appears twice; sum the changes first`);
     seen.add(key);
   }
-  const input = JSON.stringify(
+  const input = recordset(changes);
+  const judged = await lockAndJudge(trx, input);
+  const rows = judged.map(({ newOnHand: _o, newReserved: _r, ...level }) => level);
+  const found = new Set(rows.map((l) => `${l.warehouseId}:${l.productId}`));
+  const missing = changes.filter((c) => !found.has(`${c.warehouseId}:${c.productId}`));
+  const ok =
+    missing.length === 0 &&
+    rows.every((l) => l.outcome !== 'version_mismatch' && l.outcome !== 'insufficient');
+  const toApply = judged.filter((l) => l.outcome === 'applied');
+  if (!ok || toApply.length === 0) return { ok, levels: rows, missing };
+
+  // Statement 2: the rows are ours until commit, so apply the changes, append
+  // the ledger and the outbox, and return the new levels. The events describe
+  // the locked level plus the change, which is exactly what the update writes.
+  const applied = await write(trx, input, toApply, changedEvents(toApply, changes, actor), actor);
+  const after = new Map(applied.map((r) => [`${r.warehouseId}:${r.productId}`, r]));
+  const levels = rows.map((l) => {
+    const updated = after.get(`${l.warehouseId}:${l.productId}`);
+    return updated ? { ...l, ...updated } : l;
+  });
+  return { ok, levels, missing };
+}
+
+function recordset(changes: StockChange[]): string {
+  return JSON.stringify(
     changes.map((c) => ({
       warehouse_id: c.warehouseId,
       product_id: c.productId,
@@ -93,23 +117,19 @@ export async function applyStockChanges(
       reference: c.reference ?? null,
     })),
   );
+}
 
-  // Statement 1: lock the levels in global order and judge every change against
-  // the locked, current values. Nothing is written yet.
-  const judged = await sql<{
-    warehouseId: string;
-    productId: string;
-    sku: string;
-    outcome: ChangeOutcome;
-    onHand: number;
-    reserved: number;
-    available: number;
-    version: number;
-    safetyStock: number;
-    updatedAt: Date;
-    newOnHand: number;
-    newReserved: number;
-  }>`
+interface JudgedLevel extends ChangedLevel {
+  newOnHand: number;
+  newReserved: number;
+}
+
+/**
+ * Statement 1: lock the levels in global order and judge every change against
+ * the locked, current values. Nothing is written yet.
+ */
+async function lockAndJudge(trx: Transaction<Database>, input: string): Promise<JudgedLevel[]> {
+  const judged = await sql<JudgedLevel>`
     with input as (
       select * from jsonb_to_recordset(${input}::jsonb) as x(
         warehouse_id uuid, product_id uuid, kind text, on_hand_delta int, on_hand_set int,
@@ -139,21 +159,13 @@ export async function applyStockChanges(
     from locked l
     join products p on p.id = l.product_id
   `.execute(trx);
+  return judged.rows;
+}
 
-  const rows = judged.rows.map(({ newOnHand: _o, newReserved: _r, ...level }) => level);
-  const found = new Set(rows.map((l) => `${l.warehouseId}:${l.productId}`));
-  const missing = changes.filter((c) => !found.has(`${c.warehouseId}:${c.productId}`));
-  const ok =
-    missing.length === 0 &&
-    rows.every((l) => l.outcome !== 'version_mismatch' && l.outcome !== 'insufficient');
-  const toApply = judged.rows.filter((l) => l.outcome === 'applied');
-  if (!ok || toApply.length === 0) return { ok, levels: rows, missing };
-
-  // Statement 2: the rows are ours until commit, so apply the changes, append
-  // the ledger and the outbox, and return the new levels. The events describe
-  // the locked level plus the change, which is exactly what the update writes.
+/** One `stock.changed` event per applied change. */
+function changedEvents(toApply: JudgedLevel[], changes: StockChange[], actor: string): NewEvent[] {
   const byKey = new Map(changes.map((c) => [`${c.warehouseId}:${c.productId}`, c]));
-  const events = toApply.map((l) => {
+  return toApply.map((l) => {
     const change = byKey.get(`${l.warehouseId}:${l.productId}`) as StockChange;
     return stockChanged({
       warehouseId: l.warehouseId,
@@ -170,6 +182,16 @@ export async function applyStockChanges(
       actor,
     });
   });
+}
+
+/** Statement 2: write the judged changes, their movements and their events. */
+async function write(
+  trx: Transaction<Database>,
+  input: string,
+  toApply: JudgedLevel[],
+  events: NewEvent[],
+  actor: string,
+) {
   const locked = JSON.stringify(
     toApply.map((l) => ({
       warehouse_id: l.warehouseId,
@@ -220,12 +242,7 @@ export async function applyStockChanges(
     select warehouse_id, product_id, on_hand, reserved, available, version, safety_stock, updated_at
     from updated
   `.execute(trx);
-  const after = new Map(applied.rows.map((r) => [`${r.warehouseId}:${r.productId}`, r]));
-  const levels = rows.map((l) => {
-    const updated = after.get(`${l.warehouseId}:${l.productId}`);
-    return updated ? { ...l, ...updated } : l;
-  });
-  return { ok, levels, missing };
+  return applied.rows;
 }
 
 /** Make sure a stock level row exists (for receiving into a new warehouse/product pair). */

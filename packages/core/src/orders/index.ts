@@ -9,23 +9,18 @@ export {
   setCartItem,
   ZSetCartItemInput,
 } from './cart.js';
+export { createPaidOrder, startCheckout } from './checkout.js';
+export { cancelOrder, shipOrder, updateOrderStatus } from './fulfilment.js';
+export { expireOrderOfReservation, paymentFailed, paymentSucceeded } from './payments.js';
+export { DEFAULT_TAX_RATE_BPS, MAX_MONEY_MINOR, type PricingOptions, priceLines } from './pricing.js';
+export { getOrder, listOrders } from './queries.js';
 export {
-  cancelOrder,
-  createPaidOrder,
-  expireOrderOfReservation,
-  getOrder,
-  listOrders,
   ORDER_STATUSES,
   type Order,
   type OrderItem,
   type OrderOptions,
   type OrderWithShipments,
-  paymentFailed,
-  paymentSucceeded,
   type Shipment,
-  shipOrder,
-  startCheckout,
-  updateOrderStatus,
   ZCancelInput,
   ZCheckoutInput,
   ZDirectOrderInput,
@@ -36,5 +31,4 @@ export {
   ZShipInput,
   ZShipTo,
   ZUpdateStatusInput,
-} from './orders.js';
-export { DEFAULT_TAX_RATE_BPS, MAX_MONEY_MINOR, type PricingOptions, priceLines } from './pricing.js';
+} from './schemas.js';
