@@ -6,25 +6,17 @@ export {
   type FirstAdminOutcome,
   resetPassword,
   SYSTEM_CLI,
-  ZFirstAdminInput,
-  ZResetPasswordInput,
-  ZUserEmailInput,
 } from './operator.js';
 export {
   isCommonPassword,
   isContextPassword,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
   ZPassword,
 } from './passwords.js';
 export {
   authenticateServiceToken,
   createServiceToken,
-  DEFAULT_GRACE_SECONDS,
-  generateServiceToken,
   type IssuedServiceToken,
   listServiceTokens,
-  MAX_GRACE_SECONDS,
   revokeServiceToken,
   rotateServiceToken,
   SERVICE_SCOPES,
@@ -32,20 +24,15 @@ export {
   ZCreateServiceTokenInput,
   ZListServiceTokensInput,
   ZRotateServiceTokenInput,
-  ZServiceScope,
   ZServiceTokenIdInput,
-  ZServiceTokenName,
 } from './service-tokens.js';
 export {
   type NewSession,
   openSession,
-  pruneSessions,
   revokeSession,
-  revokeUserSessions,
   sessionActor,
 } from './sessions.js';
 export {
-  actorOf,
   authenticate,
   createUser,
   getUser,
@@ -54,9 +41,7 @@ export {
   type UserDto,
   updateUser,
   ZCreateUserInput,
-  ZEmail,
   ZLoginInput,
   ZRegisterInput,
-  ZRole,
   ZUpdateUserInput,
 } from './users.js';

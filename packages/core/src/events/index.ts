@@ -11,7 +11,6 @@ export {
   latestPosition,
   listEvents,
   parsePosition,
-  positionOf,
   readEventsAfter,
   type StockroomEvent,
   ZEventsListInput,

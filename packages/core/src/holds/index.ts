@@ -4,10 +4,9 @@
  * (returning what it freed), the buyer caps and the allocation of warehouses.
  * The use cases (reservations, orders, waitlist) live in their own folders.
  */
-export { type Candidate, distanceKm, type Location, type Strategy } from './allocation.js';
+export type { Candidate, Location, Strategy } from './allocation.js';
 export {
   activeWarehouses,
-  assertActive,
   pinnedWarehouses,
   resolveActiveProducts,
 } from './demand.js';
@@ -22,13 +21,11 @@ export {
   assertBuyerMayWait,
   type BuyerLimits,
   buyerLimitsOf,
-  DEFAULT_BUYER_LIMITS,
-  DEFAULT_TTL_SECONDS,
   type HoldBounds,
   holdBounds,
   MAX_HOLD_SECONDS,
   type ReserveOptions,
 } from './limits.js';
 export { reserveInTrx, reserveOne } from './reserve.js';
-export { type ReserveData, type ReserveInput, ZReserveInput, ZReserveLine } from './schemas.js';
+export { type ReserveData, type ReserveInput, ZReserveInput } from './schemas.js';
 export type { HoldOutcome, HoldRequest } from './write.js';

@@ -2,7 +2,6 @@
 export {
   type ClaimOutcome,
   claimKeys,
-  IDEMPOTENCY_TTL_SECONDS,
   inTransaction,
   type KeyClaim,
   type MutationResult,
@@ -10,6 +9,5 @@ export {
   requestHash,
   runMutation,
   scopeKey,
-  settleKeys,
   settleKeysCtes,
 } from './idempotency.js';

@@ -4,15 +4,13 @@ export {
   type CartLine,
   clearCart,
   getCart,
-  MAX_CART_LINES,
-  MAX_CART_QUANTITY,
   setCartItem,
   ZSetCartItemInput,
 } from './cart.js';
 export { createPaidOrder, startCheckout } from './checkout.js';
 export { cancelOrder, shipOrder, updateOrderStatus } from './fulfilment.js';
 export { expireOrderOfReservation, paymentFailed, paymentSucceeded } from './payments.js';
-export { DEFAULT_TAX_RATE_BPS, MAX_MONEY_MINOR, type PricingOptions, priceLines } from './pricing.js';
+export { MAX_MONEY_MINOR, type PricingOptions, priceLines } from './pricing.js';
 export { getOrder, listOrders } from './queries.js';
 export {
   ORDER_STATUSES,
@@ -29,6 +27,5 @@ export {
   ZPaymentFailedInput,
   ZPaymentSucceededInput,
   ZShipInput,
-  ZShipTo,
   ZUpdateStatusInput,
 } from './schemas.js';

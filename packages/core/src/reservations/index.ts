@@ -4,10 +4,9 @@
  * race demo. The hold operations they share live in `holds/`.
  */
 export { type ReserveInput, ZReserveInput } from '../holds/index.js';
-export { type CoalescerOptions, isTransientDatabaseError, ReservationCoalescer } from './coalescer.js';
+export { type CoalescerOptions, ReservationCoalescer } from './coalescer.js';
 export { createReservation } from './create.js';
-export { expireIfDue, expireIfDueInTrx } from './expiry.js';
-export { RACE_HOLD_SECONDS, type RaceResult, type Reserver, runRace, ZRaceInput } from './race.js';
+export { type RaceResult, type Reserver, runRace, ZRaceInput } from './race.js';
 export { type ExtendInput, ZExtendInput, ZReservationId } from './schemas.js';
 export { type Sweeper, type SweeperOptions, startSweeper, sweepExpiredReservations } from './sweeper.js';
 export {

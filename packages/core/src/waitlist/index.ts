@@ -3,7 +3,6 @@ export {
   joinWaitlist,
   listWaitlist,
   offerFreedStock,
-  WAITLIST_HOLD_SECONDS,
   type WaitlistEntry,
   ZWaitlistJoinInput,
   ZWaitlistListInput,
