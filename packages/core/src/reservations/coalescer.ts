@@ -65,8 +65,6 @@ interface Request {
   reject: (error: unknown) => void;
 }
 
-type Outcome = HoldOutcome;
-
 function shardOf(sku: string, shards: number): number {
   let h = 0;
   for (let i = 0; i < sku.length; i++) h = (Math.imul(h, 31) + sku.charCodeAt(i)) | 0;
@@ -149,7 +147,7 @@ export class ReservationCoalescer {
 
   private async run(batch: Request[]): Promise<void> {
     const started = performance.now();
-    let outcomes: Map<Request, Outcome>;
+    let outcomes: Map<Request, HoldOutcome>;
     try {
       outcomes = await reserveBatch(this.db, batch, this.options);
     } catch (error) {
@@ -204,8 +202,8 @@ async function reserveBatch(
   db: Db,
   batch: Request[],
   options: ReserveOptions,
-): Promise<Map<Request, Outcome>> {
-  const outcomes = new Map<Request, Outcome>();
+): Promise<Map<Request, HoldOutcome>> {
+  const outcomes = new Map<Request, HoldOutcome>();
   const { live, products } = await resolveBatch(db, batch, outcomes);
   // Requests repeating one idempotency scope inside the batch share the first one's answer.
   const leaders = new Map<string, Request>();
@@ -234,13 +232,13 @@ async function reserveBatch(
     }
   }
   for (const [follower, leader] of followers) {
-    outcomes.set(follower, outcomes.get(leader) as Outcome);
+    outcomes.set(follower, outcomes.get(leader) as HoldOutcome);
   }
   return outcomes;
 }
 
 /** Resolve products and warehouses for everyone at once; answer the requests that name unknown ones. */
-async function resolveBatch(db: Db, batch: Request[], outcomes: Map<Request, Outcome>) {
+async function resolveBatch(db: Db, batch: Request[], outcomes: Map<Request, HoldOutcome>) {
   const skusOf = (r: Request) => r.hold.data.lines.map((l) => l.sku);
   // Only an unknown SKU is sorted out request by request below; any other failure (the
   // database unreachable or timing out) fails the batch, instead of being retried here
