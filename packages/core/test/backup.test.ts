@@ -44,7 +44,7 @@ import {
   sweepExpiredReservations,
   updateOrderStatus,
   verifyLedger,
-} from '../src/index.js';
+} from './core.js';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const available = existsSync(path.join(PG_BIN, 'pg_dump')) && existsSync(path.join(PG_BIN, 'postgres'));

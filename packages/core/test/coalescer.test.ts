@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@stockroom/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Actor, ReservationCoalescer, verifyLedger } from '../src/index.js';
+import { type Actor, ReservationCoalescer, verifyLedger } from './core.js';
 import { ledgerOf, levelOf, makeProduct, makeWarehouse, outcome, service, stock } from './factories.js';
 
 let t: TestDatabase;

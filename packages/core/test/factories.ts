@@ -1,7 +1,7 @@
 /** Small factories for tests: unique names, real rows, stock written through the ledger. */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@stockroom/db';
-import { type Actor, isDomainError, receiveStock } from '../src/index.js';
+import { type Actor, isDomainError, receiveStock } from './core.js';
 
 export const admin: Actor = {
   kind: 'user',

@@ -28,7 +28,7 @@ import {
   sweepExpiredReservations,
   updateOrderStatus,
   verifyLedger,
-} from '../src/index.js';
+} from './core.js';
 import {
   admin,
   ledgerOf,

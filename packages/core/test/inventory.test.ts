@@ -12,7 +12,7 @@ import {
   setStock,
   syncStock,
   verifyLedger,
-} from '../src/index.js';
+} from './core.js';
 import {
   admin,
   ledgerOf,

@@ -21,7 +21,7 @@ import {
   sweepExpiredReservations,
   updateOrderStatus,
   verifyLedger,
-} from '../src/index.js';
+} from './core.js';
 import {
   admin,
   ledgerOf,

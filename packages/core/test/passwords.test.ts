@@ -8,7 +8,7 @@ import {
   isDomainError,
   registerBuyer,
   ZPassword,
-} from '../src/index.js';
+} from './core.js';
 import { admin } from './factories.js';
 
 let t: TestDatabase;

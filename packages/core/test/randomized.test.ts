@@ -21,7 +21,7 @@ import {
   sweepExpiredReservations,
   syncStock,
   verifyLedger,
-} from '../src/index.js';
+} from './core.js';
 import { admin, makeProduct, makeWarehouse, service, stock } from './factories.js';
 
 let t: TestDatabase;

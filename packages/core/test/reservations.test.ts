@@ -10,7 +10,7 @@ import {
   releaseReservation,
   sweepExpiredReservations,
   verifyLedger,
-} from '../src/index.js';
+} from './core.js';
 import {
   admin,
   ledgerOf,

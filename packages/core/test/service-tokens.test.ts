@@ -26,7 +26,7 @@ import {
   revokeServiceToken,
   rotateServiceToken,
   SYSTEM_CLI,
-} from '../src/index.js';
+} from './core.js';
 import {
   admin,
   ledgerOf,

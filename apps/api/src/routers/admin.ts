@@ -8,5 +8,5 @@ export const auditRouter = router({
 export const demoRouter = router({
   race: allow('admin')
     .input(ZRaceInput)
-    .mutation(({ ctx, input }) => runRace(ctx.db, ctx.actor, input)),
+    .mutation(({ ctx, input }) => runRace(ctx.services.reservations, ctx.db, ctx.actor, input)),
 });

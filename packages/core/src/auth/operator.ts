@@ -6,7 +6,7 @@
 import { type Db, DEMO_USERS, hashPassword } from '@stockroom/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { runMutation } from '../idempotency/idempotency.js';
+import { runMutation } from '../idempotency/index.js';
 import type { Actor } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { forbidden, notFound, validationFailed } from '../shared/errors.js';

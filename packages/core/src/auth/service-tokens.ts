@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { type Db, DEMO_SERVICE_TOKEN, hashToken, type ServiceScope } from '@stockroom/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { runMutation } from '../idempotency/idempotency.js';
+import { runMutation } from '../idempotency/index.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';

@@ -8,8 +8,8 @@
 import type { Db, Product as ProductRow } from '@stockroom/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { appendEvents } from '../events/outbox.js';
-import { runMutation } from '../idempotency/idempotency.js';
+import { appendEvents } from '../events/index.js';
+import { runMutation } from '../idempotency/index.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { iso, type StockLevel } from '../shared/dto.js';

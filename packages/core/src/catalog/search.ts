@@ -116,6 +116,27 @@ export async function searchProducts(db: Db, input: SearchProductsInput): Promis
   };
 }
 
+type PageRow = { rank: number; name: string; id: string };
+
+/** Rows after the cursor: by (rank desc, name, id) with a keyword, else by (name, id). */
+function afterCursor(cursor: string | undefined, keyword: string | undefined) {
+  return (eb: ExpressionBuilder<{ m: PageRow }, 'm'>): Expression<SqlBool> => {
+    if (!cursor) return sql<SqlBool>`true`;
+    if (keyword) {
+      const [lastRank, lastName, lastId] = decodeCursor(cursor, ZRankedKey);
+      return eb.or([
+        eb('m.rank', '<', lastRank),
+        eb.and([
+          eb('m.rank', '=', lastRank),
+          eb(eb.refTuple('m.name', 'm.id'), '>', eb.tuple(lastName, lastId)),
+        ]),
+      ]);
+    }
+    const [lastName, lastId] = decodeCursor(cursor, ZNameKey);
+    return eb(eb.refTuple('m.name', 'm.id'), '>', eb.tuple(lastName, lastId));
+  };
+}
+
 /**
  * The page query: one statement, `limit + 1` rows (the extra one says whether
  * there is a next page). Exported for plan checks in tests.
@@ -154,22 +175,7 @@ export function searchQuery(db: Db, input: z.output<typeof ZSearchProductsInput>
       ),
     );
 
-  type Row = { rank: number; name: string; id: string };
-  const after = (eb: ExpressionBuilder<{ m: Row }, 'm'>): Expression<SqlBool> => {
-    if (!cursor) return sql<SqlBool>`true`;
-    if (keyword) {
-      const [lastRank, lastName, lastId] = decodeCursor(cursor, ZRankedKey);
-      return eb.or([
-        eb('m.rank', '<', lastRank),
-        eb.and([
-          eb('m.rank', '=', lastRank),
-          eb(eb.refTuple('m.name', 'm.id'), '>', eb.tuple(lastName, lastId)),
-        ]),
-      ]);
-    }
-    const [lastName, lastId] = decodeCursor(cursor, ZNameKey);
-    return eb(eb.refTuple('m.name', 'm.id'), '>', eb.tuple(lastName, lastId));
-  };
+  const after = afterCursor(cursor, keyword);
 
   // Pick the page first, then add stock figures to just those rows.
   // With a keyword every match must be ranked before the best can be picked:

@@ -1,5 +1,5 @@
 import type { Database } from '@stockroom/db';
-import type { Kysely } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 
 export interface NewEvent {
   type: string;
@@ -14,8 +14,18 @@ export interface NewEvent {
  */
 export async function appendEvents(trx: Kysely<Database>, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await trx
-    .insertInto('events')
-    .values(events.map((e) => ({ ...e, payload: JSON.stringify(e.payload) })))
-    .execute();
+  await sql`${insertEvents(events)}`.execute(trx);
+}
+
+/**
+ * The insert behind `appendEvents`, as one statement to run inside a larger
+ * one (a `with … as (…)` step of the statement that makes the change).
+ */
+export function insertEvents(events: NewEvent[]): RawBuilder<unknown> {
+  const rows = JSON.stringify(events);
+  return sql`
+    insert into events (type, aggregate_type, aggregate_id, payload)
+    select type, "aggregateType", "aggregateId", payload
+    from jsonb_to_recordset(${rows}::jsonb)
+      as x(type text, "aggregateType" text, "aggregateId" text, payload jsonb)`;
 }

@@ -13,21 +13,18 @@
  * - Failed attempts (any thrown error) roll back with their record, so the
  *   client may retry them with the same key.
  * - Records expire after 24 hours; an expired key may be used afresh.
+ *
+ * `claimKeys` and `settleKeys` are the same two steps for many keys at once
+ * (the reservation batch claims every request's key in one statement and
+ * answers them in the statement that writes the holds).
  */
 import { createHash } from 'node:crypto';
 import type { Database, Db } from '@stockroom/db';
-import { sql, type Transaction } from 'kysely';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
+import type { IdempotencyScope } from '../shared/context.js';
 import { idempotencyKeyReused } from '../shared/errors.js';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-
-export interface IdempotencyScope {
-  /** Who calls (actor label): keys are per principal. */
-  principal: string;
-  /** Which procedure: keys are per procedure. */
-  procedure: string;
-  key: string;
-}
 
 export interface MutationResult<T> {
   result: T;
@@ -47,6 +44,99 @@ function canonical(value: unknown): string {
 
 export function requestHash(input: unknown): string {
   return createHash('sha256').update(canonical(input)).digest('hex');
+}
+
+/** One string per scope, for maps and sets. */
+export const scopeKey = (s: IdempotencyScope): string => `${s.principal}\u0000${s.procedure}\u0000${s.key}`;
+
+export interface KeyClaim {
+  scope: IdempotencyScope;
+  /** `requestHash` of the call's input. */
+  hash: string;
+}
+
+/** `claimed`: run the call; `replay`: answer with the stored response; `reused`: refuse. */
+export type ClaimOutcome =
+  | { status: 'claimed' }
+  | { status: 'replay'; response: unknown }
+  | { status: 'reused' };
+
+/**
+ * Claim keys (distinct scopes) in one statement, in the caller's transaction.
+ * A record that exists and has not expired is not claimed: its stored response
+ * is replayed when the request is the same, else the key was reused. A key
+ * claimed by a transaction still running blocks here until it ends.
+ */
+export async function claimKeys(
+  trx: Transaction<Database>,
+  claims: KeyClaim[],
+): Promise<Map<string, ClaimOutcome>> {
+  const outcomes = new Map<string, ClaimOutcome>();
+  if (claims.length === 0) return outcomes;
+  const rows = JSON.stringify(claims.map((c) => ({ ...c.scope, request_hash: c.hash })));
+  const claimed = await sql<IdempotencyScope>`
+    insert into idempotency_records (principal, procedure, key, request_hash, expires_at)
+    select principal, procedure, key, request_hash, now() + make_interval(secs => ${IDEMPOTENCY_TTL_SECONDS})
+    from jsonb_to_recordset(${rows}::jsonb) as x(principal text, procedure text, key text, request_hash text)
+    on conflict (principal, procedure, key) do update
+      set request_hash = excluded.request_hash, response = null,
+          created_at = now(), expires_at = excluded.expires_at
+      where idempotency_records.expires_at <= now()
+    returning principal, procedure, key`.execute(trx);
+  for (const row of claimed.rows) outcomes.set(scopeKey(row), { status: 'claimed' });
+  const taken = claims.filter((c) => !outcomes.has(scopeKey(c.scope)));
+  if (taken.length === 0) return outcomes;
+  const stored = await sql<IdempotencyScope & { requestHash: string; response: unknown }>`
+    select r.principal, r.procedure, r.key, r.request_hash, r.response
+    from idempotency_records r
+    join jsonb_to_recordset(${JSON.stringify(taken.map((c) => c.scope))}::jsonb)
+      as x(principal text, procedure text, key text) using (principal, procedure, key)`.execute(trx);
+  const byKey = new Map(stored.rows.map((s) => [scopeKey(s), s]));
+  for (const claim of taken) {
+    const record = byKey.get(scopeKey(claim.scope));
+    outcomes.set(
+      scopeKey(claim.scope),
+      record && record.requestHash === claim.hash
+        ? { status: 'replay', response: record.response }
+        : { status: 'reused' },
+    );
+  }
+  return outcomes;
+}
+
+/**
+ * Common table expressions that settle claimed keys: store the answers of
+ * calls that succeeded, and give back the keys of calls that were refused (a
+ * refusal has no effect, so the client may retry it with the same key). For a
+ * `with` clause of a larger statement; `settleKeys` runs them alone.
+ */
+export function settleKeysCtes(
+  answers: { scope: IdempotencyScope; response: unknown }[],
+  refused: IdempotencyScope[],
+): RawBuilder<unknown> {
+  const answered = JSON.stringify(
+    answers.map((a) => ({ ...a.scope, response: JSON.stringify(a.response ?? null) })),
+  );
+  return sql`
+    answered as (
+      update idempotency_records r set response = x.response::json
+      from jsonb_to_recordset(${answered}::jsonb) as x(principal text, procedure text, key text, response text)
+      where r.principal = x.principal and r.procedure = x.procedure and r.key = x.key
+    ),
+    given_back as (
+      delete from idempotency_records r
+      using jsonb_to_recordset(${JSON.stringify(refused)}::jsonb) as x(principal text, procedure text, key text)
+      where r.principal = x.principal and r.procedure = x.procedure and r.key = x.key
+    )`;
+}
+
+export async function settleKeys(
+  trx: Transaction<Database>,
+  answers: { scope: IdempotencyScope; response: unknown }[],
+  refused: IdempotencyScope[] = [],
+): Promise<void> {
+  if (answers.length === 0 && refused.length === 0) return;
+  await sql`with ${settleKeysCtes(answers, refused)} select 1`.execute(trx);
 }
 
 /**
@@ -70,34 +160,11 @@ export async function runMutation<T>(
   if (!scope) return { result: await inTransaction(db, work), replayed: false };
   const hash = requestHash(input);
   return inTransaction(db, async (trx) => {
-    const claimed = await sql<{ key: string }>`
-      insert into idempotency_records (principal, procedure, key, request_hash, expires_at)
-      values (${scope.principal}, ${scope.procedure}, ${scope.key}, ${hash},
-              now() + make_interval(secs => ${IDEMPOTENCY_TTL_SECONDS}))
-      on conflict (principal, procedure, key) do update
-        set request_hash = excluded.request_hash, response = null,
-            created_at = now(), expires_at = excluded.expires_at
-        where idempotency_records.expires_at <= now()
-      returning key`.execute(trx);
-    if (claimed.rows.length === 0) {
-      const stored = await trx
-        .selectFrom('idempotencyRecords')
-        .select(['requestHash', 'response'])
-        .where('principal', '=', scope.principal)
-        .where('procedure', '=', scope.procedure)
-        .where('key', '=', scope.key)
-        .executeTakeFirstOrThrow();
-      if (stored.requestHash !== hash) throw idempotencyKeyReused();
-      return { result: stored.response as T, replayed: true };
-    }
+    const claim = (await claimKeys(trx, [{ scope, hash }])).get(scopeKey(scope));
+    if (claim?.status === 'replay') return { result: claim.response as T, replayed: true };
+    if (claim?.status !== 'claimed') throw idempotencyKeyReused();
     const result = await work(trx);
-    await trx
-      .updateTable('idempotencyRecords')
-      .set({ response: JSON.stringify(result ?? null) })
-      .where('principal', '=', scope.principal)
-      .where('procedure', '=', scope.procedure)
-      .where('key', '=', scope.key)
-      .execute();
+    await settleKeys(trx, [{ scope, response: result }]);
     return { result, replayed: false };
   });
 }

@@ -2,7 +2,7 @@
 import type { Database, Db } from '@stockroom/db';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
-import { runMutation } from '../idempotency/idempotency.js';
+import { runMutation } from '../idempotency/index.js';
 import type { Actor } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { forbidden, notFound, validationFailed } from '../shared/errors.js';

@@ -18,34 +18,26 @@
  * If a batch fails for an unexpected reason, its requests are retried one by
  * one on the plain path, so one bad request cannot fail the others.
  */
-import type { Database, Db } from '@stockroom/db';
-import { sql, type Transaction } from 'kysely';
-import { type IdempotencyScope, inTransaction, requestHash } from '../idempotency/idempotency.js';
-import { assertTokenMayActAt, tokenMayActAt } from '../shared/access.js';
-import { actorLabel } from '../shared/actor.js';
-import type { MutationContext } from '../shared/context.js';
-import type { Reservation } from '../shared/dto.js';
+import type { Db } from '@stockroom/db';
 import {
-  DomainError,
-  idempotencyKeyReused,
-  insufficientStock,
-  notFound,
-  type Shortage,
-} from '../shared/errors.js';
-import { parseInput } from '../shared/validate.js';
-import { allocate, type Candidate } from './allocation.js';
-import { type BuyerUsage, buyerCapRefusal, buyerLimitsOf, buyerUsage, lockBuyers } from './limits.js';
-import {
-  createReservation,
+  activeWarehouses,
+  type HoldOutcome,
+  type HoldRequest,
   holdBounds,
-  type PlannedChange,
+  pinnedWarehouses,
   type ReserveInput,
   type ReserveOptions,
+  reserveInTrx,
   resolveActiveProducts,
-  sortLines,
-  sumDemand,
   ZReserveInput,
-} from './reservations.js';
+} from '../holds/index.js';
+import { inTransaction, requestHash, scopeKey } from '../idempotency/index.js';
+import { assertTokenMayActAt } from '../shared/access.js';
+import type { MutationContext } from '../shared/context.js';
+import type { Reservation } from '../shared/dto.js';
+import { DomainError, idempotencyKeyReused, notFound } from '../shared/errors.js';
+import { parseInput } from '../shared/validate.js';
+import { createReservation } from './create.js';
 
 export interface CoalescerOptions extends ReserveOptions {
   /** Most requests in one batch (default 256). */
@@ -67,17 +59,11 @@ export interface CoalescerOptions extends ReserveOptions {
 interface Request {
   ctx: MutationContext;
   input: ReserveInput;
-  data: ReturnType<typeof ZReserveInput.parse>;
-  /** How long the hold lasts, how long it may ever last, and the buyer whose caps it counts against. */
-  bounds: ReturnType<typeof holdBounds>;
-  hash: string | undefined;
+  /** The validated request, its bounds and its key, as the reserve step takes it. */
+  hold: HoldRequest;
   resolve: (value: Reservation) => void;
   reject: (error: unknown) => void;
 }
-
-type Outcome = { ok: Reservation } | { error: unknown };
-
-const scopeKey = (s: IdempotencyScope) => `${s.principal}\u0000${s.procedure}\u0000${s.key}`;
 
 function shardOf(sku: string, shards: number): number {
   let h = 0;
@@ -106,13 +92,12 @@ export class ReservationCoalescer {
   /** Same contract as `createReservation`, batched with whatever else is waiting. */
   reserve(ctx: MutationContext, input: ReserveInput): Promise<Reservation> {
     const data = parseInput(ZReserveInput, input);
-    let bounds: ReturnType<typeof holdBounds>;
+    let hold: HoldRequest;
     try {
-      assertTokenMayActAt(
-        ctx.actor,
-        data.lines.flatMap((l) => (l.warehouseId ? [l.warehouseId] : [])),
-      );
-      bounds = holdBounds(ctx.actor, data.ttlSeconds, this.options);
+      assertTokenMayActAt(ctx.actor, pinnedWarehouses(data.lines));
+      const bounds = holdBounds(ctx.actor, data.ttlSeconds, this.options);
+      const claim = ctx.idempotency ? { scope: ctx.idempotency, hash: requestHash(input) } : undefined;
+      hold = { actor: ctx.actor, data, bounds, ...(claim ? { claim } : {}) };
     } catch (error) {
       return Promise.reject(error);
     }
@@ -128,15 +113,7 @@ export class ReservationCoalescer {
       );
     }
     return new Promise<Reservation>((resolve, reject) => {
-      queue.push({
-        ctx,
-        input,
-        data,
-        bounds,
-        hash: ctx.idempotency ? requestHash(input) : undefined,
-        resolve,
-        reject,
-      });
+      queue.push({ ctx, input, hold, resolve, reject });
       this.pump(shard);
     });
   }
@@ -170,7 +147,7 @@ export class ReservationCoalescer {
 
   private async run(batch: Request[]): Promise<void> {
     const started = performance.now();
-    let outcomes: Map<Request, Outcome>;
+    let outcomes: Map<Request, HoldOutcome>;
     try {
       outcomes = await reserveBatch(this.db, batch, this.options);
     } catch (error) {
@@ -216,34 +193,57 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return TRANSIENT_NODE_CODES.has(code) || /^(08|57|53)/.test(code) || code === '25P03';
 }
 
-interface LockedLevel {
-  warehouseId: string;
-  productId: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  version: number;
-  latitude: number;
-  longitude: number;
-  priority: number;
-  code: string;
-  active: boolean;
-}
-
-/** Apply a batch of reservations in one transaction; returns each request's outcome. */
+/**
+ * Apply a batch of reservations in one transaction; returns each request's
+ * outcome. What needs no lock is sorted out first, outside the transaction:
+ * unknown SKUs, inactive warehouses, and one idempotency key twice in a batch.
+ */
 async function reserveBatch(
   db: Db,
   batch: Request[],
   options: ReserveOptions,
-): Promise<Map<Request, Outcome>> {
-  const outcomes = new Map<Request, Outcome>();
+): Promise<Map<Request, HoldOutcome>> {
+  const outcomes = new Map<Request, HoldOutcome>();
+  const { live, products } = await resolveBatch(db, batch, outcomes);
+  // Requests repeating one idempotency scope inside the batch share the first one's answer.
+  const leaders = new Map<string, Request>();
+  const followers = new Map<Request, Request>();
+  for (const request of live) {
+    const claim = request.hold.claim;
+    if (!claim) continue;
+    const leader = leaders.get(scopeKey(claim.scope));
+    if (!leader) leaders.set(scopeKey(claim.scope), request);
+    else if (leader.hold.claim?.hash === claim.hash) followers.set(request, leader);
+    else outcomes.set(request, { error: idempotencyKeyReused() });
+  }
+  const work = live.filter((r) => !followers.has(r) && !outcomes.has(r));
+  if (work.length > 0) {
+    const held = await inTransaction(db, (trx) =>
+      reserveInTrx(
+        trx,
+        work.map((r) => r.hold),
+        products,
+        options,
+      ),
+    );
+    for (const request of work) {
+      const outcome = held.get(request.hold);
+      if (outcome) outcomes.set(request, outcome);
+    }
+  }
+  for (const [follower, leader] of followers) {
+    outcomes.set(follower, outcomes.get(leader) as HoldOutcome);
+  }
+  return outcomes;
+}
 
-  // 1. Outside any transaction: resolve products and warehouses for everyone at once.
-  const allSkus = batch.flatMap((r) => r.data.lines.map((l) => l.sku));
+/** Resolve products and warehouses for everyone at once; answer the requests that name unknown ones. */
+async function resolveBatch(db: Db, batch: Request[], outcomes: Map<Request, HoldOutcome>) {
+  const skusOf = (r: Request) => r.hold.data.lines.map((l) => l.sku);
   // Only an unknown SKU is sorted out request by request below; any other failure (the
   // database unreachable or timing out) fails the batch, instead of being retried here
   // once per request, one after the other.
-  const products = await resolveActiveProducts(db, allSkus).catch((error: unknown) => {
+  const products = await resolveActiveProducts(db, batch.flatMap(skusOf)).catch((error: unknown) => {
     if (error instanceof DomainError && error.code === 'NOT_FOUND') return undefined;
     throw error;
   });
@@ -253,381 +253,21 @@ async function reserveBatch(
     live = [];
     for (const request of batch) {
       try {
-        await resolveActiveProducts(
-          db,
-          request.data.lines.map((l) => l.sku),
-        );
+        await resolveActiveProducts(db, skusOf(request));
         live.push(request);
       } catch (error) {
         outcomes.set(request, { error });
       }
     }
   }
-  const known =
-    products ??
-    (await resolveActiveProducts(
-      db,
-      live.flatMap((r) => r.data.lines.map((l) => l.sku)),
-    ));
-  const pinnedOf = (r: Request) => r.data.lines.flatMap((l) => (l.warehouseId ? [l.warehouseId] : []));
-  const warehouseIds = [...new Set(live.flatMap(pinnedOf))];
-  if (warehouseIds.length > 0) {
-    const rows = await db
-      .selectFrom('warehouses')
-      .select('id')
-      .where('id', 'in', warehouseIds)
-      .where('active', '=', true)
-      .execute();
-    const active = new Set(rows.map((r) => r.id));
-    live = live.filter((request) => {
-      const missing = [...new Set(pinnedOf(request))].filter((id) => !active.has(id));
-      if (missing.length === 0) return true;
-      outcomes.set(request, {
-        error: notFound(`Warehouse ${missing.join(', ')}`, { warehouseIds: missing }),
-      });
-      return false;
-    });
-  }
-
-  // Requests repeating one idempotency scope inside the batch share the first one's answer.
-  const leaders = new Map<string, Request>();
-  const followers = new Map<Request, Request>();
-  for (const request of live) {
-    const scope = request.ctx.idempotency;
-    if (!scope) continue;
-    const leader = leaders.get(scopeKey(scope));
-    if (!leader) leaders.set(scopeKey(scope), request);
-    else if (leader.hash === request.hash) followers.set(request, leader);
-    else outcomes.set(request, { error: idempotencyKeyReused() });
-  }
-  live = live.filter((r) => !followers.has(r) && !outcomes.has(r));
-
-  if (live.length > 0) {
-    await inTransaction(db, (trx) => applyBatch(trx, live, known, options, outcomes));
-  }
-  for (const [follower, leader] of followers) {
-    outcomes.set(follower, outcomes.get(leader) as Outcome);
-  }
-  return outcomes;
-}
-
-async function applyBatch(
-  trx: Transaction<Database>,
-  requests: Request[],
-  products: Map<string, { id: string; sku: string }>,
-  options: ReserveOptions,
-  outcomes: Map<Request, Outcome>,
-): Promise<void> {
-  // 2. Claim idempotency keys. A key already stored is a replay (or a reuse).
-  const scoped = requests.filter((r) => r.ctx.idempotency);
-  const claimed = new Set<string>();
-  if (scoped.length > 0) {
-    const claims = JSON.stringify(
-      scoped.map((r) => ({ ...(r.ctx.idempotency as IdempotencyScope), request_hash: r.hash })),
-    );
-    const rows = await sql<{ principal: string; procedure: string; key: string }>`
-      insert into idempotency_records (principal, procedure, key, request_hash, expires_at)
-      select principal, procedure, key, request_hash, now() + interval '24 hours'
-      from jsonb_to_recordset(${claims}::jsonb) as x(principal text, procedure text, key text, request_hash text)
-      on conflict (principal, procedure, key) do update
-        set request_hash = excluded.request_hash, response = null, created_at = now(), expires_at = excluded.expires_at
-        where idempotency_records.expires_at <= now()
-      returning principal, procedure, key`.execute(trx);
-    for (const row of rows.rows) claimed.add(scopeKey(row));
-    const replays = scoped.filter((r) => !claimed.has(scopeKey(r.ctx.idempotency as IdempotencyScope)));
-    if (replays.length > 0) {
-      const keys = JSON.stringify(replays.map((r) => r.ctx.idempotency));
-      const stored = await sql<{
-        principal: string;
-        procedure: string;
-        key: string;
-        requestHash: string;
-        response: unknown;
-      }>`
-        select r.principal, r.procedure, r.key, r.request_hash, r.response
-        from idempotency_records r
-        join jsonb_to_recordset(${keys}::jsonb) as x(principal text, procedure text, key text)
-          using (principal, procedure, key)`.execute(trx);
-      const byKey = new Map(stored.rows.map((s) => [scopeKey(s), s]));
-      for (const request of replays) {
-        const record = byKey.get(scopeKey(request.ctx.idempotency as IdempotencyScope));
-        if (record && record.requestHash === request.hash)
-          outcomes.set(request, { ok: record.response as Reservation });
-        else outcomes.set(request, { error: idempotencyKeyReused() });
-      }
-    }
-  }
-  const work = requests.filter((r) => !outcomes.has(r));
-  if (work.length === 0) return;
-
-  // 2b. Buyers' caps: lock every buyer of the batch (ascending key order, before
-  //     any stock row) and count what each already holds.
-  const buyerIds = work.flatMap((r) => (r.bounds.buyerId ? [r.bounds.buyerId] : []));
-  await lockBuyers(trx, buyerIds);
-  const usage = await buyerUsage(trx, buyerIds);
-  const limits = buyerLimitsOf(options);
-
-  // 3. Lock every stock level the batch may touch, in the global order, once.
-  const demands = work.map((r) => ({ request: r, ...sumDemand(r.data.lines, products) }));
-  // The levels to lock: every pinned one, and every level of a product to allocate
-  // (found first without a lock, so the lock itself is a list of primary keys).
-  const pairs = new Map<string, { warehouse_id: string; product_id: string }>();
-  for (const d of demands) {
-    for (const p of d.pinned.values()) {
-      pairs.set(`${p.warehouseId}:${p.productId}`, { warehouse_id: p.warehouseId, product_id: p.productId });
-    }
-  }
-  const openProducts = [...new Set(demands.flatMap((d) => [...d.open.keys()]))];
-  if (openProducts.length > 0) {
-    const rows = await trx
-      .selectFrom('stockLevels')
-      .select(['warehouseId', 'productId'])
-      .where('productId', 'in', openProducts)
-      .execute();
-    for (const r of rows) {
-      pairs.set(`${r.warehouseId}:${r.productId}`, { warehouse_id: r.warehouseId, product_id: r.productId });
-    }
-  }
-  const locked = await sql<LockedLevel & { nowMs: number }>`
-    select s.warehouse_id, s.product_id, s.on_hand, s.reserved, s.available, s.version,
-           w.latitude, w.longitude, w.priority, w.code, w.active,
-           floor(extract(epoch from now()) * 1000)::float8 as now_ms
-    from jsonb_to_recordset(${JSON.stringify([...pairs.values()])}::jsonb) as k(warehouse_id uuid, product_id uuid)
-    join stock_levels s on s.warehouse_id = k.warehouse_id and s.product_id = k.product_id
-    join warehouses w on w.id = s.warehouse_id
-    order by s.warehouse_id, s.product_id
-    for no key update of s`.execute(trx);
-  const levels = new Map(locked.rows.map((l) => [`${l.warehouseId}:${l.productId}`, { ...l }]));
-
-  // 4. Decide each request in arrival order against the locked, current figures.
-  const granted: { request: Request; id: string; plan: PlannedChange[] }[] = [];
-  for (const { request, pinned, open } of demands) {
-    const buyer = request.bounds.buyerId ? (usage.get(request.bounds.buyerId) as BuyerUsage) : undefined;
-    const units = request.data.lines.reduce((sum, l) => sum + l.quantity, 0);
-    const refusal = buyer && buyerCapRefusal(limits, buyer, units);
-    if (refusal) {
-      outcomes.set(request, { error: refusal });
-      continue;
-    }
-    const shortages: Shortage[] = [];
-    for (const p of pinned.values()) {
-      const available = levels.get(`${p.warehouseId}:${p.productId}`)?.available ?? 0;
-      if (available < p.quantity) {
-        shortages.push({ sku: p.sku, warehouseId: p.warehouseId, requested: p.quantity, available });
-      }
-    }
-    let plan: PlannedChange[] = [...pinned.values()];
-    if (open.size > 0) {
-      const candidates: Candidate[] = [...levels.values()]
-        .filter((l) => l.active && open.has(l.productId) && tokenMayActAt(request.ctx.actor, l.warehouseId))
-        .map((l) => ({ ...l }));
-      const taken = new Map([...pinned].map(([key, p]) => [key, p.quantity]));
-      const allocation = allocate(
-        [...open.values()],
-        candidates,
-        request.data.strategy,
-        request.data.shipTo,
-        taken,
-      );
-      shortages.push(...allocation.shortages);
-      plan = mergePlan([...plan, ...allocation.allocations]);
-    }
-    if (shortages.length > 0) {
-      outcomes.set(request, { error: insufficientStock(shortages) });
-      continue;
-    }
-    for (const p of plan) {
-      const level = levels.get(`${p.warehouseId}:${p.productId}`) as LockedLevel;
-      level.available -= p.quantity;
-    }
-    if (buyer) {
-      buyer.holds += 1;
-      buyer.units += units;
-    }
-    granted.push({ request, id: crypto.randomUUID(), plan });
-  }
-
-  // 5. Everything the batch writes goes in ONE statement while the levels are
-  //    locked: reservations, lines, one movement and one event per reservation
-  //    and level, one guarded update per level, the idempotency answers, and the
-  //    keys of refused requests given back (a refusal has no effect, so the
-  //    client may retry it with the same key).
-  // The transaction's clock (now() is fixed for the transaction) dates every hold.
-  const nowMs = (await transactionNow(trx, locked.rows[0]?.nowMs)) as number;
-  const createdAt = new Date(nowMs).toISOString();
-  const running = new Map(locked.rows.map((l) => [`${l.warehouseId}:${l.productId}`, { ...l }]));
-  const skuOf = new Map([...products.values()].map((p) => [p.id, p.sku]));
-  const reservations: Record<string, unknown>[] = [];
-  const lines: Record<string, unknown>[] = [];
-  const movements: Record<string, unknown>[] = [];
-  const events: Record<string, unknown>[] = [];
-  const totals = new Map<
-    string,
-    { warehouse_id: string; product_id: string; quantity: number; changes: number }
-  >();
-  for (const g of granted) {
-    const label = actorLabel(g.request.ctx.actor);
-    const actor = g.request.ctx.actor;
-    reservations.push({
-      id: g.id,
-      ttl: g.request.bounds.ttlSeconds,
-      max_seconds: g.request.bounds.maxSeconds,
-      reference: g.request.data.reference ?? null,
-      created_by: label,
-      owner_user_id: actor.kind === 'user' && actor.role === 'buyer' ? actor.id : null,
-    });
-    for (const p of g.plan) {
-      const key = `${p.warehouseId}:${p.productId}`;
-      const level = running.get(key) as LockedLevel;
-      level.reserved += p.quantity;
-      level.available -= p.quantity;
-      level.version += 1;
-      lines.push({
-        reservation_id: g.id,
-        warehouse_id: p.warehouseId,
-        product_id: p.productId,
-        quantity: p.quantity,
-      });
-      movements.push({
-        warehouse_id: p.warehouseId,
-        product_id: p.productId,
-        reserved_delta: p.quantity,
-        reference: g.id,
-        actor: label,
-      });
-      events.push({
-        type: 'stock.changed',
-        aggregate_type: 'stock_level',
-        aggregate_id: `${p.warehouseId}:${p.sku}`,
-        payload: {
-          warehouseId: p.warehouseId,
-          productId: p.productId,
-          sku: skuOf.get(p.productId),
-          kind: 'reserve',
-          onHandDelta: 0,
-          reservedDelta: p.quantity,
-          onHand: level.onHand,
-          reserved: level.reserved,
-          available: level.available,
-          version: level.version,
-          reference: g.id,
-          actor: label,
-        },
-      });
-      const total = totals.get(key) ?? {
-        warehouse_id: p.warehouseId,
-        product_id: p.productId,
-        quantity: 0,
-        changes: 0,
-      };
-      total.quantity += p.quantity;
-      total.changes += 1;
-      totals.set(key, total);
-    }
-    events.push({
-      type: 'reservation.created',
-      aggregate_type: 'reservation',
-      aggregate_id: g.id,
-      payload: {
-        id: g.id,
-        reference: g.request.data.reference ?? null,
-        lines: g.plan.map((p) => ({ sku: p.sku, warehouseId: p.warehouseId, quantity: p.quantity })),
-        actor: label,
-      },
-    });
-    outcomes.set(g.request, {
-      ok: {
-        id: g.id,
-        status: 'pending',
-        expiresAt: new Date(nowMs + g.request.bounds.ttlSeconds * 1000).toISOString(),
-        reference: g.request.data.reference ?? null,
-        lines: sortLines(
-          g.plan.map((p) => ({ sku: p.sku, warehouseId: p.warehouseId, quantity: p.quantity })),
-        ),
-        createdAt,
-      },
-    });
-  }
-  const claimedWork = work.filter((r) => r.ctx.idempotency && claimed.has(scopeKey(r.ctx.idempotency)));
-  const answers = claimedWork.flatMap((r) => {
-    const outcome = outcomes.get(r);
-    return outcome && 'ok' in outcome
-      ? [{ ...(r.ctx.idempotency as IdempotencyScope), response: JSON.stringify(outcome.ok) }]
-      : [];
+  const known = products ?? (await resolveActiveProducts(db, live.flatMap(skusOf)));
+  const pinnedOf = (r: Request) => pinnedWarehouses(r.hold.data.lines);
+  const active = await activeWarehouses(db, live.flatMap(pinnedOf));
+  live = live.filter((request) => {
+    const missing = [...new Set(pinnedOf(request))].filter((id) => !active.has(id));
+    if (missing.length === 0) return true;
+    outcomes.set(request, { error: notFound(`Warehouse ${missing.join(', ')}`, { warehouseIds: missing }) });
+    return false;
   });
-  const released = claimedWork.flatMap((r) => {
-    const outcome = outcomes.get(r);
-    return outcome && 'error' in outcome ? [r.ctx.idempotency as IdempotencyScope] : [];
-  });
-  const json = (rows: unknown[]) => JSON.stringify(rows);
-  const written = await sql<{ levels: number }>`
-    with new_reservations as (
-      insert into reservations (id, expires_at, hold_limit_at, reference, created_by, owner_user_id)
-      select id, now() + make_interval(secs => ttl), now() + make_interval(secs => max_seconds),
-             reference, created_by, owner_user_id
-      from jsonb_to_recordset(${json(reservations)}::jsonb)
-        as x(id uuid, ttl int, max_seconds int, reference text, created_by text, owner_user_id uuid)
-      returning id
-    ),
-    new_lines as (
-      insert into reservation_lines (reservation_id, warehouse_id, product_id, quantity)
-      select x.* from jsonb_to_recordset(${json(lines)}::jsonb)
-        as x(reservation_id uuid, warehouse_id uuid, product_id uuid, quantity int)
-      -- lines after their reservation: the foreign key is checked at the end of the statement
-    ),
-    moved as (
-      insert into stock_movements (warehouse_id, product_id, kind, on_hand_delta, reserved_delta, reference, actor)
-      select warehouse_id, product_id, 'reserve', 0, reserved_delta, reference, actor
-      from jsonb_to_recordset(${json(movements)}::jsonb)
-        as x(warehouse_id uuid, product_id uuid, reserved_delta int, reference text, actor text)
-    ),
-    evented as (
-      insert into events (type, aggregate_type, aggregate_id, payload)
-      select type, aggregate_type, aggregate_id, payload
-      from jsonb_to_recordset(${json(events)}::jsonb)
-        as x(type text, aggregate_type text, aggregate_id text, payload jsonb)
-    ),
-    levels as (
-      update stock_levels s
-      set reserved = s.reserved + d.quantity, version = s.version + d.changes, updated_at = now()
-      from jsonb_to_recordset(${json([...totals.values()])}::jsonb)
-        as d(warehouse_id uuid, product_id uuid, quantity int, changes int)
-      where s.warehouse_id = d.warehouse_id and s.product_id = d.product_id and s.available >= d.quantity
-      returning 1
-    ),
-    answered as (
-      update idempotency_records r set response = x.response::json
-      from jsonb_to_recordset(${json(answers)}::jsonb) as x(principal text, procedure text, key text, response text)
-      where r.principal = x.principal and r.procedure = x.procedure and r.key = x.key
-    ),
-    given_back as (
-      delete from idempotency_records r
-      using jsonb_to_recordset(${json(released)}::jsonb) as x(principal text, procedure text, key text)
-      where r.principal = x.principal and r.procedure = x.procedure and r.key = x.key
-    )
-    select (select count(*) from levels)::int as levels`.execute(trx);
-  // The guard (available >= quantity) is the second line of defence behind the lock.
-  if (written.rows[0]?.levels !== totals.size) {
-    throw new Error('reservation batch: a locked level changed under the lock');
-  }
-}
-
-/** The transaction's now() in ms (from the lock query, or asked for when nothing was locked). */
-async function transactionNow(trx: Transaction<Database>, fromLock: number | undefined): Promise<number> {
-  if (fromLock !== undefined) return fromLock;
-  const row = await sql<{
-    nowMs: number;
-  }>`select floor(extract(epoch from now()) * 1000)::float8 as now_ms`.execute(trx);
-  return row.rows[0]?.nowMs as number;
-}
-
-function mergePlan(items: PlannedChange[]): PlannedChange[] {
-  const merged = new Map<string, PlannedChange>();
-  for (const item of items) {
-    const key = `${item.warehouseId}:${item.productId}`;
-    const existing = merged.get(key);
-    if (existing) existing.quantity += item.quantity;
-    else merged.set(key, { ...item });
-  }
-  return [...merged.values()];
+  return { live, products: known };
 }

@@ -1,17 +1,19 @@
 /**
  * The race demo: many buyers at once for the last units of one product at one
- * warehouse, through the real reservation path. The answer proves there was
- * no oversell: winners × quantity equals what `available` went down by.
+ * warehouse, through the reservation service the API uses (the coalescer), so
+ * the demo exercises the path production reservations take. The answer proves
+ * there was no oversell: winners × quantity equals what `available` went down by.
  */
 import type { Db } from '@stockroom/db';
 import { z } from 'zod';
-import { getStockLevel } from '../inventory/stock.js';
+import type { ReserveInput } from '../holds/index.js';
+import { getStockLevel } from '../inventory/index.js';
 import type { Actor } from '../shared/actor.js';
-import type { StockLevel } from '../shared/dto.js';
+import type { MutationContext } from '../shared/context.js';
+import type { Reservation, StockLevel } from '../shared/dto.js';
 import { isDomainError } from '../shared/errors.js';
 import { ZQuantity, ZSku, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
-import { createReservation } from './reservations.js';
 
 export const ZRaceInput = z
   .object({
@@ -36,23 +38,35 @@ export interface RaceResult {
 
 export const RACE_HOLD_SECONDS = 120;
 
-export async function runRace(db: Db, actor: Actor, input: z.input<typeof ZRaceInput>): Promise<RaceResult> {
+/** What takes reservations: the API's `ReservationCoalescer`. */
+export interface Reserver {
+  reserve(ctx: MutationContext, input: ReserveInput): Promise<Reservation>;
+}
+
+export async function runRace(
+  reservations: Reserver,
+  db: Db,
+  actor: Actor,
+  input: z.input<typeof ZRaceInput>,
+): Promise<RaceResult> {
   const data = parseInput(ZRaceInput, input);
   const key = { warehouseId: data.warehouseId, sku: data.sku };
   const before = await getStockLevel(db, key);
   const outcomes = await Promise.all(
     Array.from({ length: data.buyers }, (_, i) =>
-      createReservation(
-        { db, actor },
-        {
-          lines: [{ sku: data.sku, warehouseId: data.warehouseId, quantity: data.quantityEach }],
-          ttlSeconds: RACE_HOLD_SECONDS,
-          reference: `demo-race-buyer-${i + 1}`,
-        },
-      ).then(
-        () => 'OK',
-        (error: unknown) => (isDomainError(error) ? error.code : 'ERROR'),
-      ),
+      reservations
+        .reserve(
+          { db, actor },
+          {
+            lines: [{ sku: data.sku, warehouseId: data.warehouseId, quantity: data.quantityEach }],
+            ttlSeconds: RACE_HOLD_SECONDS,
+            reference: `demo-race-buyer-${i + 1}`,
+          },
+        )
+        .then(
+          () => 'OK',
+          (error: unknown) => (isDomainError(error) ? error.code : 'ERROR'),
+        ),
     ),
   );
   const failures: Record<string, number> = {};

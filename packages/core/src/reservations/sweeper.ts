@@ -6,8 +6,8 @@
  */
 import type { Db } from '@stockroom/db';
 import { sql } from 'kysely';
-import { purgeExpiredIdempotencyRecords } from '../idempotency/idempotency.js';
-import { expireIfDueInTrx } from './reservations.js';
+import { purgeExpiredIdempotencyRecords } from '../idempotency/index.js';
+import { expireIfDueInTrx } from './expiry.js';
 
 /** Expire up to `limit` due holds; returns the ids it expired. */
 export async function sweepExpiredReservations(db: Db, limit = 500): Promise<string[]> {

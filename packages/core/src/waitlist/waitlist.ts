@@ -7,8 +7,7 @@
 import type { Database, Db } from '@stockroom/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
-import { appendEvents } from '../events/outbox.js';
-import { runMutation } from '../idempotency/idempotency.js';
+import { appendEvents } from '../events/index.js';
 import {
   assertBuyerMayWait,
   type BuyerLimits,
@@ -16,8 +15,9 @@ import {
   buyerCapRefusal,
   buyerLimitsOf,
   buyerUsage,
-} from '../reservations/limits.js';
-import { createReservationInTrx } from '../reservations/reservations.js';
+  reserveOne,
+} from '../holds/index.js';
+import { runMutation } from '../idempotency/index.js';
 import type { Actor } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';
@@ -211,7 +211,7 @@ export async function offerFreedStock(
     const buyer: Actor = { kind: 'user', id: entry.buyerId, role: 'buyer', warehouseIds: [] };
     // Made by the system for the buyer, under stock locks already held: not capped
     // (the buyer's waitlist entries are), and it counts against the buyer's later holds.
-    const reservation = await createReservationInTrx(
+    const reservation = await reserveOne(
       trx,
       buyer,
       {

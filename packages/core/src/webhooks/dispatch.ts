@@ -24,8 +24,7 @@
  */
 import type { Database, Db } from '@stockroom/db';
 import { type Kysely, sql } from 'kysely';
-import { latestPosition, readEventsAfter } from '../events/events.js';
-import { appendEvents } from '../events/outbox.js';
+import { appendEvents, latestPosition, readEventsAfter } from '../events/index.js';
 
 export interface DeliverySchedule {
   /** The first retry's delay; each next one is 4× longer, up to 720× this. */

@@ -5,7 +5,7 @@
 import type { Database, Db } from '@stockroom/db';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
-import { runMutation } from '../idempotency/idempotency.js';
+import { runMutation } from '../idempotency/index.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { decodeCursor, encodeCursor } from '../shared/cursor.js';

@@ -14,7 +14,7 @@
  * Several buyers (a coalesced batch) are locked in ascending key order.
  */
 import type { Database } from '@stockroom/db';
-import { type Kysely, sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Actor } from '../shared/actor.js';
 import { DomainError, validationFailed } from '../shared/errors.js';
 
@@ -65,11 +65,20 @@ export interface ReserveOptions {
  * The hold length, and how long the hold may ever last, for this actor. A buyer
  * acting for themselves is held to BUYER_MAX_HOLD_SECONDS (refused above it).
  */
+export interface HoldBounds {
+  /** How long the hold lasts. */
+  ttlSeconds: number;
+  /** How long it may ever last, extensions included. */
+  maxSeconds: number;
+  /** The buyer whose caps it counts against (none: not capped). */
+  buyerId: string | undefined;
+}
+
 export function holdBounds(
   actor: Actor,
   requestedTtl: number | undefined,
   options: ReserveOptions,
-): { ttlSeconds: number; maxSeconds: number; buyerId: string | undefined } {
+): HoldBounds {
   const fallback = options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS;
   const limits = buyerLimitsOf(options);
   if (options.onBehalfOfBuyer) {
@@ -77,7 +86,7 @@ export function holdBounds(
     const ttlSeconds = Math.min(requestedTtl ?? fallback, limits.maxHoldSeconds);
     return { ttlSeconds, maxSeconds: limits.maxHoldSeconds, buyerId: undefined };
   }
-  const buyerId = cappedBuyer(actor);
+  const buyerId = holdOwner(actor);
   if (!buyerId) return { ttlSeconds: requestedTtl ?? fallback, maxSeconds: MAX_HOLD_SECONDS, buyerId };
   const ttlSeconds = requestedTtl ?? Math.min(fallback, limits.maxHoldSeconds);
   const refusal = buyerTtlRefusal(limits, ttlSeconds);
@@ -89,8 +98,11 @@ export function buyerLimitsOf(options: { buyerLimits?: Partial<BuyerLimits> } = 
   return { ...configuredLimits, ...options.buyerLimits };
 }
 
-/** The buyer's id when `actor` is a buyer acting for themselves (the capped case). */
-export function cappedBuyer(actor: Actor): string | undefined {
+/**
+ * The buyer who owns a hold `actor` makes: a buyer owns their holds (and is
+ * capped); staff, admins and services act on behalf of others and own none.
+ */
+export function holdOwner(actor: Actor): string | undefined {
   return actor.kind === 'user' && actor.role === 'buyer' ? actor.id : undefined;
 }
 
@@ -110,7 +122,7 @@ const BUYER_LOCK_CLASS = 72_017;
  * Take the buyers' hold locks (until the transaction ends), in ascending key
  * order. Call before locking any stock level.
  */
-export async function lockBuyers(trx: Kysely<Database>, buyerIds: string[]): Promise<void> {
+export async function lockBuyers(trx: Transaction<Database>, buyerIds: string[]): Promise<void> {
   const ids = [...new Set(buyerIds)];
   if (ids.length === 0) return;
   await sql`
@@ -129,7 +141,7 @@ export interface BuyerUsage {
 
 /** What each buyer holds now: pending, unexpired holds and their units. */
 export async function buyerUsage(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   buyerIds: string[],
 ): Promise<Map<string, BuyerUsage>> {
   const ids = [...new Set(buyerIds)];
@@ -181,28 +193,12 @@ export function buyerCapRefusal(
 }
 
 /**
- * Lock one buyer, count, and refuse if one more hold of `units` passes a cap.
- * For the single-reservation paths (plain create, checkout).
- */
-export async function assertBuyerMayHold(
-  trx: Kysely<Database>,
-  limits: BuyerLimits,
-  buyerId: string,
-  units: number,
-): Promise<void> {
-  await lockBuyers(trx, [buyerId]);
-  const usage = (await buyerUsage(trx, [buyerId])).get(buyerId) as BuyerUsage;
-  const refusal = buyerCapRefusal(limits, usage, units);
-  if (refusal) throw refusal;
-}
-
-/**
  * Lock the buyer and refuse a waitlist entry past the caps: one entry may ask for
  * at most BUYER_MAX_HELD_UNITS (its offer becomes the buyer's hold), and entries
  * still waiting or offered with a live hold count against BUYER_MAX_WAITLIST_ENTRIES.
  */
 export async function assertBuyerMayWait(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   limits: BuyerLimits,
   buyerId: string,
   quantity: number,

@@ -13,13 +13,14 @@
  *   3. applies the changes only if no change is refused (all or nothing),
  *      incrementing each level's version;
  *   4. appends one ledger movement and one `stock.changed` outbox event per
- *      applied change.
+ *      applied change (the event built by the one `stockChanged` builder).
  * Nothing is read into JavaScript and written back: every check and every
  * write happens inside PostgreSQL while the rows are locked. The schema's CHECK
  * constraints remain the last line of defence.
  */
 import type { Database, MovementKind } from '@stockroom/db';
-import { type Kysely, sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import { insertEvents, type NewEvent, stockChanged } from '../events/index.js';
 
 export interface StockChange {
   warehouseId: string;
@@ -66,7 +67,7 @@ export interface ApplyResult {
 }
 
 export async function applyStockChanges(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   changes: StockChange[],
   actor: string,
 ): Promise<ApplyResult> {
@@ -77,7 +78,31 @@ export async function applyStockChanges(
     if (seen.has(key)) throw new Error(`applyStockChanges: ${key} appears twice; sum the changes first`);
     seen.add(key);
   }
-  const input = JSON.stringify(
+  const input = recordset(changes);
+  const judged = await lockAndJudge(trx, input);
+  const rows = judged.map(({ newOnHand: _o, newReserved: _r, ...level }) => level);
+  const found = new Set(rows.map((l) => `${l.warehouseId}:${l.productId}`));
+  const missing = changes.filter((c) => !found.has(`${c.warehouseId}:${c.productId}`));
+  const ok =
+    missing.length === 0 &&
+    rows.every((l) => l.outcome !== 'version_mismatch' && l.outcome !== 'insufficient');
+  const toApply = judged.filter((l) => l.outcome === 'applied');
+  if (!ok || toApply.length === 0) return { ok, levels: rows, missing };
+
+  // Statement 2: the rows are ours until commit, so apply the changes, append
+  // the ledger and the outbox, and return the new levels. The events describe
+  // the locked level plus the change, which is exactly what the update writes.
+  const applied = await write(trx, input, toApply, changedEvents(toApply, changes, actor), actor);
+  const after = new Map(applied.map((r) => [`${r.warehouseId}:${r.productId}`, r]));
+  const levels = rows.map((l) => {
+    const updated = after.get(`${l.warehouseId}:${l.productId}`);
+    return updated ? { ...l, ...updated } : l;
+  });
+  return { ok, levels, missing };
+}
+
+function recordset(changes: StockChange[]): string {
+  return JSON.stringify(
     changes.map((c) => ({
       warehouse_id: c.warehouseId,
       product_id: c.productId,
@@ -92,21 +117,19 @@ export async function applyStockChanges(
       reference: c.reference ?? null,
     })),
   );
+}
 
-  // Statement 1: lock the levels in global order and judge every change against
-  // the locked, current values. Nothing is written yet.
-  const judged = await sql<{
-    warehouseId: string;
-    productId: string;
-    sku: string;
-    outcome: ChangeOutcome;
-    onHand: number;
-    reserved: number;
-    available: number;
-    version: number;
-    safetyStock: number;
-    updatedAt: Date;
-  }>`
+interface JudgedLevel extends ChangedLevel {
+  newOnHand: number;
+  newReserved: number;
+}
+
+/**
+ * Statement 1: lock the levels in global order and judge every change against
+ * the locked, current values. Nothing is written yet.
+ */
+async function lockAndJudge(trx: Transaction<Database>, input: string): Promise<JudgedLevel[]> {
+  const judged = await sql<JudgedLevel>`
     with input as (
       select * from jsonb_to_recordset(${input}::jsonb) as x(
         warehouse_id uuid, product_id uuid, kind text, on_hand_delta int, on_hand_set int,
@@ -124,7 +147,7 @@ export async function applyStockChanges(
       for no key update of s
     )
     select l.warehouse_id, l.product_id, p.sku, l.on_hand, l.reserved, l.available, l.version,
-           l.safety_stock, l.updated_at,
+           l.safety_stock, l.updated_at, l.new_on_hand, l.new_reserved,
            case
              when l.expected_version is not null and l.version <> l.expected_version then 'version_mismatch'
              when l.counted_at is not null and l.counted_at < l.updated_at then 'stale'
@@ -136,18 +159,39 @@ export async function applyStockChanges(
     from locked l
     join products p on p.id = l.product_id
   `.execute(trx);
+  return judged.rows;
+}
 
-  const rows = judged.rows;
-  const found = new Set(rows.map((l) => `${l.warehouseId}:${l.productId}`));
-  const missing = changes.filter((c) => !found.has(`${c.warehouseId}:${c.productId}`));
-  const ok =
-    missing.length === 0 &&
-    rows.every((l) => l.outcome !== 'version_mismatch' && l.outcome !== 'insufficient');
-  const toApply = rows.filter((l) => l.outcome === 'applied');
-  if (!ok || toApply.length === 0) return { ok, levels: rows, missing };
+/** One `stock.changed` event per applied change. */
+function changedEvents(toApply: JudgedLevel[], changes: StockChange[], actor: string): NewEvent[] {
+  const byKey = new Map(changes.map((c) => [`${c.warehouseId}:${c.productId}`, c]));
+  return toApply.map((l) => {
+    const change = byKey.get(`${l.warehouseId}:${l.productId}`) as StockChange;
+    return stockChanged({
+      warehouseId: l.warehouseId,
+      productId: l.productId,
+      sku: l.sku,
+      kind: change.kind,
+      onHandDelta: l.newOnHand - l.onHand,
+      reservedDelta: l.newReserved - l.reserved,
+      onHand: l.newOnHand,
+      reserved: l.newReserved,
+      available: l.newOnHand - l.newReserved,
+      version: l.version + 1,
+      reference: change.reference ?? null,
+      actor,
+    });
+  });
+}
 
-  // Statement 2: the rows are ours until commit, so apply the changes, append
-  // the ledger and the outbox, and return the new levels.
+/** Statement 2: write the judged changes, their movements and their events. */
+async function write(
+  trx: Transaction<Database>,
+  input: string,
+  toApply: JudgedLevel[],
+  events: NewEvent[],
+  actor: string,
+) {
   const locked = JSON.stringify(
     toApply.map((l) => ({
       warehouse_id: l.warehouseId,
@@ -194,31 +238,16 @@ export async function applyStockChanges(
       select warehouse_id, product_id, kind, on_hand_delta, reserved_delta, reason, reference, ${actor}
       from updated
     ),
-    evented as (
-      insert into events (type, aggregate_type, aggregate_id, payload)
-      select 'stock.changed', 'stock_level', u.warehouse_id || ':' || p.sku,
-             jsonb_build_object(
-               'warehouseId', u.warehouse_id, 'productId', u.product_id, 'sku', p.sku,
-               'kind', u.kind, 'onHandDelta', u.on_hand_delta, 'reservedDelta', u.reserved_delta,
-               'onHand', u.on_hand, 'reserved', u.reserved, 'available', u.available,
-               'version', u.version, 'reference', u.reference, 'actor', ${actor}::text)
-      from updated u
-      join products p on p.id = u.product_id
-    )
+    evented as (${insertEvents(events)})
     select warehouse_id, product_id, on_hand, reserved, available, version, safety_stock, updated_at
     from updated
   `.execute(trx);
-  const after = new Map(applied.rows.map((r) => [`${r.warehouseId}:${r.productId}`, r]));
-  const levels = rows.map((l) => {
-    const updated = after.get(`${l.warehouseId}:${l.productId}`);
-    return updated ? { ...l, ...updated } : l;
-  });
-  return { ok, levels, missing };
+  return applied.rows;
 }
 
 /** Make sure a stock level row exists (for receiving into a new warehouse/product pair). */
 export async function ensureStockLevels(
-  trx: Kysely<Database>,
+  trx: Transaction<Database>,
   pairs: { warehouseId: string; productId: string }[],
 ): Promise<void> {
   if (pairs.length === 0) return;

@@ -1,0 +1,19 @@
+/** The outbox: writing events with the change that causes them, and reading them in commit order. */
+export {
+  type ReservationCreatedPayload,
+  reservationCreated,
+  reservationEnded,
+  reservationExtended,
+  type StockChangedPayload,
+  stockChanged,
+} from './builders.js';
+export {
+  latestPosition,
+  listEvents,
+  parsePosition,
+  readEventsAfter,
+  type StockroomEvent,
+  ZEventsListInput,
+  ZEventTypes,
+} from './events.js';
+export { appendEvents, insertEvents, type NewEvent } from './outbox.js';

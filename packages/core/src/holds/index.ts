@@ -1,0 +1,35 @@
+/**
+ * Holds: the low-level operations on reservations that every use case shares —
+ * reserve in this transaction (one request or a batch), lock a hold, end it
+ * (returning what it freed), the buyer caps and the allocation of warehouses.
+ * The use cases (reservations, orders, waitlist) live in their own folders.
+ */
+export type { Candidate, Location, Strategy } from './allocation.js';
+export {
+  activeWarehouses,
+  pinnedWarehouses,
+  resolveActiveProducts,
+} from './demand.js';
+export {
+  endHold,
+  type FreedStock,
+  type LockedReservation,
+  loadReservation,
+  lockReservation,
+} from './hold.js';
+export {
+  assertBuyerMayWait,
+  type BuyerLimits,
+  type BuyerUsage,
+  buyerCapRefusal,
+  buyerLimitsOf,
+  buyerUsage,
+  configureBuyerLimits,
+  type HoldBounds,
+  holdBounds,
+  MAX_HOLD_SECONDS,
+  type ReserveOptions,
+} from './limits.js';
+export { reserveInTrx, reserveOne } from './reserve.js';
+export { type ReserveData, type ReserveInput, ZReserveInput } from './schemas.js';
+export type { HoldOutcome, HoldRequest } from './write.js';

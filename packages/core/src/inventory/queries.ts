@@ -1,0 +1,160 @@
+/** Reading stock: one level, a page of levels, the ledger; SKU and warehouse lookups. */
+import type { Database, Db } from '@stockroom/db';
+import { type Kysely, sql } from 'kysely';
+import { z } from 'zod';
+import type { ChangedLevel } from '../ledger/index.js';
+import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { iso, type StockLevel } from '../shared/dto.js';
+import { notFound } from '../shared/errors.js';
+import { type Page, ZUuid } from '../shared/schemas.js';
+import { parseInput } from '../shared/validate.js';
+import {
+  type InventoryListInput,
+  type Movement,
+  type MovementsInput,
+  ZInventoryListInput,
+  ZMovementsInput,
+  ZStockKey,
+} from './schemas.js';
+
+export function toStockLevel(level: Omit<ChangedLevel, 'outcome' | 'productId'>): StockLevel {
+  return {
+    warehouseId: level.warehouseId,
+    sku: level.sku,
+    onHand: level.onHand,
+    reserved: level.reserved,
+    available: level.available,
+    version: level.version,
+    safetyStock: level.safetyStock,
+    updatedAt: iso(level.updatedAt),
+  };
+}
+
+function stockLevelQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('stockLevels as s')
+    .innerJoin('products as p', 'p.id', 's.productId')
+    .select([
+      's.warehouseId',
+      's.productId',
+      'p.sku',
+      's.onHand',
+      's.reserved',
+      's.available',
+      's.version',
+      's.safetyStock',
+      's.updatedAt',
+    ]);
+}
+
+/** Product ids for SKUs (archived products included: their stock can still be counted). */
+export async function resolveSkus(
+  db: Kysely<Database>,
+  skus: Iterable<string>,
+): Promise<Map<string, string>> {
+  const unique = [...new Set(skus)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.selectFrom('products').select(['id', 'sku']).where('sku', 'in', unique).execute();
+  const bySku = new Map(rows.map((r) => [r.sku, r.id]));
+  const unknown = unique.filter((s) => !bySku.has(s));
+  if (unknown.length > 0) throw notFound(`Product ${unknown.join(', ')}`, { skus: unknown });
+  return bySku;
+}
+
+export async function assertWarehousesExist(db: Kysely<Database>, ids: Iterable<string>): Promise<void> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return;
+  const rows = await db.selectFrom('warehouses').select('id').where('id', 'in', unique).execute();
+  const unknown = unique.filter((id) => !rows.some((r) => r.id === id));
+  if (unknown.length > 0) throw notFound(`Warehouse ${unknown.join(', ')}`, { warehouseIds: unknown });
+}
+
+export async function getStockLevel(
+  db: Kysely<Database>,
+  input: { warehouseId: string; sku: string },
+): Promise<StockLevel> {
+  const { warehouseId, sku } = parseInput(ZStockKey, input);
+  const row = await stockLevelQuery(db)
+    .where('s.warehouseId', '=', warehouseId)
+    .where('p.sku', '=', sku)
+    .executeTakeFirst();
+  if (!row) throw notFound(`Stock of ${sku} at warehouse ${warehouseId}`, { warehouseId, sku });
+  return toStockLevel(row);
+}
+
+/** Levels, filtered and paged by a keyset cursor over (sort key, warehouse, product). */
+export async function listStockLevels(db: Db, input: InventoryListInput): Promise<Page<StockLevel>> {
+  const data = parseInput(ZInventoryListInput, input);
+  const sortColumn = { sku: 'p.sku', available: 's.available', updatedAt: 's.updatedAt' } as const;
+  const column = sortColumn[data.sort];
+  let query = stockLevelQuery(db);
+  if (data.warehouseId) query = query.where('s.warehouseId', '=', data.warehouseId);
+  if (data.lowStock) query = query.whereRef('s.available', '<=', 's.safetyStock');
+  if (data.query) {
+    const pattern = `%${data.query.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
+    query = query.where((eb) =>
+      eb.or([eb(sql`lower(p.sku)`, 'like', pattern), eb(sql`lower(p.name)`, 'like', pattern)]),
+    );
+  }
+  if (data.cursor) {
+    const keySchema = data.sort === 'available' ? z.number().int() : z.string().max(200);
+    const [key, warehouseId, productId] = decodeCursor(data.cursor, z.tuple([keySchema, ZUuid, ZUuid]));
+    // updated_at keys travel as PostgreSQL's own text (microseconds; a JS Date would round them).
+    const value = data.sort === 'updatedAt' ? sql`${String(key)}::timestamptz` : sql`${key}`;
+    query = query.where(
+      sql<boolean>`(${sql.ref(column)}, s.warehouse_id, s.product_id) > (${value}, ${warehouseId}::uuid, ${productId}::uuid)`,
+    );
+  }
+  const rows = await query
+    .select(sql<string>`s.updated_at::text`.as('updatedAtKey'))
+    .orderBy(column)
+    .orderBy('s.warehouseId')
+    .orderBy('s.productId')
+    .limit(data.limit + 1)
+    .execute();
+  const page = rows.slice(0, data.limit);
+  const last = page[page.length - 1];
+  const lastKey =
+    last && (data.sort === 'sku' ? last.sku : data.sort === 'available' ? last.available : last.updatedAtKey);
+  return {
+    items: page.map(toStockLevel),
+    nextCursor:
+      rows.length > data.limit && last ? encodeCursor([lastKey, last.warehouseId, last.productId]) : null,
+  };
+}
+
+/** The ledger, newest first. */
+export async function listMovements(db: Db, input: MovementsInput): Promise<Page<Movement>> {
+  const data = parseInput(ZMovementsInput, input);
+  let query = db
+    .selectFrom('stockMovements as m')
+    .innerJoin('products as p', 'p.id', 'm.productId')
+    .select([
+      'm.id',
+      'm.warehouseId',
+      'p.sku',
+      'm.kind',
+      'm.onHandDelta',
+      'm.reservedDelta',
+      'm.reason',
+      'm.reference',
+      'm.actor',
+      'm.createdAt',
+    ]);
+  if (data.warehouseId) query = query.where('m.warehouseId', '=', data.warehouseId);
+  if (data.sku) query = query.where('p.sku', '=', data.sku);
+  if (data.cursor) {
+    const [id] = decodeCursor(data.cursor, z.tuple([z.number().int().positive()]));
+    query = query.where('m.id', '<', id);
+  }
+  const rows = await query
+    .orderBy('m.id', 'desc')
+    .limit(data.limit + 1)
+    .execute();
+  const page = rows.slice(0, data.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
+    nextCursor: rows.length > data.limit && last ? encodeCursor([last.id]) : null,
+  };
+}

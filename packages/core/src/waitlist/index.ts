@@ -1,0 +1,9 @@
+/** The waitlist: buyers waiting for a product, and freed stock offered to the oldest of them. */
+export {
+  joinWaitlist,
+  listWaitlist,
+  offerFreedStock,
+  type WaitlistEntry,
+  ZWaitlistJoinInput,
+  ZWaitlistListInput,
+} from './waitlist.js';
