@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { restErrorBody } from './rest.js';
 
 export interface Metrics {
   registry: Registry;
@@ -171,7 +172,7 @@ export function registerMetricsRoute(app: FastifyInstance, metrics: Metrics, opt
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer')
-        .send({ error: { code: 'UNAUTHENTICATED', message: 'Bearer METRICS_TOKEN required', details: {} } });
+        .send(restErrorBody('UNAUTHENTICATED', 'Bearer METRICS_TOKEN required'));
     }
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
