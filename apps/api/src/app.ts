@@ -10,12 +10,14 @@ import { ReservationCoalescer, type Sweeper, startSweeper } from '@stockroom/cor
 import {
   configurePasswordHashing,
   createDb,
+  type Db,
   type EmbeddedServer,
   migrateToLatest,
   seedDemo,
   startEmbeddedPostgres,
 } from '@stockroom/db';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type pg from 'pg';
 import { createLiveStreams } from './auth/live-streams.js';
 import { createSessionTokens, PRINCIPAL_CACHE_MS } from './auth/session.js';
 import { bootstrap } from './bootstrap.js';
@@ -33,7 +35,8 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(env: Env, options: { sweeper?: boolean } = {}): Promise<RunningApi> {
+/** DATABASE_URL, or the embedded development server started for it. */
+async function openDatabase(env: Env) {
   let embedded: EmbeddedServer | undefined;
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
@@ -50,7 +53,55 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
     idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     applicationName: 'stockroom-api',
   });
+  return { db, pool, databaseUrl, embedded };
+}
 
+/**
+ * Everything requests share, but the event bus (it needs the server's logger;
+ * set once the server is built). `log` is the server's logger once there is one.
+ */
+function createServices(env: Env, db: Db, pool: pg.Pool, log: () => FastifyBaseLogger | undefined): Services {
+  const metrics = createMetrics(db, pool);
+  const sessions = createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS);
+  const buyerLimits = {
+    maxHoldSeconds: env.BUYER_MAX_HOLD_SECONDS,
+    maxActiveHolds: env.BUYER_MAX_ACTIVE_HOLDS,
+    maxHeldUnits: env.BUYER_MAX_HELD_UNITS,
+    maxWaitlistEntries: env.BUYER_MAX_WAITLIST_ENTRIES,
+  };
+  return {
+    env,
+    db,
+    pool,
+    metrics,
+    bus: undefined as never,
+    limits: createLimits(env, pool),
+    sessions,
+    streams: createLiveStreams({
+      perPrincipal: env.SSE_STREAMS_PER_PRINCIPAL,
+      resolve: (token) => sessions.resolve(token),
+      intervalMs: PRINCIPAL_CACHE_MS,
+      onError: (error) => log()?.warn({ err: error }, 'checking live streams failed; will retry'),
+    }),
+    reserveOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS, buyerLimits },
+    reservations: new ReservationCoalescer(db, {
+      defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
+      buyerLimits,
+      maxQueue: env.RESERVATION_QUEUE_MAX,
+      onBatch: (size, seconds) => metrics.reservationBatch(size, seconds),
+      onFallback: (error, size) =>
+        log()?.warn({ err: error, size }, 'reservation batch failed; retrying one by one'),
+    }),
+    orderOptions: {
+      defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
+      taxRateBps: env.TAX_RATE_BPS,
+      buyerLimits,
+    },
+  };
+}
+
+export async function startApi(env: Env, options: { sweeper?: boolean } = {}): Promise<RunningApi> {
+  const { db, pool, databaseUrl, embedded } = await openDatabase(env);
   let app: FastifyInstance | undefined;
   let sweeper: Sweeper | undefined;
   let services: Services | undefined;
@@ -62,47 +113,11 @@ export async function startApi(env: Env, options: { sweeper?: boolean } = {}): P
     const seed = env.SEED_DEMO ?? env.NODE_ENV === 'development';
     if (seed) await seedDemo(db, { environment: env.NODE_ENV });
 
-    const metrics = createMetrics(db, pool);
-    const sessions = createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS);
-    const buyerLimits = {
-      maxHoldSeconds: env.BUYER_MAX_HOLD_SECONDS,
-      maxActiveHolds: env.BUYER_MAX_ACTIVE_HOLDS,
-      maxHeldUnits: env.BUYER_MAX_HELD_UNITS,
-      maxWaitlistEntries: env.BUYER_MAX_WAITLIST_ENTRIES,
-    };
-    services = {
-      env,
-      db,
-      pool,
-      metrics,
-      bus: undefined as never,
-      limits: createLimits(env, pool),
-      sessions,
-      streams: createLiveStreams({
-        perPrincipal: env.SSE_STREAMS_PER_PRINCIPAL,
-        resolve: (token) => sessions.resolve(token),
-        intervalMs: PRINCIPAL_CACHE_MS,
-        onError: (error) => app?.log.warn({ err: error }, 'checking live streams failed; will retry'),
-      }),
-      reserveOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS, buyerLimits },
-      reservations: new ReservationCoalescer(db, {
-        defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
-        buyerLimits,
-        maxQueue: env.RESERVATION_QUEUE_MAX,
-        onBatch: (size, seconds) => metrics.reservationBatch(size, seconds),
-        onFallback: (error, size) =>
-          app?.log.warn({ err: error, size }, 'reservation batch failed; retrying one by one'),
-      }),
-      orderOptions: {
-        defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
-        taxRateBps: env.TAX_RATE_BPS,
-        buyerLimits,
-      },
-    };
+    services = createServices(env, db, pool, () => app?.log);
+    const { metrics, sessions, streams } = services;
     app = await buildServer(services);
     await bootstrap(db, env, app.log);
-    const { streams } = services;
-    services.bus = createEventBus(db, databaseUrl as string, app.log, () => {
+    services.bus = createEventBus(db, databaseUrl, app.log, () => {
       // Someone's access changed (or announcements may have been missed): forget
       // every cached principal, and close live streams that no longer hold.
       sessions.invalidate();

@@ -53,33 +53,38 @@ export interface SessionTokens {
   invalidate(): void;
 }
 
+/** The session a JWT names, when its signature, issuer and expiry hold. */
+async function sessionOf(
+  key: Uint8Array,
+  token: string,
+): Promise<{ userId: string; sessionId: string } | null> {
+  try {
+    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
+    return { userId: payload.sub, sessionId: payload.sid };
+  } catch {
+    return null;
+  }
+}
+
+/** The principal a bearer token stands for: a session JWT, or a service token. */
+async function lookup(db: Db, key: Uint8Array, token: string): Promise<Principal | null> {
+  if (token.split('.').length === 3) {
+    const session = await sessionOf(key, token);
+    if (!session) return null;
+    const actor = await sessionActor(db, session.sessionId, session.userId);
+    return actor ? { actor, sessionId: session.sessionId } : null;
+  }
+  if (token.length > 512) return null;
+  const actor = await authenticateServiceToken(db, token);
+  return actor ? { actor, sessionId: null } : null;
+}
+
 export function createSessionTokens(db: Db, secret: string, ttlSeconds: number): SessionTokens {
   const key = new TextEncoder().encode(secret);
   const cache = new Map<string, { principal: Principal | null; until: number }>();
   // Bumped by every invalidation: a lookup that started before one must not fill the cache.
   let generation = 0;
-
-  async function sessionOf(token: string): Promise<{ userId: string; sessionId: string } | null> {
-    try {
-      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
-      return { userId: payload.sub, sessionId: payload.sid };
-    } catch {
-      return null;
-    }
-  }
-
-  async function lookup(token: string): Promise<Principal | null> {
-    if (token.split('.').length === 3) {
-      const session = await sessionOf(token);
-      if (!session) return null;
-      const actor = await sessionActor(db, session.sessionId, session.userId);
-      return actor ? { actor, sessionId: session.sessionId } : null;
-    }
-    if (token.length > 512) return null;
-    const actor = await authenticateServiceToken(db, token);
-    return actor ? { actor, sessionId: null } : null;
-  }
 
   const csrfToken = (sessionId: string) =>
     createHmac('sha256', key).update(`csrf:${sessionId}`).digest('base64url');
@@ -109,7 +114,7 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
         if (cached && cached.until > now) return cached.principal;
       }
       const started = generation;
-      const principal = await lookup(token);
+      const principal = await lookup(db, key, token);
       if (started === generation) {
         if (cache.size >= CACHE_LIMIT) cache.clear();
         cache.set(token, { principal, until: now + PRINCIPAL_CACHE_MS });
@@ -118,7 +123,7 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
     },
 
     async revoke(token) {
-      const session = await sessionOf(token);
+      const session = await sessionOf(key, token);
       if (session) await revokeSession(db, session.sessionId);
       cache.delete(token);
     },
