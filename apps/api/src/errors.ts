@@ -4,6 +4,7 @@
  * become INTERNAL with a request id, never a stack, SQL or internal message.
  */
 import { type AppCode, DomainError, isDomainError } from '@stockroom/core';
+import { databaseTrouble } from '@stockroom/db';
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 
@@ -39,35 +40,6 @@ export class MappedError extends TRPCError {
     this.info = info;
   }
 }
-
-// SQLSTATEs that mean "the database is not reachable or is shedding load": retry later.
-const UNAVAILABLE_SQLSTATES = new Set([
-  '25P03', // the session was ended by idle_in_transaction_session_timeout
-  '57P01',
-  '57P02',
-  '57P03',
-  '53300',
-  '08000',
-  '08003',
-  '08006',
-  '08001',
-  '08004',
-]);
-const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code)))
-    return true;
-  const message = String((error as { message?: unknown }).message ?? '');
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed/i.test(
-    message,
-  );
-}
-
-const isStatementTimeout = (error: unknown) =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '57014';
 
 /**
  * SQLSTATE class 22, "data exception": PostgreSQL refused a value the request
@@ -145,7 +117,8 @@ export function toAppError(error: unknown): AppErrorInfo {
         break;
     }
   }
-  if (isStatementTimeout(cause)) {
+  const trouble = databaseTrouble(cause);
+  if (trouble === 'timeout') {
     return {
       appCode: 'UNAVAILABLE',
       message: 'The database took too long to answer; try again shortly',
@@ -161,7 +134,7 @@ export function toAppError(error: unknown): AppErrorInfo {
       details: {},
     };
   }
-  if (isDatabaseUnavailable(cause)) {
+  if (trouble === 'unavailable') {
     return {
       appCode: 'UNAVAILABLE',
       message: 'The database is not reachable; try again shortly',

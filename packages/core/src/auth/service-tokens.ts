@@ -21,8 +21,9 @@ import { z } from 'zod';
 import { runMutation } from '../idempotency/idempotency.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor } from '../shared/cursor.js';
 import { forbidden, invalidTransition, notFound, validationFailed } from '../shared/errors.js';
+import { paginate } from '../shared/paginate.js';
 import { type Page, ZCursor, ZIsoDateTime, ZLimit, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import { demoCredentialsRefused, isDemoServiceToken } from './demo.js';
@@ -213,14 +214,12 @@ export async function listServiceTokens(
     const [createdAt, id] = decodeCursor(data.cursor, z.tuple([ZIsoDateTime, ZUuid]));
     query = query.where(sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await query.limit(data.limit + 1).execute();
-  const page = rows.slice(0, data.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((r) => toDto(r)),
-    nextCursor:
-      rows.length > data.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
-  };
+  const { rows, nextCursor } = await paginate(
+    data.limit,
+    (take) => query.limit(take).execute(),
+    (last) => [last.createdAt.toISOString(), last.id],
+  );
+  return { items: rows.map((r) => toDto(r)), nextCursor };
 }
 
 /** Revoke: refused from now on (every API process within a few seconds). Revoking twice is a no-op. */

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { appendEvents } from '../events/outbox.js';
 import { runMutation } from '../idempotency/idempotency.js';
-import { type Actor, actorLabel } from '../shared/actor.js';
+import { actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { iso } from '../shared/dto.js';
 import { notFound, validationFailed } from '../shared/errors.js';

@@ -477,7 +477,7 @@ export async function expireIfDueInTrx(
   actor: Actor = SYSTEM_SWEEPER,
 ) {
   const row = await lockReservation(trx, id);
-  if (!row || row.status !== 'pending' || !row.due) return false;
+  if (row?.status !== 'pending' || !row.due) return false;
   // Reservation row, then order row, then stock rows: the global lock order.
   await expireOrderOfReservation(trx, id, actorLabel(actor));
   await endHold(trx, id, 'expired', actorLabel(actor));
