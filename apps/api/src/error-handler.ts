@@ -6,8 +6,7 @@
  */
 import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { type AppErrorInfo, ERROR_TABLE, toAppError } from './errors.js';
-import { restErrorBody } from './rest.js';
+import { type AppErrorInfo, ERROR_TABLE, restErrorBody, toAppError } from './errors.js';
 
 type EscapedError = { statusCode?: unknown; code?: unknown; message?: unknown };
 

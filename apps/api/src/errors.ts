@@ -32,6 +32,20 @@ export interface AppErrorInfo {
   retryAfter?: number;
 }
 
+export interface RestErrorBody {
+  error: { code: string; message: string; details: Record<string, unknown>; requestId?: string };
+}
+
+/** The REST error body (API.md); `requestId` when the answer belongs to a request. */
+export function restErrorBody(
+  code: string,
+  message: string,
+  options: { details?: Record<string, unknown>; requestId?: string } = {},
+): RestErrorBody {
+  const { details = {}, requestId } = options;
+  return { error: { code, message, details, ...(requestId !== undefined ? { requestId } : {}) } };
+}
+
 /** The domain error behind a TRPCError, if there is one. */
 export class MappedError extends TRPCError {
   readonly info: AppErrorInfo;

@@ -17,7 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { restErrorBody } from './rest.js';
+import { restErrorBody } from './errors.js';
 
 export interface Metrics {
   registry: Registry;

@@ -1,32 +1,18 @@
 /**
  * REST + OpenAPI at /api/v1, generated from the same procedures as /trpc
  * (trpc-to-openapi), with API.md's error body `{ error: { code, message,
- * details } }` — built here, by `restErrorBody`, for every REST-shaped answer
- * the server gives — and a document that says so.
+ * details } }` (built by errors.ts's `restErrorBody`, like every REST-shaped
+ * answer the server gives) and a document that says so.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-openapi';
 import { createRequestContext } from './context.js';
-import { ERROR_TABLE } from './errors.js';
+import { ERROR_TABLE, restErrorBody } from './errors.js';
 import { appRouter } from './router.js';
 import type { Services } from './services.js';
 import { responseMeta } from './trpc-http.js';
 
 type JsonObject = Record<string, unknown>;
-
-export interface RestErrorBody {
-  error: { code: string; message: string; details: JsonObject; requestId?: string };
-}
-
-/** The REST error body (API.md); `requestId` when the answer belongs to a request. */
-export function restErrorBody(
-  code: string,
-  message: string,
-  options: { details?: JsonObject; requestId?: string } = {},
-): RestErrorBody {
-  const { details = {}, requestId } = options;
-  return { error: { code, message, details, ...(requestId !== undefined ? { requestId } : {}) } };
-}
 
 const TRPC_TO_APP_CODE = new Map<string, string>();
 for (const [appCode, { trpc }] of Object.entries(ERROR_TABLE)) {

@@ -13,8 +13,7 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CSRF_COOKIE, createRequestContext, SESSION_COOKIE } from '../context.js';
-import { ERROR_TABLE, MappedError, toAppError } from '../errors.js';
-import { restErrorBody } from '../rest.js';
+import { ERROR_TABLE, MappedError, restErrorBody, toAppError } from '../errors.js';
 import { appRouter } from '../router.js';
 import type { Services } from '../services.js';
 import { createCallerFactory } from '../trpc.js';
