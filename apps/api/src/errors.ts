@@ -3,7 +3,7 @@
  * and the translation of anything else into a safe answer: unknown errors
  * become INTERNAL with a request id, never a stack, SQL or internal message.
  */
-import { type AppCode, DomainError, isDomainError } from '@stockroom/core';
+import { type AppCode, isDomainError } from '@stockroom/core';
 import { databaseTrouble } from '@stockroom/db';
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
@@ -168,5 +168,3 @@ export function domainToTRPC(error: unknown): MappedError {
   const info = toAppError(error);
   return new MappedError(info, error);
 }
-
-export { DomainError };

@@ -74,7 +74,7 @@ function describeWrite(operation: JsonObject): void {
  * the document say what the wire carries: that error shape for every failure,
  * and the Idempotency-Key header on every write.
  */
-export function describeRestContract<T>(generated: T): T {
+function describeRestContract<T>(generated: T): T {
   const doc = structuredClone(generated) as OpenApiDoc;
   doc.components ??= {};
   const schemas = doc.components.schemas ?? {};

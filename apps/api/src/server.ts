@@ -21,7 +21,7 @@ import { registerConsole } from './static.js';
 import { dropEventStreamsOnClose, registerTrpc } from './trpc-http.js';
 
 /** A URL for the logs: the `connectionParams` query value (it holds the token) blanked. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   return url.replace(/([?&]connectionParams=)[^&#]*/gi, '$1[redacted]');
 }
 

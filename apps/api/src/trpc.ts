@@ -8,7 +8,7 @@
 import { t } from './trpc/init.js';
 
 export { idempotentMutation } from './trpc/idempotent-mutation.js';
-export type { Context, Meta } from './trpc/init.js';
+export type { Context } from './trpc/init.js';
 export { allow, authedProcedure, liveFor, publicProcedure } from './trpc/procedures.js';
 
 export const router = t.router;

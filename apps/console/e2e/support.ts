@@ -12,9 +12,9 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 export type Session = RouterOutputs['auth']['login'];
 export type Api = ReturnType<typeof apiClient>;
 
-export const DEMO_PASSWORD = 'stockroom';
+const DEMO_PASSWORD = 'stockroom';
 
-export function apiClient(baseURL: string, token?: string) {
+function apiClient(baseURL: string, token?: string) {
   return createTRPCClient<AppRouter>({
     links: [
       httpLink({

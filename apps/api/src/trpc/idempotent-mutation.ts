@@ -17,14 +17,14 @@ import { withoutCoercion } from './zod-coercion.js';
  * fields nobody asked for (a misspelt optional field must not be dropped
  * silently), and never coercing types (see `withoutCoercion`).
  */
-export function withIdempotencyKey<Shape extends z.core.$ZodShape, Config extends z.core.$ZodObjectConfig>(
+function withIdempotencyKey<Shape extends z.core.$ZodShape, Config extends z.core.$ZodObjectConfig>(
   schema: z.ZodObject<Shape, Config>,
 ) {
   return withoutCoercion(schema.extend({ idempotencyKey: ZIdempotencyKey.optional() }).strict());
 }
 
 /** Split the idempotency key off an input before it goes to core. */
-export function splitKey<T extends { idempotencyKey?: string }>(input: T): Omit<T, 'idempotencyKey'> {
+function splitKey<T extends { idempotencyKey?: string }>(input: T): Omit<T, 'idempotencyKey'> {
   const { idempotencyKey: _key, ...rest } = input;
   return rest;
 }
