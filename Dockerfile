@@ -10,7 +10,7 @@ ENV npm_config_update_notifier=false \
     TURBO_TELEMETRY_DISABLED=1
 WORKDIR /app
 
-# --- build: dependencies from the lockfile, then the console bundle -----------------------
+# --- build: dependencies from the lockfile, then the console and API bundles ---------------
 FROM base AS build
 ENV CI=true
 # `pnpm fetch` reads only the lockfile and pnpm-workspace.yaml (catalog, allowBuilds), so
@@ -21,7 +21,8 @@ RUN --mount=type=cache,id=stockroom-pnpm-store,target=/pnpm/store \
 COPY . .
 RUN --mount=type=cache,id=stockroom-pnpm-store,target=/pnpm/store \
     pnpm install --frozen-lockfile --offline --store-dir /pnpm/store
-RUN pnpm --filter @stockroom/console build
+# The console's static files, and the API's runtime bundle (apps/api/dist: plain JS, no tsx).
+RUN pnpm --filter @stockroom/console build && pnpm --filter @stockroom/api build
 
 # --- runtime: the workspace as built, run as the unprivileged `node` user ------------------
 FROM base AS runtime
@@ -36,4 +37,4 @@ EXPOSE 3000
 # Node runs the app directly (no pnpm or tsx wrapper in the signal path), so SIGTERM
 # reaches its graceful shutdown.
 WORKDIR /app/apps/api
-CMD ["node", "--import", "tsx", "--import", "./src/instrumentation.ts", "src/main.ts"]
+CMD ["node", "--import", "./dist/instrumentation.js", "dist/main.js"]

@@ -15,9 +15,9 @@ import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@tr
 import { EventSource } from 'eventsource';
 import type { AppRouter } from '../src/index.js';
 
-export const API_DIR = path.resolve(import.meta.dirname, '..');
+const API_DIR = path.resolve(import.meta.dirname, '..');
 /** The harness's secret: sessions signed by in-process and child APIs are good at both. */
-export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
+const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 export const SERVICE_TOKEN = 'dev-service-token';
 
 /** A JSON answer, read loosely: the scenarios check the fields they need. */

@@ -1,8 +1,7 @@
 /**
  * Assemble a running Stockroom API process: database (DATABASE_URL or the
  * embedded dev server), migrations, optional demo seed, services, the HTTP
- * server, the expiry sweeper and the webhook dispatcher — and take it all down
- * gracefully.
+ * server, and the expiry sweeper — and take it all down gracefully.
  */
 
 import type { Server } from 'node:http';
@@ -17,12 +16,14 @@ import {
 import {
   configurePasswordHashing,
   createDb,
+  type Db,
   type EmbeddedServer,
   migrateToLatest,
   seedDemo,
   startEmbeddedPostgres,
 } from '@stockroom/db';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type pg from 'pg';
 import { createLiveStreams } from './auth/live-streams.js';
 import { createSessionTokens, PRINCIPAL_CACHE_MS } from './auth/session.js';
 import { bootstrap } from './bootstrap.js';
@@ -42,17 +43,8 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-const buyerLimitsFromEnv = (env: Env) => ({
-  maxHoldSeconds: env.BUYER_MAX_HOLD_SECONDS,
-  maxActiveHolds: env.BUYER_MAX_ACTIVE_HOLDS,
-  maxHeldUnits: env.BUYER_MAX_HELD_UNITS,
-  maxWaitlistEntries: env.BUYER_MAX_WAITLIST_ENTRIES,
-});
-
-export async function startApi(
-  env: Env,
-  options: { sweeper?: boolean; webhookDispatcher?: boolean } = {},
-): Promise<RunningApi> {
+/** DATABASE_URL, or the embedded development server started for it. */
+async function openDatabase(env: Env) {
   let embedded: EmbeddedServer | undefined;
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
@@ -69,11 +61,89 @@ export async function startApi(
     idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     applicationName: 'stockroom-api',
   });
+  return { db, pool, databaseUrl, embedded };
+}
 
+/**
+ * Everything requests share, but the event bus (it needs the server's logger;
+ * set once the server is built). `log` is the server's logger once there is one.
+ */
+function createServices(env: Env, db: Db, pool: pg.Pool, log: () => FastifyBaseLogger | undefined): Services {
+  const metrics = createMetrics(db, pool);
+  const sessions = createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS);
+  const buyerLimits = buyerLimitsFromEnv(env);
+  return {
+    env,
+    db,
+    pool,
+    metrics,
+    bus: undefined as never,
+    limits: createLimits(env, pool),
+    sessions,
+    streams: createLiveStreams({
+      perPrincipal: env.SSE_STREAMS_PER_PRINCIPAL,
+      resolve: (token) => sessions.resolve(token),
+      intervalMs: PRINCIPAL_CACHE_MS,
+      onError: (error) => log()?.warn({ err: error }, 'checking live streams failed; will retry'),
+    }),
+    reserveOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS, buyerLimits },
+    reservations: new ReservationCoalescer(db, {
+      defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
+      buyerLimits,
+      maxQueue: env.RESERVATION_QUEUE_MAX,
+      onBatch: (size, seconds) => metrics.reservationBatch(size, seconds),
+      onFallback: (error, size) =>
+        log()?.warn({ err: error, size }, 'reservation batch failed; retrying one by one'),
+    }),
+    orderOptions: {
+      defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
+      taxRateBps: env.TAX_RATE_BPS,
+      buyerLimits,
+    },
+    webhooks: {
+      secretKey: deriveWebhookKey(env.WEBHOOK_SECRET_KEY ?? env.JWT_SECRET),
+      urlPolicy: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE ?? env.NODE_ENV !== 'production' },
+    },
+  };
+}
+
+const buyerLimitsFromEnv = (env: Env) => ({
+  maxHoldSeconds: env.BUYER_MAX_HOLD_SECONDS,
+  maxActiveHolds: env.BUYER_MAX_ACTIVE_HOLDS,
+  maxHeldUnits: env.BUYER_MAX_HELD_UNITS,
+  maxWaitlistEntries: env.BUYER_MAX_WAITLIST_ENTRIES,
+});
+
+/** Webhook deliveries: the signing sender and the dispatcher that feeds it from the outbox. */
+function startWebhooks(env: Env, db: Db, services: Services, log: FastifyBaseLogger) {
+  const sender = createSender({ ...services.webhooks, timeoutMs: env.WEBHOOK_TIMEOUT_MS });
+  const dispatcher = startDispatcher({
+    db,
+    sender,
+    schedule: {
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      // A claimed delivery stays reserved well past its send timeout.
+      leaseMs: env.WEBHOOK_TIMEOUT_MS * 3,
+      disableAfterMs: env.WEBHOOK_DISABLE_AFTER_MS,
+    },
+    concurrency: env.WEBHOOK_CONCURRENCY,
+    pollMs: env.WEBHOOK_POLL_MS,
+    nextChange: (timeoutMs) => services.bus.nextChange(timeoutMs),
+    log,
+    registry: services.metrics.registry,
+  });
+  return { sender, dispatcher };
+}
+
+export async function startApi(
+  env: Env,
+  options: { sweeper?: boolean; webhookDispatcher?: boolean } = {},
+): Promise<RunningApi> {
+  const { db, pool, databaseUrl, embedded } = await openDatabase(env);
   let app: FastifyInstance | undefined;
   let sweeper: Sweeper | undefined;
-  let sender: Sender | undefined;
-  let dispatcher: Dispatcher | undefined;
+  let webhooks: { sender: Sender; dispatcher: Dispatcher } | undefined;
   let services: Services | undefined;
   let metricsServer: Server | undefined;
   try {
@@ -84,46 +154,11 @@ export async function startApi(
     const seed = env.SEED_DEMO ?? env.NODE_ENV === 'development';
     if (seed) await seedDemo(db, { environment: env.NODE_ENV });
 
-    const metrics = createMetrics(db, pool);
-    const sessions = createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS);
-    const buyerLimits = buyerLimitsFromEnv(env);
-    services = {
-      env,
-      db,
-      pool,
-      metrics,
-      bus: undefined as never,
-      limits: createLimits(env, pool),
-      sessions,
-      streams: createLiveStreams({
-        perPrincipal: env.SSE_STREAMS_PER_PRINCIPAL,
-        resolve: (token) => sessions.resolve(token),
-        intervalMs: PRINCIPAL_CACHE_MS,
-        onError: (error) => app?.log.warn({ err: error }, 'checking live streams failed; will retry'),
-      }),
-      reserveOptions: { defaultTtlSeconds: env.RESERVATION_TTL_SECONDS, buyerLimits },
-      reservations: new ReservationCoalescer(db, {
-        defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
-        buyerLimits,
-        maxQueue: env.RESERVATION_QUEUE_MAX,
-        onBatch: (size, seconds) => metrics.reservationBatch(size, seconds),
-        onFallback: (error, size) =>
-          app?.log.warn({ err: error, size }, 'reservation batch failed; retrying one by one'),
-      }),
-      orderOptions: {
-        defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
-        taxRateBps: env.TAX_RATE_BPS,
-        buyerLimits,
-      },
-      webhooks: {
-        secretKey: deriveWebhookKey(env.WEBHOOK_SECRET_KEY ?? env.JWT_SECRET),
-        urlPolicy: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE ?? env.NODE_ENV !== 'production' },
-      },
-    };
+    services = createServices(env, db, pool, () => app?.log);
+    const { metrics, sessions, streams } = services;
     app = await buildServer(services);
     await bootstrap(db, env, app.log);
-    const { streams } = services;
-    services.bus = createEventBus(db, databaseUrl as string, app.log, (subject) => {
+    services.bus = createEventBus(db, databaseUrl, app.log, (subject) => {
       // Someone's access changed (or announcements may have been missed): forget what
       // is cached of them, and close live streams that no longer hold.
       sessions.invalidate(subject);
@@ -141,27 +176,7 @@ export async function startApi(
       });
     }
 
-    if (options.webhookDispatcher ?? true) {
-      const { bus, webhooks } = services;
-      const log = app.log;
-      sender = createSender({ ...webhooks, timeoutMs: env.WEBHOOK_TIMEOUT_MS });
-      dispatcher = startDispatcher({
-        db,
-        sender,
-        schedule: {
-          retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
-          maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
-          // A claimed delivery stays reserved well past its send timeout.
-          leaseMs: env.WEBHOOK_TIMEOUT_MS * 3,
-          disableAfterMs: env.WEBHOOK_DISABLE_AFTER_MS,
-        },
-        concurrency: env.WEBHOOK_CONCURRENCY,
-        pollMs: env.WEBHOOK_POLL_MS,
-        nextChange: (timeoutMs) => bus.nextChange(timeoutMs),
-        log,
-        registry: metrics.registry,
-      });
-    }
+    if (options.webhookDispatcher ?? true) webhooks = startWebhooks(env, db, services, app.log);
 
     await app.listen({ host: env.HOST, port: env.PORT });
     if (env.METRICS_PORT !== undefined)
@@ -173,8 +188,8 @@ export async function startApi(
     await app?.close().catch(() => {});
     await services?.reservations.close().catch(() => {});
     await sweeper?.stop().catch(() => {});
-    await dispatcher?.stop().catch(() => {});
-    await sender?.close().catch(() => {});
+    await webhooks?.dispatcher.stop().catch(() => {});
+    await webhooks?.sender.close().catch(() => {});
     services?.streams.close();
     await services?.bus?.close().catch(() => {});
     await db.destroy().catch(() => {});
@@ -194,8 +209,8 @@ export async function startApi(
       await services.reservations.close();
       await sweeper?.stop();
       // Sends in flight finish (bounded by WEBHOOK_TIMEOUT_MS) and are recorded.
-      await dispatcher?.stop();
-      await sender?.close();
+      await webhooks?.dispatcher.stop();
+      await webhooks?.sender.close();
       await services.bus.close();
       await db.destroy();
       await embedded?.stop();

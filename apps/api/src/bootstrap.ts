@@ -3,7 +3,7 @@
  * (and say so when they are present), create the first admin from
  * STOCKROOM_ADMIN_* when no admin exists, and say where /metrics is served.
  */
-import { ensureFirstAdmin, findDemoCredentials, refuseDemoCredentials } from '@stockroom/core';
+import { ensureFirstAdmin, findDemoCredentials, pruneSessions, refuseDemoCredentials } from '@stockroom/core';
 import type { Db } from '@stockroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Env } from './env.js';
@@ -12,6 +12,8 @@ import { describeMetrics, metricsExposure } from './metrics.js';
 export async function bootstrap(db: Db, env: Env, log: FastifyBaseLogger): Promise<void> {
   const production = env.NODE_ENV === 'production';
   refuseDemoCredentials(production);
+  // Sessions that ended over a week ago are of no use to anyone.
+  await pruneSessions(db).catch((error: unknown) => log.warn({ err: error }, 'pruning old sessions failed'));
   if (production) {
     const found = await findDemoCredentials(db);
     if (found.length > 0) {

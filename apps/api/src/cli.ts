@@ -111,95 +111,92 @@ async function tokenIdOf(db: Db, values: Values): Promise<string> {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+type Command = (values: Values, ctx: MutationContext) => Promise<void>;
+
+/** One entry per command (see USAGE). */
+const COMMANDS: Record<string, Command> = {
+  'create-user': async (values, ctx) => {
+    const email = required(values, 'email');
+    const { password, generated } = await passwordOf(values);
+    const warehouseIds = (await warehouseIdsOf(ctx.db, values.warehouse)) ?? [];
+    const user = await createUser(ctx, {
+      email,
+      name: required(values, 'name'),
+      role: required(values, 'role') as 'admin',
+      password,
+      warehouseIds,
+    });
+    log(`created ${user.role} ${user.email} (id ${user.id})`);
+    if (generated) console.log(password);
+  },
+  'reset-password': async (values, ctx) => {
+    const { password, generated } = await passwordOf(values);
+    const user = await resetPassword(ctx, { email: required(values, 'email'), password });
+    log(`password reset for ${user.email}`);
+    if (generated) console.log(password);
+  },
+  'disable-user': async (values, ctx) => {
+    const user = await disableUser(ctx, { email: required(values, 'email') });
+    log(`disabled ${user.email}; its sessions are refused from now on`);
+  },
+  'create-token': async (values, ctx) => {
+    const scopes = (values.scope ?? []).flatMap((s) => s.split(',')).map((s) => s.trim());
+    if (scopes.length === 0) throw new UsageError(`--scope is required (${SERVICE_SCOPES.join(', ')})`);
+    const token = await createServiceToken(ctx, {
+      name: required(values, 'name'),
+      scopes: scopes as (typeof SERVICE_SCOPES)[number][],
+      warehouseIds: (await warehouseIdsOf(ctx.db, values.warehouse)) ?? null,
+      expiresAt: values.expires ?? null,
+    });
+    log(
+      `created service token "${token.name}" (id ${token.id}, ${token.prefix}…) scopes ${token.scopes.join(',')}` +
+        ` warehouses ${token.warehouseIds?.join(',') ?? 'all'} expires ${token.expiresAt ?? 'never'}`,
+    );
+    log('the token is shown this once; store it in your secret manager:');
+    console.log(token.token);
+  },
+  'list-tokens': async (values, ctx) => {
+    let cursor: string | undefined;
+    console.log(
+      ['id', 'name', 'prefix', 'status', 'scopes', 'warehouses', 'expires', 'last used'].join('\t'),
+    );
+    do {
+      const page = await listServiceTokens(ctx.db, SYSTEM_CLI, {
+        includeRevoked: values.all,
+        limit: 100,
+        cursor,
+      });
+      for (const t of page.items) {
+        const fields = [
+          t.id,
+          t.name,
+          t.prefix,
+          t.status,
+          t.scopes.join(','),
+          t.warehouseIds?.join(',') ?? 'all',
+        ];
+        console.log([...fields, t.expiresAt ?? '-', t.lastUsedAt ?? 'never'].join('\t'));
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  },
+  'rotate-token': async (values, ctx) => {
+    const grace = values.grace === undefined ? undefined : Number(values.grace);
+    if (grace !== undefined && !Number.isInteger(grace)) throw new UsageError('--grace is whole seconds');
+    const token = await rotateServiceToken(ctx, { id: await tokenIdOf(ctx.db, values), graceSeconds: grace });
+    log(`rotated "${token.name}"; the old token is accepted until ${token.previousValidUntil}`);
+    console.log(token.token);
+  },
+  'revoke-token': async (values, ctx) => {
+    const token = await revokeServiceToken(ctx, { id: await tokenIdOf(ctx.db, values) });
+    log(`revoked "${token.name}" (${token.prefix}…) at ${token.revokedAt}`);
+  },
+};
+
 async function run(command: string, values: Values, db: Db): Promise<void> {
-  const ctx: MutationContext = { db, actor: SYSTEM_CLI };
-  switch (command) {
-    case 'create-user': {
-      const email = required(values, 'email');
-      const { password, generated } = await passwordOf(values);
-      const warehouseIds = (await warehouseIdsOf(db, values.warehouse)) ?? [];
-      const user = await createUser(ctx, {
-        email,
-        name: required(values, 'name'),
-        role: required(values, 'role') as 'admin',
-        password,
-        warehouseIds,
-      });
-      log(`created ${user.role} ${user.email} (id ${user.id})`);
-      if (generated) console.log(password);
-      return;
-    }
-    case 'reset-password': {
-      const { password, generated } = await passwordOf(values);
-      const user = await resetPassword(ctx, { email: required(values, 'email'), password });
-      log(`password reset for ${user.email}`);
-      if (generated) console.log(password);
-      return;
-    }
-    case 'disable-user': {
-      const user = await disableUser(ctx, { email: required(values, 'email') });
-      log(`disabled ${user.email}; its sessions are refused from now on`);
-      return;
-    }
-    case 'create-token': {
-      const scopes = (values.scope ?? []).flatMap((s) => s.split(',')).map((s) => s.trim());
-      if (scopes.length === 0) throw new UsageError(`--scope is required (${SERVICE_SCOPES.join(', ')})`);
-      const token = await createServiceToken(ctx, {
-        name: required(values, 'name'),
-        scopes: scopes as (typeof SERVICE_SCOPES)[number][],
-        warehouseIds: (await warehouseIdsOf(db, values.warehouse)) ?? null,
-        expiresAt: values.expires ?? null,
-      });
-      log(
-        `created service token "${token.name}" (id ${token.id}, ${token.prefix}…) scopes ${token.scopes.join(',')}` +
-          ` warehouses ${token.warehouseIds?.join(',') ?? 'all'} expires ${token.expiresAt ?? 'never'}`,
-      );
-      log('the token is shown this once; store it in your secret manager:');
-      console.log(token.token);
-      return;
-    }
-    case 'list-tokens': {
-      let cursor: string | undefined;
-      console.log(
-        ['id', 'name', 'prefix', 'status', 'scopes', 'warehouses', 'expires', 'last used'].join('\t'),
-      );
-      do {
-        const page = await listServiceTokens(db, SYSTEM_CLI, {
-          includeRevoked: values.all,
-          limit: 100,
-          cursor,
-        });
-        for (const t of page.items) {
-          const fields = [
-            t.id,
-            t.name,
-            t.prefix,
-            t.status,
-            t.scopes.join(','),
-            t.warehouseIds?.join(',') ?? 'all',
-          ];
-          console.log([...fields, t.expiresAt ?? '-', t.lastUsedAt ?? 'never'].join('\t'));
-        }
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      return;
-    }
-    case 'rotate-token': {
-      const grace = values.grace === undefined ? undefined : Number(values.grace);
-      if (grace !== undefined && !Number.isInteger(grace)) throw new UsageError('--grace is whole seconds');
-      const token = await rotateServiceToken(ctx, { id: await tokenIdOf(db, values), graceSeconds: grace });
-      log(`rotated "${token.name}"; the old token is accepted until ${token.previousValidUntil}`);
-      console.log(token.token);
-      return;
-    }
-    case 'revoke-token': {
-      const token = await revokeServiceToken(ctx, { id: await tokenIdOf(db, values) });
-      log(`revoked "${token.name}" (${token.prefix}…) at ${token.revokedAt}`);
-      return;
-    }
-    default:
-      throw new UsageError(`unknown command: ${command}`);
-  }
+  const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!handler) throw new UsageError(`unknown command: ${command}`);
+  await handler(values, { db, actor: SYSTEM_CLI });
 }
 
 /** DATABASE_URL; else a running embedded dev server (pnpm start); else start it. */

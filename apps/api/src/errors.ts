@@ -3,7 +3,8 @@
  * and the translation of anything else into a safe answer: unknown errors
  * become INTERNAL with a request id, never a stack, SQL or internal message.
  */
-import { type AppCode, DomainError, isDomainError } from '@stockroom/core';
+import { type AppCode, isDomainError } from '@stockroom/core';
+import { databaseTrouble } from '@stockroom/db';
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 
@@ -31,6 +32,20 @@ export interface AppErrorInfo {
   retryAfter?: number;
 }
 
+export interface RestErrorBody {
+  error: { code: string; message: string; details: Record<string, unknown>; requestId?: string };
+}
+
+/** The REST error body (API.md); `requestId` when the answer belongs to a request. */
+export function restErrorBody(
+  code: string,
+  message: string,
+  options: { details?: Record<string, unknown>; requestId?: string } = {},
+): RestErrorBody {
+  const { details = {}, requestId } = options;
+  return { error: { code, message, details, ...(requestId !== undefined ? { requestId } : {}) } };
+}
+
 /** The domain error behind a TRPCError, if there is one. */
 export class MappedError extends TRPCError {
   readonly info: AppErrorInfo;
@@ -39,35 +54,6 @@ export class MappedError extends TRPCError {
     this.info = info;
   }
 }
-
-// SQLSTATEs that mean "the database is not reachable or is shedding load": retry later.
-const UNAVAILABLE_SQLSTATES = new Set([
-  '25P03', // the session was ended by idle_in_transaction_session_timeout
-  '57P01',
-  '57P02',
-  '57P03',
-  '53300',
-  '08000',
-  '08003',
-  '08006',
-  '08001',
-  '08004',
-]);
-const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code)))
-    return true;
-  const message = String((error as { message?: unknown }).message ?? '');
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed/i.test(
-    message,
-  );
-}
-
-const isStatementTimeout = (error: unknown) =>
-  typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '57014';
 
 /**
  * SQLSTATE class 22, "data exception": PostgreSQL refused a value the request
@@ -145,7 +131,8 @@ export function toAppError(error: unknown): AppErrorInfo {
         break;
     }
   }
-  if (isStatementTimeout(cause)) {
+  const trouble = databaseTrouble(cause);
+  if (trouble === 'timeout') {
     return {
       appCode: 'UNAVAILABLE',
       message: 'The database took too long to answer; try again shortly',
@@ -161,7 +148,7 @@ export function toAppError(error: unknown): AppErrorInfo {
       details: {},
     };
   }
-  if (isDatabaseUnavailable(cause)) {
+  if (trouble === 'unavailable') {
     return {
       appCode: 'UNAVAILABLE',
       message: 'The database is not reachable; try again shortly',
@@ -181,5 +168,3 @@ export function domainToTRPC(error: unknown): MappedError {
   const info = toAppError(error);
   return new MappedError(info, error);
 }
-
-export { DomainError };

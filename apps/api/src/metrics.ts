@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { restErrorBody } from './errors.js';
 
 export interface Metrics {
   registry: Registry;
@@ -25,46 +26,8 @@ export interface Metrics {
   reservationBatch(size: number, seconds: number): void;
 }
 
-export function createMetrics(db: Db, pool: pg.Pool): Metrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'stockroom_process_' });
-
-  const calls = new Counter({
-    name: 'stockroom_procedure_calls_total',
-    help: 'Procedure calls by procedure, type and outcome (appCode, OK on success)',
-    labelNames: ['procedure', 'type', 'outcome'] as const,
-    registers: [registry],
-  });
-  const latency = new Histogram({
-    name: 'stockroom_procedure_duration_seconds',
-    help: 'Procedure latency in seconds',
-    labelNames: ['procedure', 'type'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
-  const reservations = new Counter({
-    name: 'stockroom_reservation_outcomes_total',
-    help: 'reservations.create outcomes (OK, INSUFFICIENT_STOCK, …)',
-    labelNames: ['outcome'] as const,
-    registers: [registry],
-  });
-  const swept = new Counter({
-    name: 'stockroom_sweeper_released_total',
-    help: 'Expired holds released by the sweeper',
-    registers: [registry],
-  });
-  const batchSize = new Histogram({
-    name: 'stockroom_reservation_batch_size',
-    help: 'Reservations applied per coalesced transaction',
-    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-    registers: [registry],
-  });
-  const batchSeconds = new Histogram({
-    name: 'stockroom_reservation_batch_duration_seconds',
-    help: 'Time to apply one coalesced reservation batch',
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-    registers: [registry],
-  });
+/** Gauges read at scrape time: pool connections, sessions waiting on locks, holds pending and overdue. */
+function registerDatabaseGauges(registry: Registry, db: Db, pool: pg.Pool): void {
   new Gauge({
     name: 'stockroom_db_pool_connections',
     help: 'Database pool connections by state',
@@ -110,6 +73,49 @@ export function createMetrics(db: Db, pool: pg.Pool): Metrics {
       }
     },
   });
+}
+
+export function createMetrics(db: Db, pool: pg.Pool): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'stockroom_process_' });
+
+  const calls = new Counter({
+    name: 'stockroom_procedure_calls_total',
+    help: 'Procedure calls by procedure, type and outcome (appCode, OK on success)',
+    labelNames: ['procedure', 'type', 'outcome'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'stockroom_procedure_duration_seconds',
+    help: 'Procedure latency in seconds',
+    labelNames: ['procedure', 'type'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const reservations = new Counter({
+    name: 'stockroom_reservation_outcomes_total',
+    help: 'reservations.create outcomes (OK, INSUFFICIENT_STOCK, …)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const swept = new Counter({
+    name: 'stockroom_sweeper_released_total',
+    help: 'Expired holds released by the sweeper',
+    registers: [registry],
+  });
+  const batchSize = new Histogram({
+    name: 'stockroom_reservation_batch_size',
+    help: 'Reservations applied per coalesced transaction',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [registry],
+  });
+  const batchSeconds = new Histogram({
+    name: 'stockroom_reservation_batch_duration_seconds',
+    help: 'Time to apply one coalesced reservation batch',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  registerDatabaseGauges(registry, db, pool);
 
   return {
     registry,
@@ -171,7 +177,7 @@ export function registerMetricsRoute(app: FastifyInstance, metrics: Metrics, opt
       return reply
         .code(401)
         .header('www-authenticate', 'Bearer')
-        .send({ error: { code: 'UNAUTHENTICATED', message: 'Bearer METRICS_TOKEN required', details: {} } });
+        .send(restErrorBody('UNAUTHENTICATED', 'Bearer METRICS_TOKEN required'));
     }
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();

@@ -12,7 +12,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 export type Session = RouterOutputs['auth']['login'];
 export type Api = ReturnType<typeof apiClient>;
 
-export const DEMO_PASSWORD = 'stockroom';
+const DEMO_PASSWORD = 'stockroom';
 
 export function apiClient(baseURL: string, token?: string) {
   return createTRPCClient<AppRouter>({

@@ -17,6 +17,7 @@ export {
   listServiceTokens,
   listUsers,
   openSession,
+  pruneSessions,
   refuseDemoCredentials,
   registerBuyer,
   resetPassword,

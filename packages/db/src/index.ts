@@ -10,3 +10,4 @@ export {
   type SeedSummary,
   seedDemo,
 } from './seed.js';
+export * from './unavailable.js';

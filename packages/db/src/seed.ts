@@ -3,7 +3,7 @@ import type { Db } from './connection.js';
 import { hashPassword, hashToken } from './secrets.js';
 
 /** Demo warehouses: real cities, real coordinates. */
-export const DEMO_WAREHOUSES = [
+const DEMO_WAREHOUSES = [
   {
     code: 'NYC-1',
     name: 'New York (Secaucus)',

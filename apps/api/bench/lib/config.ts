@@ -1,9 +1,9 @@
 /** The benchmark's settings, from the environment (see bench/README.md). */
 
-export const SCENARIOS = ['hot', 'uniform', 'checkout', 'search', 'sync'] as const;
+const SCENARIOS = ['hot', 'uniform', 'checkout', 'search', 'sync'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
-export const DEFAULT_CLIENTS = [16, 64, 256];
-export const DEFAULT_SECONDS = 8;
+const DEFAULT_CLIENTS = [16, 64, 256];
+const DEFAULT_SECONDS = 8;
 
 export interface Config {
   /** Measured seconds per cell (scenario × clients), and per pgbench run. */

@@ -161,7 +161,7 @@ export const UNIFORM_PRODUCTS = 10_000;
 export const CATALOGUE_PRODUCTS = 100_000;
 export const SYNC_ITEMS = 1_000;
 export const SYNC_SETS = CATALOGUE_PRODUCTS / SYNC_ITEMS;
-export const UNIFORM_ON_HAND = 1_000_000;
+const UNIFORM_ON_HAND = 1_000_000;
 
 export const sku = (i: number) => `BN-${String(i).padStart(6, '0')}`;
 

@@ -14,7 +14,7 @@ import { type EmbeddedServer, freePort, startEmbeddedPostgres, withDatabase } fr
 import pg from 'pg';
 import type { Config } from './config.js';
 
-export const API_DIR = path.resolve(import.meta.dirname, '../..');
+const API_DIR = path.resolve(import.meta.dirname, '../..');
 
 export interface Infra {
   /** The server's maintenance database (`postgres`), for CREATE/DROP DATABASE. */
@@ -40,7 +40,7 @@ export interface Infra {
   close(): Promise<void>;
 }
 
-export async function adminQuery(url: string, ...texts: string[]): Promise<pg.QueryResult | undefined> {
+async function adminQuery(url: string, ...texts: string[]): Promise<pg.QueryResult | undefined> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -45,7 +45,7 @@ export class Http {
 }
 
 /** "409 INSUFFICIENT_STOCK": the HTTP status and the appCode (or tRPC code) of a failed call. */
-export function errorLabel(reply: Reply): string {
+function errorLabel(reply: Reply): string {
   let code: string | undefined;
   try {
     const body = JSON.parse(reply.text) as {
@@ -71,7 +71,7 @@ export const failed = (reply: Reply, prefix = ''): Outcome => ({
 /** One unit of work of a client (one request, or a whole checkout flow). */
 export type Operation = (client: number, seq: number) => Promise<Outcome>;
 
-export interface LatencySummary {
+interface LatencySummary {
   p50: number;
   p95: number;
   p99: number;
@@ -104,13 +104,13 @@ export interface CellStats {
 }
 
 /** Nearest-rank percentile of a sorted array. */
-export function percentile(sorted: Float64Array, p: number): number {
+function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
 }
 
-export function summarize(latencies: number[]): LatencySummary {
+function summarize(latencies: number[]): LatencySummary {
   const sorted = Float64Array.from(latencies).sort();
   let sum = 0;
   for (const v of sorted) sum += v;

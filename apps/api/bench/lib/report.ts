@@ -243,7 +243,7 @@ export function evaluateTargets(cells: CellResult[], baselines: BaselineResult[]
 }
 
 /** How busy the rest of the machine was: other work on the same cores disturbs every figure. */
-export function noiseNote(results: Results): string | undefined {
+function noiseNote(results: Results): string | undefined {
   const all = [...results.cells.map((c) => c.cpu.others), ...results.baselines.map((b) => b.cpu.others)];
   if (all.length === 0) return undefined;
   const mean = all.reduce((a, b) => a + b, 0) / all.length;
@@ -254,7 +254,7 @@ export function noiseNote(results: Results): string | undefined {
 }
 
 /** The slowest search queries (p50), from the search cell at the fewest clients. */
-export function slowestQueries(results: Results, count = 5): string[] {
+function slowestQueries(results: Results, count = 5): string[] {
   const cell = results.cells
     .filter((c) => c.scenario === 'search' && c.stats.byTag)
     .sort((a, b) => a.clients - b.clients)[0];

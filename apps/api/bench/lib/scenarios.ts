@@ -13,9 +13,9 @@ import {
 import { failed, type Http, OK, type Operation } from './load.js';
 import type { BaselineName } from './pgbench.js';
 
-export const SERVICE_TOKEN = 'dev-service-token';
+const SERVICE_TOKEN = 'dev-service-token';
 
-export interface ScenarioContext {
+interface ScenarioContext {
   http: Http;
   data: BenchData;
   /** Unique per run and cell: the prefix of every Idempotency-Key. */

@@ -13,7 +13,7 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CSRF_COOKIE, createRequestContext, SESSION_COOKIE } from '../context.js';
-import { ERROR_TABLE, MappedError, toAppError } from '../errors.js';
+import { ERROR_TABLE, MappedError, restErrorBody, toAppError } from '../errors.js';
 import { appRouter } from '../router.js';
 import type { Services } from '../services.js';
 import { createCallerFactory } from '../trpc.js';
@@ -23,9 +23,9 @@ const createCaller = createCallerFactory(appRouter);
 function sendError(reply: FastifyReply, request: FastifyRequest, error: unknown) {
   const info = toAppError(error);
   if (info.retryAfter) reply.header('retry-after', String(info.retryAfter));
-  return reply.code(ERROR_TABLE[info.appCode].http).send({
-    error: { code: info.appCode, message: info.message, details: info.details, requestId: request.id },
-  });
+  return reply
+    .code(ERROR_TABLE[info.appCode].http)
+    .send(restErrorBody(info.appCode, info.message, { details: info.details, requestId: request.id }));
 }
 
 export async function cookieSessionRoutes(app: FastifyInstance, services: Services): Promise<void> {

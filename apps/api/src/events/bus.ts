@@ -31,38 +31,48 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-export function createEventBus(
-  db: Db,
-  connectionString: string,
-  log: FastifyBaseLogger,
-  /**
-   * Called with whose access changed (a user's or service token's id, or '*'), and
-   * with '*' after (re)connecting (announcements may have been missed).
-   */
-  onPrincipalsChanged: (subject: string) => void = () => {},
-): EventBus {
-  const waiters = new Set<() => void>();
-  let client: pg.Client | undefined;
-  let closed = false;
-  let retry: NodeJS.Timeout | undefined;
+/**
+ * The one LISTEN connection of the process. Event notifications wake the
+ * streams waiting in `nextChange`; principal announcements call
+ * `onPrincipalsChanged`. Each connection attempt fails at most once (pg may
+ * report one failure both as an 'error' event and as a rejected query), so
+ * there is never more than one retry pending, and an attempt still connecting
+ * when the bus closes ends its own connection.
+ */
+class Listener {
+  private readonly waiters = new Set<() => void>();
+  private client: pg.Client | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private connecting: Promise<void> | undefined;
+  closed = false;
   /** Bumped by every notification, so a reader can tell one arrived while it was reading. */
-  let generation = 0;
+  generation = 0;
 
-  const wakeAll = () => {
-    generation++;
-    for (const wake of waiters) wake();
-    waiters.clear();
-  };
+  private readonly connectionString: string;
+  private readonly log: FastifyBaseLogger;
+  private readonly onPrincipalsChanged: (subject: string) => void;
 
-  // The one LISTEN connection. Each attempt fails at most once (pg may report one
-  // failure both as an 'error' event and as a rejected query), so there is never
-  // more than one retry pending, and an attempt still connecting when the bus
-  // closes ends its own connection.
-  let connecting: Promise<void> | undefined;
-  const connect = async () => {
-    if (closed) return;
+  constructor(
+    connectionString: string,
+    log: FastifyBaseLogger,
+    onPrincipalsChanged: (subject: string) => void,
+  ) {
+    this.connectionString = connectionString;
+    this.log = log;
+    this.onPrincipalsChanged = onPrincipalsChanged;
+    this.connecting = this.connect();
+  }
+
+  private wakeAll(): void {
+    this.generation++;
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
     const c = new pg.Client({
-      connectionString,
+      connectionString: this.connectionString,
       application_name: 'stockroom-listener',
       connectionTimeoutMillis: 5000,
     });
@@ -70,17 +80,17 @@ export function createEventBus(
     const fail = (error: unknown, message: string) => {
       if (failed) return;
       failed = true;
-      if (client === c) client = undefined;
+      if (this.client === c) this.client = undefined;
       c.end().catch(() => {});
-      if (closed) return;
-      log.warn({ err: error }, message);
-      retry = setTimeout(() => {
-        connecting = connect();
+      if (this.closed) return;
+      this.log.warn({ err: error }, message);
+      this.retry = setTimeout(() => {
+        this.connecting = this.connect();
       }, 1000);
     };
     c.on('notification', (message) => {
-      if (message.channel === PRINCIPALS_CHANNEL) onPrincipalsChanged(message.payload ?? '*');
-      else wakeAll();
+      if (message.channel === PRINCIPALS_CHANNEL) this.onPrincipalsChanged(message.payload ?? '*');
+      else this.wakeAll();
     });
     c.on('error', (error) => fail(error, 'event listener connection lost; reconnecting'));
     try {
@@ -91,97 +101,92 @@ export function createEventBus(
       return;
     }
     if (failed) return;
-    if (closed) {
+    if (this.closed) {
       await c.end().catch(() => {});
       return;
     }
-    client = c;
-    wakeAll(); // anything committed while we were away
-    onPrincipalsChanged('*'); // and any access changed meanwhile
-  };
-  connecting = connect();
+    this.client = c;
+    this.wakeAll(); // anything committed while we were away
+    this.onPrincipalsChanged('*'); // and any access changed meanwhile
+  }
 
   /** Wait for a notification (or the slow poll), unless one came after `seen`. */
-  const nextChange = (signal: AbortSignal | undefined, seen: number) =>
-    new Promise<void>((resolve) => {
-      if (generation !== seen || closed || signal?.aborted) {
+  nextChange(signal: AbortSignal | undefined, seen: number, timeoutMs = POLL_MS): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (this.generation !== seen || this.closed || signal?.aborted) {
         resolve();
         return;
       }
       const done = () => {
         clearTimeout(timer);
-        waiters.delete(done);
+        this.waiters.delete(done);
         signal?.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, POLL_MS);
-      waiters.add(done);
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
       signal?.addEventListener('abort', done, { once: true });
     });
+  }
 
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.wakeAll();
+    await this.connecting;
+    await this.client?.end().catch(() => {});
+    this.client = undefined;
+  }
+}
+
+const unknownPosition = () =>
+  new MappedError({
+    appCode: 'VALIDATION_FAILED',
+    message: 'lastEventId is not an event id this server gave out',
+    details: { field: 'lastEventId' },
+  });
+
+export function createEventBus(
+  db: Db,
+  connectionString: string,
+  log: FastifyBaseLogger,
+  /**
+   * Called with whose access changed (a user's or service token's id, or '*'), and
+   * with '*' after (re)connecting (announcements may have been missed).
+   */
+  onPrincipalsChanged: (subject: string) => void = () => {},
+): EventBus {
+  const listener = new Listener(connectionString, log, onPrincipalsChanged);
   return {
     async *stream({ after, types, signal }) {
       // A position that does not parse would read the outbox from its very
       // beginning: refuse it instead of replaying the whole history.
-      if (after && !parsePosition(after)) {
-        throw new MappedError({
-          appCode: 'VALIDATION_FAILED',
-          message: 'lastEventId is not an event id this server gave out',
-          details: { field: 'lastEventId' },
-        });
-      }
+      if (after && !parsePosition(after)) throw unknownPosition();
       let position = after || (await latestPosition(db));
-      while (!signal?.aborted && !closed) {
+      while (!signal?.aborted && !listener.closed) {
         // Note the generation before reading: a notification that lands while
         // the read is in flight must not be slept through.
-        const seen = generation;
+        const seen = listener.generation;
         let events: StockroomEvent[];
         try {
           events = await readEventsAfter(db, position, { types, limit: 500 });
         } catch (error) {
-          if (closed || signal?.aborted) return;
+          if (listener.closed || signal?.aborted) return;
           // A value the database refuses will be refused again: answer once, do not retry.
-          if (isDataException(error)) {
-            throw new MappedError({
-              appCode: 'VALIDATION_FAILED',
-              message: 'lastEventId is not an event id this server gave out',
-              details: { field: 'lastEventId' },
-            });
-          }
+          if (isDataException(error)) throw unknownPosition();
           log.warn({ err: error }, 'reading events failed; retrying');
-          await nextChange(signal, seen);
+          await listener.nextChange(signal, seen);
           continue;
         }
         for (const event of events) {
-          if (signal?.aborted || closed) return;
+          if (signal?.aborted || listener.closed) return;
           yield event;
           position = event.position;
         }
-        if (events.length < 500) await nextChange(signal, seen);
+        if (events.length < 500) await listener.nextChange(signal, seen);
       }
     },
-    nextChange(timeoutMs) {
-      return new Promise<void>((resolve) => {
-        if (closed) {
-          resolve();
-          return;
-        }
-        const done = () => {
-          clearTimeout(timer);
-          waiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        waiters.add(done);
-      });
-    },
-    async close() {
-      closed = true;
-      if (retry) clearTimeout(retry);
-      wakeAll();
-      await connecting;
-      await client?.end().catch(() => {});
-      client = undefined;
-    },
+    nextChange: (timeoutMs) => listener.nextChange(undefined, listener.generation, timeoutMs),
+    close: () => listener.close(),
   };
 }

@@ -14,7 +14,7 @@ const tooMany = (what: string, wait: number) =>
   });
 
 /** What auth.register answers, whether the email was free or not (API.md). */
-export const REGISTER_ACCEPTED = {
+const REGISTER_ACCEPTED = {
   status: 'accepted',
   message: 'If this email was not registered yet, the account is ready: sign in with auth.login',
 } as const;

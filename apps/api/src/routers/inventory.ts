@@ -15,7 +15,7 @@ import {
   ZSyncInput,
 } from '@stockroom/core';
 import { ZStockLevelOut, ZSyncOut } from '../schemas.js';
-import { allow, mutationFor, router, splitKey, withIdempotencyKey } from '../trpc.js';
+import { allow, idempotentMutation, router } from '../trpc.js';
 
 const stockPath = '/stock/{warehouseId}/{sku}';
 
@@ -36,8 +36,9 @@ export const inventoryRouter = router({
     .meta({ scope: 'stock:read' })
     .input(ZMovementsInput)
     .query(({ ctx, input }) => listMovements(ctx.db, input)),
-  receive: mutationFor('staff', 'admin', 'service')
-    .meta({
+  receive: idempotentMutation({
+    allow: ['staff', 'admin', 'service'],
+    meta: {
       scope: 'stock:write',
       openapi: {
         method: 'POST',
@@ -46,12 +47,14 @@ export const inventoryRouter = router({
         summary: 'Goods received',
         protect: true,
       },
-    })
-    .input(withIdempotencyKey(ZReceiveInput))
-    .output(ZStockLevelOut)
-    .mutation(({ ctx, input }) => receiveStock(ctx.mutation, splitKey(input))),
-  adjust: mutationFor('staff', 'admin', 'service')
-    .meta({
+    },
+    input: ZReceiveInput,
+    output: ZStockLevelOut,
+    run: receiveStock,
+  }),
+  adjust: idempotentMutation({
+    allow: ['staff', 'admin', 'service'],
+    meta: {
       scope: 'stock:write',
       openapi: {
         method: 'POST',
@@ -60,12 +63,14 @@ export const inventoryRouter = router({
         summary: 'Manual correction against a version',
         protect: true,
       },
-    })
-    .input(withIdempotencyKey(ZAdjustInput))
-    .output(ZStockLevelOut)
-    .mutation(({ ctx, input }) => adjustStock(ctx.mutation, splitKey(input))),
-  set: mutationFor('staff', 'admin', 'service')
-    .meta({
+    },
+    input: ZAdjustInput,
+    output: ZStockLevelOut,
+    run: adjustStock,
+  }),
+  set: idempotentMutation({
+    allow: ['staff', 'admin', 'service'],
+    meta: {
       scope: 'stock:write',
       openapi: {
         method: 'PUT',
@@ -74,12 +79,14 @@ export const inventoryRouter = router({
         summary: 'Set the counted on-hand quantity',
         protect: true,
       },
-    })
-    .input(withIdempotencyKey(ZSetInput))
-    .output(ZStockLevelOut)
-    .mutation(({ ctx, input }) => setStock(ctx.mutation, splitKey(input))),
-  sync: mutationFor('staff', 'admin', 'service')
-    .meta({
+    },
+    input: ZSetInput,
+    output: ZStockLevelOut,
+    run: setStock,
+  }),
+  sync: idempotentMutation({
+    allow: ['staff', 'admin', 'service'],
+    meta: {
       scope: 'stock:write',
       openapi: {
         method: 'POST',
@@ -88,8 +95,9 @@ export const inventoryRouter = router({
         summary: 'Bulk counts from a store (1–1000 items)',
         protect: true,
       },
-    })
-    .input(withIdempotencyKey(ZSyncInput))
-    .output(ZSyncOut)
-    .mutation(({ ctx, input }) => syncStock(ctx.mutation, splitKey(input))),
+    },
+    input: ZSyncInput,
+    output: ZSyncOut,
+    run: syncStock,
+  }),
 });

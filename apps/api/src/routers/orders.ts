@@ -29,7 +29,7 @@ import {
 } from '@stockroom/core';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { allow, liveFor, mutationFor, router, splitKey, withIdempotencyKey } from '../trpc.js';
+import { allow, idempotentMutation, liveFor, router } from '../trpc.js';
 
 const ORDER_EVENTS = [
   'order.created',
@@ -46,36 +46,47 @@ const ORDER_EVENTS = [
 
 export const cartRouter = router({
   get: allow('buyer').query(({ ctx }) => getCart(ctx.db, ctx.actor, ctx.services.orderOptions)),
-  setItem: mutationFor('buyer')
-    .input(withIdempotencyKey(ZSetCartItemInput))
-    .mutation(({ ctx, input }) => setCartItem(ctx.mutation, splitKey(input), ctx.services.orderOptions)),
-  clear: mutationFor('buyer')
-    .input(withIdempotencyKey(z.object({}).strict()).optional())
-    .mutation(({ ctx, input }) =>
-      clearCart(ctx.mutation, input ? splitKey(input) : {}, ctx.services.orderOptions),
-    ),
+  setItem: idempotentMutation({
+    allow: ['buyer'],
+    input: ZSetCartItemInput,
+    run: (mutation, input, ctx) => setCartItem(mutation, input, ctx.services.orderOptions),
+  }),
+  clear: idempotentMutation({
+    allow: ['buyer'],
+    input: z.object({}).strict(),
+    wrap: (keyed) => keyed.optional(),
+    run: (mutation, input, ctx) => clearCart(mutation, input, ctx.services.orderOptions),
+  }),
 });
 
 export const checkoutRouter = router({
-  start: mutationFor('buyer', 'service')
-    .meta({ scope: 'orders' })
-    .input(withIdempotencyKey(ZCheckoutInput))
-    .mutation(({ ctx, input }) => startCheckout(ctx.mutation, splitKey(input), ctx.services.orderOptions)),
-  paymentSucceeded: mutationFor('service')
-    .meta({ scope: 'payments' })
-    .input(withIdempotencyKey(ZPaymentSucceededInput))
-    .mutation(({ ctx, input }) => paymentSucceeded(ctx.mutation, splitKey(input), ctx.services.orderOptions)),
-  paymentFailed: mutationFor('service')
-    .meta({ scope: 'payments' })
-    .input(withIdempotencyKey(ZPaymentFailedInput))
-    .mutation(({ ctx, input }) => paymentFailed(ctx.mutation, splitKey(input))),
+  start: idempotentMutation({
+    allow: ['buyer', 'service'],
+    meta: { scope: 'orders' },
+    input: ZCheckoutInput,
+    run: (mutation, input, ctx) => startCheckout(mutation, input, ctx.services.orderOptions),
+  }),
+  paymentSucceeded: idempotentMutation({
+    allow: ['service'],
+    meta: { scope: 'payments' },
+    input: ZPaymentSucceededInput,
+    run: (mutation, input, ctx) => paymentSucceeded(mutation, input, ctx.services.orderOptions),
+  }),
+  paymentFailed: idempotentMutation({
+    allow: ['service'],
+    meta: { scope: 'payments' },
+    input: ZPaymentFailedInput,
+    run: paymentFailed,
+  }),
 });
 
 export const ordersRouter = router({
-  create: mutationFor('service', 'admin')
-    .meta({ scope: 'orders' })
-    .input(withIdempotencyKey(ZDirectOrderInput))
-    .mutation(({ ctx, input }) => createPaidOrder(ctx.mutation, splitKey(input), ctx.services.orderOptions)),
+  create: idempotentMutation({
+    allow: ['service', 'admin'],
+    meta: { scope: 'orders' },
+    input: ZDirectOrderInput,
+    run: (mutation, input, ctx) => createPaidOrder(mutation, input, ctx.services.orderOptions),
+  }),
   list: allow('staff', 'admin', 'buyer', 'service')
     .meta({ scope: 'orders' })
     .input(ZOrdersListInput)
@@ -84,17 +95,21 @@ export const ordersRouter = router({
     .meta({ scope: 'orders' })
     .input(ZOrderIdInput)
     .query(({ ctx, input }) => getOrder(ctx.db, ctx.actor, input)),
-  updateStatus: mutationFor('staff', 'admin')
-    .input(withIdempotencyKey(ZUpdateStatusInput))
-    .mutation(({ ctx, input }) =>
-      updateOrderStatus(ctx.mutation, splitKey(input), ctx.services.orderOptions),
-    ),
-  cancel: mutationFor('staff', 'admin', 'buyer')
-    .input(withIdempotencyKey(ZCancelInput))
-    .mutation(({ ctx, input }) => cancelOrder(ctx.mutation, splitKey(input))),
-  ship: mutationFor('staff', 'admin')
-    .input(withIdempotencyKey(ZShipInput))
-    .mutation(({ ctx, input }) => shipOrder(ctx.mutation, splitKey(input))),
+  updateStatus: idempotentMutation({
+    allow: ['staff', 'admin'],
+    input: ZUpdateStatusInput,
+    run: (mutation, input, ctx) => updateOrderStatus(mutation, input, ctx.services.orderOptions),
+  }),
+  cancel: idempotentMutation({
+    allow: ['staff', 'admin', 'buyer'],
+    input: ZCancelInput,
+    run: cancelOrder,
+  }),
+  ship: idempotentMutation({
+    allow: ['staff', 'admin'],
+    input: ZShipInput,
+    run: shipOrder,
+  }),
   /** Order events, live (SSE), resumable from the last event id; optionally one status only. */
   onChange: liveFor('staff', 'admin')
     .input(
@@ -116,9 +131,11 @@ export const ordersRouter = router({
 });
 
 export const waitlistRouter = router({
-  join: mutationFor('buyer')
-    .input(withIdempotencyKey(ZWaitlistJoinInput))
-    .mutation(({ ctx, input }) => joinWaitlist(ctx.mutation, splitKey(input), ctx.services.reserveOptions)),
+  join: idempotentMutation({
+    allow: ['buyer'],
+    input: ZWaitlistJoinInput,
+    run: (mutation, input, ctx) => joinWaitlist(mutation, input, ctx.services.reserveOptions),
+  }),
   list: allow('staff', 'admin', 'buyer')
     .input(ZWaitlistListInput)
     .query(({ ctx, input }) => listWaitlist(ctx.db, ctx.actor, input)),

@@ -10,7 +10,7 @@ import {
   ZSearchProductsInput,
 } from '@stockroom/core';
 import { ZProductOut, ZProductWithStockOut, ZSearchPageOut } from '../schemas.js';
-import { mutationFor, publicProcedure, router, splitKey, withIdempotencyKey } from '../trpc.js';
+import { idempotentMutation, publicProcedure, router } from '../trpc.js';
 
 export const productsRouter = router({
   search: publicProcedure
@@ -41,16 +41,22 @@ export const productsRouter = router({
     .input(ZProductSkuInput)
     .output(ZProductWithStockOut)
     .query(({ ctx, input }) => getProduct(ctx.db, input)),
-  create: mutationFor('admin', 'seller')
-    .input(withIdempotencyKey(ZProductInput))
-    .output(ZProductOut)
-    .mutation(({ ctx, input }) => createProduct(ctx.mutation, splitKey(input))),
-  update: mutationFor('admin', 'seller')
-    .input(withIdempotencyKey(ZProductUpdateInput))
-    .output(ZProductOut)
-    .mutation(({ ctx, input }) => updateProduct(ctx.mutation, splitKey(input))),
-  archive: mutationFor('admin', 'seller')
-    .input(withIdempotencyKey(ZProductSkuInput))
-    .output(ZProductOut)
-    .mutation(({ ctx, input }) => archiveProduct(ctx.mutation, splitKey(input))),
+  create: idempotentMutation({
+    allow: ['admin', 'seller'],
+    input: ZProductInput,
+    output: ZProductOut,
+    run: createProduct,
+  }),
+  update: idempotentMutation({
+    allow: ['admin', 'seller'],
+    input: ZProductUpdateInput,
+    output: ZProductOut,
+    run: updateProduct,
+  }),
+  archive: idempotentMutation({
+    allow: ['admin', 'seller'],
+    input: ZProductSkuInput,
+    output: ZProductOut,
+    run: archiveProduct,
+  }),
 });

@@ -8,11 +8,12 @@ import {
   ZReserveInput,
 } from '@stockroom/core';
 import { ZReservationOut } from '../schemas.js';
-import { allow, mutationFor, router, splitKey, withIdempotencyKey } from '../trpc.js';
+import { allow, idempotentMutation, router } from '../trpc.js';
 
 export const reservationsRouter = router({
-  create: mutationFor('service', 'buyer', 'admin')
-    .meta({
+  create: idempotentMutation({
+    allow: ['service', 'buyer', 'admin'],
+    meta: {
       scope: 'reservations',
       openapi: {
         method: 'POST',
@@ -21,10 +22,11 @@ export const reservationsRouter = router({
         summary: 'Hold stock (all lines or none)',
         protect: true,
       },
-    })
-    .input(withIdempotencyKey(ZReserveInput))
-    .output(ZReservationOut)
-    .mutation(({ ctx, input }) => ctx.services.reservations.reserve(ctx.mutation, splitKey(input))),
+    },
+    input: ZReserveInput,
+    output: ZReservationOut,
+    run: (mutation, input, ctx) => ctx.services.reservations.reserve(mutation, input),
+  }),
   get: allow('buyer', 'staff', 'admin', 'service')
     .meta({
       scope: 'reservations',
@@ -40,8 +42,9 @@ export const reservationsRouter = router({
     .output(ZReservationOut)
     .query(({ ctx, input }) => getReservation(ctx.db, ctx.actor, input)),
   // Buyers never confirm: a buyer's stock leaves the shelf only through payment (issue 10).
-  confirm: mutationFor('service', 'admin')
-    .meta({
+  confirm: idempotentMutation({
+    allow: ['service', 'admin'],
+    meta: {
       scope: 'reservations',
       openapi: {
         method: 'POST',
@@ -50,12 +53,14 @@ export const reservationsRouter = router({
         summary: 'Confirm: the held units are sold (service, admin; not a hold that belongs to an order)',
         protect: true,
       },
-    })
-    .input(withIdempotencyKey(ZReservationId))
-    .output(ZReservationOut)
-    .mutation(({ ctx, input }) => confirmReservation(ctx.mutation, splitKey(input))),
-  release: mutationFor('buyer', 'service', 'admin')
-    .meta({
+    },
+    input: ZReservationId,
+    output: ZReservationOut,
+    run: confirmReservation,
+  }),
+  release: idempotentMutation({
+    allow: ['buyer', 'service', 'admin'],
+    meta: {
       scope: 'reservations',
       openapi: {
         method: 'POST',
@@ -64,15 +69,16 @@ export const reservationsRouter = router({
         summary: 'Release the hold',
         protect: true,
       },
-    })
-    .input(withIdempotencyKey(ZReservationId))
-    .output(ZReservationOut)
-    .mutation(({ ctx, input }) => releaseReservation(ctx.mutation, splitKey(input))),
-  extend: mutationFor('buyer', 'service', 'admin')
-    .meta({ scope: 'reservations' })
-    .input(withIdempotencyKey(ZExtendInput))
-    .output(ZReservationOut)
-    .mutation(({ ctx, input }) =>
-      extendReservation(ctx.mutation, splitKey(input), ctx.services.reserveOptions),
-    ),
+    },
+    input: ZReservationId,
+    output: ZReservationOut,
+    run: releaseReservation,
+  }),
+  extend: idempotentMutation({
+    allow: ['buyer', 'service', 'admin'],
+    meta: { scope: 'reservations' },
+    input: ZExtendInput,
+    output: ZReservationOut,
+    run: (mutation, input, ctx) => extendReservation(mutation, input, ctx.services.reserveOptions),
+  }),
 });

@@ -15,7 +15,7 @@ import {
   ZServiceTokenIdInput,
 } from '@stockroom/core';
 import { z } from 'zod';
-import { allow, mutationFor, router, splitKey, withIdempotencyKey } from '../trpc.js';
+import { allow, idempotentMutation, router } from '../trpc.js';
 
 const ZServiceTokenOut = z.object({
   id: z.string(),
@@ -39,8 +39,9 @@ const ZPageOut = z.object({ items: z.array(ZServiceTokenOut), nextCursor: z.stri
 const tags = ['service tokens'];
 
 export const serviceTokensRouter = router({
-  create: mutationFor('admin')
-    .meta({
+  create: idempotentMutation({
+    allow: ['admin'],
+    meta: {
       openapi: {
         method: 'POST',
         path: '/service-tokens',
@@ -48,10 +49,11 @@ export const serviceTokensRouter = router({
         summary: 'Create a service token (the secret is shown once)',
         protect: true,
       },
-    })
-    .input(withIdempotencyKey(ZCreateServiceTokenInput))
-    .output(ZIssuedOut)
-    .mutation(({ ctx, input }) => createServiceToken(ctx.mutation, splitKey(input))),
+    },
+    input: ZCreateServiceTokenInput,
+    output: ZIssuedOut,
+    run: createServiceToken,
+  }),
   list: allow('admin')
     .meta({
       openapi: {
@@ -65,8 +67,9 @@ export const serviceTokensRouter = router({
     .input(ZListServiceTokensInput.optional())
     .output(ZPageOut)
     .query(({ ctx, input }) => listServiceTokens(ctx.db, ctx.actor, input ?? {})),
-  revoke: mutationFor('admin')
-    .meta({
+  revoke: idempotentMutation({
+    allow: ['admin'],
+    meta: {
       openapi: {
         method: 'POST',
         path: '/service-tokens/{id}/revoke',
@@ -74,12 +77,14 @@ export const serviceTokensRouter = router({
         summary: 'Revoke a service token (refused everywhere within seconds)',
         protect: true,
       },
-    })
-    .input(withIdempotencyKey(ZServiceTokenIdInput))
-    .output(ZServiceTokenOut)
-    .mutation(({ ctx, input }) => revokeServiceToken(ctx.mutation, splitKey(input))),
-  rotate: mutationFor('admin')
-    .meta({
+    },
+    input: ZServiceTokenIdInput,
+    output: ZServiceTokenOut,
+    run: revokeServiceToken,
+  }),
+  rotate: idempotentMutation({
+    allow: ['admin'],
+    meta: {
       openapi: {
         method: 'POST',
         path: '/service-tokens/{id}/rotate',
@@ -87,8 +92,9 @@ export const serviceTokensRouter = router({
         summary: 'A new secret; the old one stays valid for graceSeconds (default 86400)',
         protect: true,
       },
-    })
-    .input(withIdempotencyKey(ZRotateServiceTokenInput))
-    .output(ZIssuedOut)
-    .mutation(({ ctx, input }) => rotateServiceToken(ctx.mutation, splitKey(input))),
+    },
+    input: ZRotateServiceTokenInput,
+    output: ZIssuedOut,
+    run: rotateServiceToken,
+  }),
 });

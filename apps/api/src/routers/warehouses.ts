@@ -5,16 +5,20 @@ import {
   ZWarehouseInput,
   ZWarehouseUpdateInput,
 } from '@stockroom/core';
-import { allow, mutationFor, router, splitKey, withIdempotencyKey } from '../trpc.js';
+import { allow, idempotentMutation, router } from '../trpc.js';
 
 export const warehousesRouter = router({
   list: allow('admin', 'staff', 'seller', 'buyer', 'service')
     .meta({ scope: 'any' })
     .query(({ ctx }) => listWarehouses(ctx.db)),
-  create: mutationFor('admin')
-    .input(withIdempotencyKey(ZWarehouseInput))
-    .mutation(({ ctx, input }) => createWarehouse(ctx.mutation, splitKey(input))),
-  update: mutationFor('admin')
-    .input(withIdempotencyKey(ZWarehouseUpdateInput))
-    .mutation(({ ctx, input }) => updateWarehouse(ctx.mutation, splitKey(input))),
+  create: idempotentMutation({
+    allow: ['admin'],
+    input: ZWarehouseInput,
+    run: createWarehouse,
+  }),
+  update: idempotentMutation({
+    allow: ['admin'],
+    input: ZWarehouseUpdateInput,
+    run: updateWarehouse,
+  }),
 });

@@ -19,9 +19,9 @@ import { Webhook } from 'standardwebhooks';
 import { Agent, request } from 'undici';
 
 /** Request bodies above this are not sent (the delivery is dead at once). */
-export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
 /** How much of an answer is read and kept. */
-export const MAX_RESPONSE_BYTES = 1024;
+const MAX_RESPONSE_BYTES = 1024;
 
 export interface SenderOptions {
   secretKey: Buffer;

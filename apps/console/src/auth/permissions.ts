@@ -6,7 +6,7 @@
 import type { Role, SessionUser } from './session';
 
 /** Buyers shop in the store; everyone else may use the console. */
-export const CONSOLE_ROLES: readonly Role[] = ['admin', 'staff', 'seller'];
+const CONSOLE_ROLES: readonly Role[] = ['admin', 'staff', 'seller'];
 
 export const canUseConsole = (role: Role): boolean => CONSOLE_ROLES.includes(role);
 

@@ -7,7 +7,7 @@ import type { AppErrorInfo } from '../lib/errors';
 import type { Session } from './session';
 import type { Credentials } from './sign-in';
 
-export class SessionRequestError extends Error {
+class SessionRequestError extends Error {
   constructor(readonly info: AppErrorInfo) {
     super(info.message);
   }

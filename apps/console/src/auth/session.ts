@@ -23,7 +23,7 @@ export interface Session {
   user: SessionUser;
 }
 
-export type EndReason = 'signed-out' | 'expired';
+type EndReason = 'signed-out' | 'expired';
 
 export interface SessionState {
   session: Session | null;
@@ -44,7 +44,7 @@ function isSession(value: unknown): value is Session {
   );
 }
 
-export const isExpired = (session: Session, now = Date.now()): boolean =>
+const isExpired = (session: Session, now = Date.now()): boolean =>
   new Date(session.expiresAt).getTime() <= now;
 
 export interface SessionStore {

@@ -7,7 +7,7 @@
 import type { Db } from '@stockroom/db';
 import { sql } from 'kysely';
 
-export interface AuditMismatch {
+interface AuditMismatch {
   check: 'ledger' | 'holds';
   warehouseId: string;
   sku: string;

@@ -3,7 +3,6 @@ export { findDemoCredentials, refuseDemoCredentials } from './demo.js';
 export {
   disableUser,
   ensureFirstAdmin,
-  type FirstAdminOutcome,
   resetPassword,
   SYSTEM_CLI,
 } from './operator.js';
@@ -15,20 +14,18 @@ export {
 export {
   authenticateServiceToken,
   createServiceToken,
-  type IssuedServiceToken,
   listServiceTokens,
   revokeServiceToken,
   rotateServiceToken,
   SERVICE_SCOPES,
-  type ServiceTokenDto,
   ZCreateServiceTokenInput,
   ZListServiceTokensInput,
   ZRotateServiceTokenInput,
   ZServiceTokenIdInput,
 } from './service-tokens.js';
 export {
-  type NewSession,
   openSession,
+  pruneSessions,
   revokeSession,
   sessionActor,
 } from './sessions.js';
@@ -38,7 +35,6 @@ export {
   getUser,
   listUsers,
   registerBuyer,
-  type UserDto,
   updateUser,
   ZCreateUserInput,
   ZLoginInput,

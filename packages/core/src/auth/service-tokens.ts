@@ -21,24 +21,25 @@ import { z } from 'zod';
 import { runMutation } from '../idempotency/index.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor } from '../shared/cursor.js';
 import { forbidden, invalidTransition, notFound, validationFailed } from '../shared/errors.js';
+import { paginate } from '../shared/paginate.js';
 import { type Page, ZCursor, ZIsoDateTime, ZLimit, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import { demoCredentialsRefused, isDemoServiceToken } from './demo.js';
 
 export const SERVICE_SCOPES = ['stock:read', 'stock:write', 'reservations', 'orders', 'payments'] as const;
-export const TOKEN_PREFIX = 'sr_live_';
+const TOKEN_PREFIX = 'sr_live_';
 /** Characters of a token shown in lists (`sr_live_` + 4). */
-export const PREFIX_LENGTH = 12;
-export const DEFAULT_GRACE_SECONDS = 24 * 3600;
-export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
+const PREFIX_LENGTH = 12;
+const DEFAULT_GRACE_SECONDS = 24 * 3600;
+const MAX_GRACE_SECONDS = 7 * 24 * 3600;
 /** last_used_at is written at most this often per token (never once per request). */
-export const LAST_USED_RESOLUTION_SECONDS = 60;
+const LAST_USED_RESOLUTION_SECONDS = 60;
 
-export const ZServiceScope = z.enum(SERVICE_SCOPES);
+const ZServiceScope = z.enum(SERVICE_SCOPES);
 const distinct = <T>(items: T[]) => new Set(items).size === items.length;
-export const ZServiceTokenName = z.string().trim().min(1).max(100);
+const ZServiceTokenName = z.string().trim().min(1).max(100);
 export const ZCreateServiceTokenInput = z
   .object({
     name: ZServiceTokenName,
@@ -141,7 +142,7 @@ function toDto(row: Row, now = Date.now()): ServiceTokenDto {
 }
 
 /** A new secret: `sr_live_` + 32 random bytes, base64url (51 characters). */
-export function generateServiceToken(): string {
+function generateServiceToken(): string {
   return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
 }
 
@@ -219,14 +220,12 @@ export async function listServiceTokens(
     const [createdAt, id] = decodeCursor(data.cursor, z.tuple([ZIsoDateTime, ZUuid]));
     query = query.where(sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await query.limit(data.limit + 1).execute();
-  const page = rows.slice(0, data.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((r) => toDto(r)),
-    nextCursor:
-      rows.length > data.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
-  };
+  const { rows, nextCursor } = await paginate(
+    data.limit,
+    (take) => query.limit(take).execute(),
+    (last) => [last.createdAt.toISOString(), last.id],
+  );
+  return { items: rows.map((r) => toDto(r)), nextCursor };
 }
 
 /** Revoke: refused from now on (every API process within a few seconds). Revoking twice is a no-op. */

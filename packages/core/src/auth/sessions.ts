@@ -75,7 +75,7 @@ export async function revokeUserSessions(db: Kysely<Database>, userId: string): 
   return Number(result.numUpdatedRows);
 }
 
-/** Forget sessions that ended a while ago (called by the sweeper's housekeeping). */
+/** Forget sessions that ended a while ago (each API process does at start). */
 export async function pruneSessions(db: Db, olderThanDays = 7): Promise<number> {
   const result = await db
     .deleteFrom('sessions')

@@ -13,14 +13,7 @@ import { ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import { assertPasswordFitsAccount, checkPassword, hashNewPassword, ZPassword } from './passwords.js';
 
-export {
-  assertPasswordFitsAccount,
-  isCommonPassword,
-  isContextPassword,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-  ZPassword,
-} from './passwords.js';
+export { ZPassword } from './passwords.js';
 
 import { demoCredentialsRefused, isDemoLogin } from './demo.js';
 
@@ -40,7 +33,7 @@ export const ZLoginInput = z
 export const ZRegisterInput = z
   .object({ email: ZEmail, password: ZPassword, name: z.string().trim().min(1).max(200) })
   .strict();
-export const ZRole = z.enum(['admin', 'staff', 'seller', 'buyer']);
+const ZRole = z.enum(['admin', 'staff', 'seller', 'buyer']);
 /** Warehouse scope: each warehouse once. */
 const ZWarehouseIds = z
   .array(ZUuid)
@@ -112,10 +105,6 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   // Demo accounts with the demo password: refused in production (see demo.ts).
   if (demoCredentialsRefused() && isDemoLogin(email, password)) return undefined;
   return loadUser(db, { id: row.id });
-}
-
-export function actorOf(user: UserDto): Actor {
-  return { kind: 'user', id: user.id, role: user.role, warehouseIds: user.warehouseIds };
 }
 
 async function insertUser(

@@ -38,7 +38,7 @@ export interface Product {
   updatedAt: string;
 }
 
-export interface StockTotals {
+interface StockTotals {
   onHand: number;
   reserved: number;
   available: number;
@@ -50,11 +50,11 @@ export interface ProductWithStock extends Product {
 
 export const MAX_PRICE_MINOR = 1_000_000_000_000;
 
-export const ZProductName = z.string().trim().min(1).max(200);
-export const ZProductDescription = z.string().trim().max(5000);
+const ZProductName = z.string().trim().min(1).max(200);
+const ZProductDescription = z.string().trim().max(5000);
 export const ZCategory = z.string().trim().min(1).max(100);
-export const ZPriceMinor = z.number().int().min(0).max(MAX_PRICE_MINOR);
-export const ZCurrency = z
+const ZPriceMinor = z.number().int().min(0).max(MAX_PRICE_MINOR);
+const ZCurrency = z
   .string()
   .trim()
   .regex(/^[A-Z]{3}$/, 'currency is a three-letter ISO 4217 code in capitals, like USD');
@@ -91,9 +91,9 @@ export const ZProductSkuInput = z.object({ sku: ZSku }).strict();
 export type ProductSkuInput = z.input<typeof ZProductSkuInput>;
 
 /** A products row without the generated search vector, which never leaves the database. */
-export type ProductRecord = Omit<ProductRow, 'search'>;
+type ProductRecord = Omit<ProductRow, 'search'>;
 
-export function toProductDto(row: ProductRecord): Product {
+function toProductDto(row: ProductRecord): Product {
   return {
     id: row.id,
     sku: row.sku,

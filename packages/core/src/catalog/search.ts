@@ -14,7 +14,8 @@
 import type { Db } from '@stockroom/db';
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor } from '../shared/cursor.js';
+import { paginate } from '../shared/paginate.js';
 import { type Page, ZCursor, ZLimit, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import { ZCategory } from './products.js';
@@ -93,15 +94,13 @@ export async function searchProducts(db: Db, input: SearchProductsInput): Promis
   const parsed = parseInput(ZSearchProductsInput, input);
   const { limit } = parsed;
   const keyword = parsed.query ? parsed.query.toLowerCase() : undefined;
-  const rows = await searchQuery(db, parsed).execute();
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const nextCursor =
-    rows.length > limit && last
-      ? encodeCursor(keyword ? [last.rank, last.name, last.id] : [last.name, last.id])
-      : null;
+  const { rows, nextCursor } = await paginate(
+    limit,
+    (take) => searchQuery(db, parsed, take).execute(),
+    (last) => (keyword ? [last.rank, last.name, last.id] : [last.name, last.id]),
+  );
   return {
-    items: page.map((row) => ({
+    items: rows.map((row) => ({
       id: row.id,
       sku: row.sku,
       name: row.name,
@@ -138,11 +137,11 @@ function afterCursor(cursor: string | undefined, keyword: string | undefined) {
 }
 
 /**
- * The page query: one statement, `limit + 1` rows (the extra one says whether
- * there is a next page). Exported for plan checks in tests.
+ * The page query: one statement, `take` rows (`limit + 1`: the extra one says
+ * whether there is a next page, see paginate). Exported for plan checks in tests.
  */
-export function searchQuery(db: Db, input: z.output<typeof ZSearchProductsInput>) {
-  const { query, category, warehouseId, cursor, limit } = input;
+export function searchQuery(db: Db, input: z.output<typeof ZSearchProductsInput>, take = input.limit + 1) {
+  const { query, category, warehouseId, cursor } = input;
   const keyword = query ? query.toLowerCase() : undefined;
 
   const tsQuery = sql`websearch_to_tsquery('english', ${fullTextQuery(query ?? '')})`;
@@ -192,7 +191,7 @@ export function searchQuery(db: Db, input: z.output<typeof ZSearchProductsInput>
     .$if(keyword !== undefined, (qb) => qb.orderBy('m.rank', 'desc'))
     .orderBy('m.name')
     .orderBy('m.id')
-    .limit(limit + 1);
+    .limit(take);
 
   return db
     .selectFrom(page.as('pg'))

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { appendEvents } from '../events/index.js';
 import { runMutation } from '../idempotency/index.js';
-import { type Actor, actorLabel } from '../shared/actor.js';
+import { actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { iso } from '../shared/dto.js';
 import { notFound, validationFailed } from '../shared/errors.js';
@@ -41,7 +41,7 @@ function isTimeZone(name: string): boolean {
   }
 }
 
-export const ZTimeZone = z
+const ZTimeZone = z
   .string()
   .trim()
   .min(1)
@@ -74,9 +74,9 @@ export const ZWarehouseUpdateInput = z
   .refine((input) => hasChanges(input, 'id'), 'name at least one field to change');
 export type WarehouseUpdateInput = z.input<typeof ZWarehouseUpdateInput>;
 
-export const ZWarehouseIdInput = ZUuid;
+const ZWarehouseIdInput = ZUuid;
 
-export function toWarehouseDto(row: WarehouseRow): Warehouse {
+function toWarehouseDto(row: WarehouseRow): Warehouse {
   return {
     id: row.id,
     code: row.code,

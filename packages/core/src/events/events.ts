@@ -9,8 +9,9 @@
 import type { Db } from '@stockroom/db';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor } from '../shared/cursor.js';
 import { iso } from '../shared/dto.js';
+import { paginate } from '../shared/paginate.js';
 import { type Page, ZCursor, ZDirection, ZLimit } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 
@@ -30,7 +31,7 @@ export const ZEventsListInput = z
   .object({ types: ZEventTypes.optional(), cursor: ZCursor.optional(), limit: ZLimit, direction: ZDirection })
   .strict();
 
-export function positionOf(txid: string, id: number): string {
+function positionOf(txid: string, id: number): string {
   return `${txid}.${id}`;
 }
 
@@ -105,18 +106,17 @@ export async function listEvents(
     const [id] = decodeCursor(data.cursor, z.tuple([z.number().int().positive()]));
     query = query.where('id', '<', id);
   }
-  const rows = await query
-    .orderBy('id', 'desc')
-    .limit(data.limit + 1)
-    .execute();
-  const page = rows.slice(0, data.limit);
-  const last = page[page.length - 1];
+  const { rows, nextCursor } = await paginate(
+    data.limit,
+    (take) => query.orderBy('id', 'desc').limit(take).execute(),
+    (last) => [last.id],
+  );
   return {
-    items: page.map(({ txid, createdAt, ...e }) => ({
+    items: rows.map(({ txid, createdAt, ...e }) => ({
       ...e,
       position: positionOf(txid, e.id),
       createdAt: iso(createdAt),
     })),
-    nextCursor: rows.length > data.limit && last ? encodeCursor([last.id]) : null,
+    nextCursor,
   };
 }

@@ -1,10 +1,8 @@
 /** The outbox: writing events with the change that causes them, and reading them in commit order. */
 export {
-  type ReservationCreatedPayload,
   reservationCreated,
   reservationEnded,
   reservationExtended,
-  type StockChangedPayload,
   stockChanged,
 } from './builders.js';
 export {

@@ -38,7 +38,7 @@ export interface Location {
 const EARTH_RADIUS_KM = 6371.0088;
 
 /** Great-circle distance in kilometres (haversine). */
-export function distanceKm(a: Location, b: Location): number {
+function distanceKm(a: Location, b: Location): number {
   const rad = Math.PI / 180;
   const dLat = (b.latitude - a.latitude) * rad;
   const dLon = (b.longitude - a.longitude) * rad;

@@ -4,7 +4,7 @@
  * (returning what it freed), the buyer caps and the allocation of warehouses.
  * The use cases (reservations, orders, waitlist) live in their own folders.
  */
-export type { Candidate, Location, Strategy } from './allocation.js';
+
 export {
   activeWarehouses,
   pinnedWarehouses,
@@ -12,8 +12,6 @@ export {
 } from './demand.js';
 export {
   endHold,
-  type FreedStock,
-  type LockedReservation,
   loadReservation,
   lockReservation,
 } from './hold.js';
@@ -25,11 +23,10 @@ export {
   buyerLimitsOf,
   buyerUsage,
   configureBuyerLimits,
-  type HoldBounds,
   holdBounds,
   MAX_HOLD_SECONDS,
   type ReserveOptions,
 } from './limits.js';
 export { reserveInTrx, reserveOne } from './reserve.js';
-export { type ReserveData, type ReserveInput, ZReserveInput } from './schemas.js';
+export { type ReserveInput, ZReserveInput } from './schemas.js';
 export type { HoldOutcome, HoldRequest } from './write.js';

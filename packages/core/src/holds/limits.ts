@@ -29,7 +29,7 @@ export interface BuyerLimits {
   maxWaitlistEntries: number;
 }
 
-export const DEFAULT_BUYER_LIMITS: BuyerLimits = {
+const DEFAULT_BUYER_LIMITS: BuyerLimits = {
   maxHoldSeconds: 1800,
   maxActiveHolds: 10,
   maxHeldUnits: 100,
@@ -45,7 +45,7 @@ export function configureBuyerLimits(limits: Partial<BuyerLimits>): void {
   configuredLimits = { ...DEFAULT_BUYER_LIMITS, ...limits };
 }
 
-export const DEFAULT_TTL_SECONDS = 900;
+const DEFAULT_TTL_SECONDS = 900;
 /** No hold, however often extended, outlives its creation by more than this. */
 export const MAX_HOLD_SECONDS = 86_400;
 
@@ -107,7 +107,7 @@ export function holdOwner(actor: Actor): string | undefined {
 }
 
 /** VALIDATION_FAILED when a buyer asks for a hold longer than allowed. */
-export function buyerTtlRefusal(limits: BuyerLimits, ttlSeconds: number): DomainError | undefined {
+function buyerTtlRefusal(limits: BuyerLimits, ttlSeconds: number): DomainError | undefined {
   if (ttlSeconds <= limits.maxHoldSeconds) return undefined;
   return validationFailed(
     `ttlSeconds: a buyer's hold lasts at most ${limits.maxHoldSeconds} seconds (BUYER_MAX_HOLD_SECONDS); asked for ${ttlSeconds}`,

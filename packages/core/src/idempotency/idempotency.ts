@@ -24,7 +24,7 @@ import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { IdempotencyScope } from '../shared/context.js';
 import { idempotencyKeyReused } from '../shared/errors.js';
 
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 export interface MutationResult<T> {
   result: T;
@@ -130,7 +130,7 @@ export function settleKeysCtes(
     )`;
 }
 
-export async function settleKeys(
+async function settleKeys(
   trx: Transaction<Database>,
   answers: { scope: IdempotencyScope; response: unknown }[],
   refused: IdempotencyScope[] = [],

@@ -1,10 +1,8 @@
 /** Exactly-once mutations: the one place idempotency records are claimed, answered and purged. */
 export {
-  type ClaimOutcome,
   claimKeys,
   inTransaction,
   type KeyClaim,
-  type MutationResult,
   purgeExpiredIdempotencyRecords,
   requestHash,
   runMutation,

@@ -2,14 +2,6 @@
 export { adjustStock, receiveStock, setStock, syncStock } from './changes.js';
 export { getStockLevel, listMovements, listStockLevels } from './queries.js';
 export {
-  type AdjustInput,
-  type InventoryListInput,
-  type Movement,
-  type MovementsInput,
-  type ReceiveInput,
-  type SetInput,
-  type SyncInput,
-  type SyncResult,
   ZAdjustInput,
   ZInventoryListInput,
   ZMovementsInput,

@@ -42,7 +42,7 @@ export interface StockChange {
 }
 
 /** Why a change was not applied. `unchanged` and `stale` are skips, the others refusals. */
-export type ChangeOutcome = 'applied' | 'unchanged' | 'stale' | 'version_mismatch' | 'insufficient';
+type ChangeOutcome = 'applied' | 'unchanged' | 'stale' | 'version_mismatch' | 'insufficient';
 
 export interface ChangedLevel {
   warehouseId: string;

@@ -10,14 +10,14 @@ import { ZSku } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import { MAX_MONEY_MINOR, type PricingOptions, priceLines, sumLines } from './pricing.js';
 
-export const MAX_CART_QUANTITY = 1000;
-export const MAX_CART_LINES = 100;
+const MAX_CART_QUANTITY = 1000;
+const MAX_CART_LINES = 100;
 
 export const ZSetCartItemInput = z
   .object({ sku: ZSku, quantity: z.number().int().min(0).max(MAX_CART_QUANTITY) })
   .strict();
 
-export interface CartLine {
+interface CartLine {
   sku: string;
   name: string;
   quantity: number;

@@ -1,7 +1,5 @@
 /** Orders: the cart, checkout with a timed hold, payments, direct orders and fulfilment (SPEC §4). */
 export {
-  type Cart,
-  type CartLine,
   clearCart,
   getCart,
   setCartItem,
@@ -10,15 +8,12 @@ export {
 export { createPaidOrder, startCheckout } from './checkout.js';
 export { cancelOrder, shipOrder, updateOrderStatus } from './fulfilment.js';
 export { expireOrderOfReservation, paymentFailed, paymentSucceeded } from './payments.js';
-export { MAX_MONEY_MINOR, type PricingOptions, priceLines } from './pricing.js';
+export { MAX_MONEY_MINOR, priceLines } from './pricing.js';
 export { getOrder, listOrders } from './queries.js';
 export {
   ORDER_STATUSES,
   type Order,
-  type OrderItem,
   type OrderOptions,
-  type OrderWithShipments,
-  type Shipment,
   ZCancelInput,
   ZCheckoutInput,
   ZDirectOrderInput,

@@ -15,7 +15,7 @@ export interface PricingOptions {
   taxRateBps?: number;
 }
 
-export const DEFAULT_TAX_RATE_BPS = 825;
+const DEFAULT_TAX_RATE_BPS = 825;
 
 /** The most one order (or cart) may total, tax included: 10^13 minor units (100 billion at 2 decimals). */
 export const MAX_MONEY_MINOR = 10_000_000_000_000;

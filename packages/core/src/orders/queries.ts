@@ -61,7 +61,7 @@ function toOrder(row: OrderRow, items: OrderItem[]): Order {
   };
 }
 
-export async function loadOrder(db: Kysely<Database>, id: string): Promise<Order | undefined> {
+async function loadOrder(db: Kysely<Database>, id: string): Promise<Order | undefined> {
   const [row] = await orderRows(db, [id]);
   if (!row) return undefined;
   return toOrder(row, (await itemsOf(db, [id])).get(id) ?? []);

@@ -28,7 +28,7 @@ export const ORDER_STATUSES = [
   'expired',
 ] as const satisfies readonly OrderStatus[];
 
-export const ZShipTo = z
+const ZShipTo = z
   .object({
     latitude: ZLatitude,
     longitude: ZLongitude,

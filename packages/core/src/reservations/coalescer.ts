@@ -18,7 +18,7 @@
  * If a batch fails for an unexpected reason, its requests are retried one by
  * one on the plain path, so one bad request cannot fail the others.
  */
-import type { Db } from '@stockroom/db';
+import { type Db, databaseTrouble } from '@stockroom/db';
 import {
   activeWarehouses,
   type HoldOutcome,
@@ -151,7 +151,7 @@ export class ReservationCoalescer {
     try {
       outcomes = await reserveBatch(this.db, batch, this.options);
     } catch (error) {
-      if (isTransientDatabaseError(error)) {
+      if (databaseTrouble(error) !== undefined) {
         // The database is away or too slow: every request would fail the same way
         // alone, only later. Answer them all now (the API says 503 + Retry-After).
         for (const request of batch) request.reject(error);
@@ -177,20 +177,6 @@ export class ReservationCoalescer {
       else request.reject(outcome.error);
     }
   }
-}
-
-// Connection failures, server shutdowns and timeouts (SQLSTATE classes 08, 57, 53, and
-// 25P03/57014), and the driver's own network errors.
-const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
-export function isTransientDatabaseError(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (typeof code !== 'string') {
-    return (
-      error instanceof Error &&
-      /Connection terminated|connection is closed|timeout exceeded/i.test(error.message)
-    );
-  }
-  return TRANSIENT_NODE_CODES.has(code) || /^(08|57|53)/.test(code) || code === '25P03';
 }
 
 /**

@@ -36,7 +36,7 @@ export interface RaceResult {
   holdSeconds: number;
 }
 
-export const RACE_HOLD_SECONDS = 120;
+const RACE_HOLD_SECONDS = 120;
 
 /** What takes reservations: the API's `ReservationCoalescer`. */
 export interface Reserver {

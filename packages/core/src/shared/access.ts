@@ -29,7 +29,7 @@ export function assertTokenMayActAt(actor: Actor, warehouseIds: Iterable<string>
   }
 }
 
-export function canManageWarehouseStock(actor: Actor, warehouseId: string): boolean {
+function canManageWarehouseStock(actor: Actor, warehouseId: string): boolean {
   switch (actor.kind) {
     case 'system':
       return true;
@@ -51,6 +51,3 @@ export function assertCanManageStock(actor: Actor, warehouseIds: Iterable<string
     }
   }
 }
-
-export const isUserRole = (actor: Actor, ...roles: string[]): boolean =>
-  actor.kind === 'user' && roles.includes(actor.role);

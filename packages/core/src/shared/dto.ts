@@ -10,13 +10,13 @@ export interface StockLevel {
   updatedAt: string;
 }
 
-export interface ReservationLine {
+interface ReservationLine {
   sku: string;
   warehouseId: string;
   quantity: number;
 }
 
-export type ReservationStatus = 'pending' | 'confirmed' | 'released' | 'expired';
+type ReservationStatus = 'pending' | 'confirmed' | 'released' | 'expired';
 
 export interface Reservation {
   id: string;

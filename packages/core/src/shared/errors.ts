@@ -44,8 +44,6 @@ export const notFound = (what: string, details: Record<string, unknown> = {}) =>
 export const forbidden = (message = 'You are not allowed to do this') =>
   new DomainError('FORBIDDEN', message);
 
-export const unauthenticated = (message = 'Sign in first') => new DomainError('UNAUTHENTICATED', message);
-
 export function insufficientStock(shortages: Shortage[]): DomainError {
   const list = shortages
     .map((s) => `${s.sku}: requested ${s.requested}, ${s.available} available`)

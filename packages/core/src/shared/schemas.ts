@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const MAX_QUANTITY = 1_000_000;
+const MAX_QUANTITY = 1_000_000;
 
 export const ZSku = z
   .string()

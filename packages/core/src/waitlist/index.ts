@@ -3,7 +3,6 @@ export {
   joinWaitlist,
   listWaitlist,
   offerFreedStock,
-  type WaitlistEntry,
   ZWaitlistJoinInput,
   ZWaitlistListInput,
 } from './waitlist.js';

@@ -20,14 +20,15 @@ import {
 import { runMutation } from '../idempotency/index.js';
 import type { Actor } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor } from '../shared/cursor.js';
 import { iso } from '../shared/dto.js';
 import { forbidden, notFound } from '../shared/errors.js';
+import { paginate } from '../shared/paginate.js';
 import { type Page, ZCursor, ZDirection, ZLimit, ZSku, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 
 /** How long an offered hold lasts before it returns to everyone (never past BUYER_MAX_HOLD_SECONDS). */
-export const WAITLIST_HOLD_SECONDS = 3600;
+const WAITLIST_HOLD_SECONDS = 3600;
 
 export const ZWaitlistJoinInput = z
   .object({ sku: ZSku, warehouseId: ZUuid.optional(), quantity: z.number().int().min(1).max(1000) })
@@ -147,18 +148,18 @@ export async function listWaitlist(
     const [createdAt, id] = decodeCursor(data.cursor, z.tuple([z.string().max(64), ZUuid]));
     query = query.where(sql<boolean>`(e.created_at, e.id) > (${createdAt}::timestamptz, ${id}::uuid)`);
   }
-  const rows = await query
-    .select(sql<string>`e.created_at::text`.as('createdAtKey'))
-    .orderBy('e.createdAt')
-    .orderBy('e.id')
-    .limit(data.limit + 1)
-    .execute();
-  const page = rows.slice(0, data.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(({ createdAtKey: _k, ...r }) => toEntry(r)),
-    nextCursor: rows.length > data.limit && last ? encodeCursor([last.createdAtKey, last.id]) : null,
-  };
+  const { rows, nextCursor } = await paginate(
+    data.limit,
+    (take) =>
+      query
+        .select(sql<string>`e.created_at::text`.as('createdAtKey'))
+        .orderBy('e.createdAt')
+        .orderBy('e.id')
+        .limit(take)
+        .execute(),
+    (last) => [last.createdAtKey, last.id],
+  );
+  return { items: rows.map(({ createdAtKey: _k, ...r }) => toEntry(r)), nextCursor };
 }
 
 /**

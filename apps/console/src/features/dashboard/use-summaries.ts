@@ -27,7 +27,7 @@ export interface StockTotals {
   partial: boolean;
 }
 
-export function addUp(hits: SearchHit[], partial: boolean): StockTotals {
+function addUp(hits: SearchHit[], partial: boolean): StockTotals {
   const totals: StockTotals = {
     products: hits.length,
     onHand: 0,
@@ -78,7 +78,7 @@ export function useStockTotals(warehouseId?: string) {
   });
 }
 
-export interface StatusCount {
+interface StatusCount {
   status: OrderStatus;
   count: number;
   /** There are more than `count` (the first page was full). */

@@ -15,9 +15,6 @@ export const ORDER_STATUSES: readonly OrderStatus[] = [
   'expired',
 ];
 
-/** Orders someone in the warehouse still has to act on. */
-export const OPEN_STATUSES: readonly OrderStatus[] = ['needs_attention', 'paid', 'picking'];
-
 export const isOrderStatus = (value: string | null): value is OrderStatus =>
   value !== null && (ORDER_STATUSES as readonly string[]).includes(value);
 

@@ -17,7 +17,7 @@ export interface StockForm {
   reason: string;
 }
 
-export const MAX_UNITS = 1_000_000;
+const MAX_UNITS = 1_000_000;
 
 export const ACTION_LABEL: Record<StockAction, string> = {
   receive: 'Receive',

@@ -1,0 +1,18 @@
+/** Per-principal request budget (user, service token, or client IP when anonymous). */
+import { actorLabel } from '@stockroom/core';
+import { MappedError } from '../../errors.js';
+import { t } from '../init.js';
+
+export const rateLimited = t.middleware(async ({ ctx, next }) => {
+  const key = ctx.actor ? actorLabel(ctx.actor) : `ip:${ctx.ip}`;
+  const wait = await ctx.services.limits.consumeRequest(key);
+  if (wait !== undefined) {
+    throw new MappedError({
+      appCode: 'RATE_LIMITED',
+      message: `Too many requests; retry in ${wait} s`,
+      details: { retryAfterSeconds: wait },
+      retryAfter: wait,
+    });
+  }
+  return next();
+});
