@@ -3,9 +3,10 @@ import type { Database, Db } from '@stockroom/db';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { ChangedLevel } from '../ledger/index.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor } from '../shared/cursor.js';
 import { iso, type StockLevel } from '../shared/dto.js';
 import { notFound } from '../shared/errors.js';
+import { paginate } from '../shared/paginate.js';
 import { type Page, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import {
@@ -105,22 +106,23 @@ export async function listStockLevels(db: Db, input: InventoryListInput): Promis
       sql<boolean>`(${sql.ref(column)}, s.warehouse_id, s.product_id) > (${value}, ${warehouseId}::uuid, ${productId}::uuid)`,
     );
   }
-  const rows = await query
-    .select(sql<string>`s.updated_at::text`.as('updatedAtKey'))
-    .orderBy(column)
-    .orderBy('s.warehouseId')
-    .orderBy('s.productId')
-    .limit(data.limit + 1)
-    .execute();
-  const page = rows.slice(0, data.limit);
-  const last = page[page.length - 1];
-  const lastKey =
-    last && (data.sort === 'sku' ? last.sku : data.sort === 'available' ? last.available : last.updatedAtKey);
-  return {
-    items: page.map(toStockLevel),
-    nextCursor:
-      rows.length > data.limit && last ? encodeCursor([lastKey, last.warehouseId, last.productId]) : null,
-  };
+  const { rows, nextCursor } = await paginate(
+    data.limit,
+    (take) =>
+      query
+        .select(sql<string>`s.updated_at::text`.as('updatedAtKey'))
+        .orderBy(column)
+        .orderBy('s.warehouseId')
+        .orderBy('s.productId')
+        .limit(take)
+        .execute(),
+    (last) => [
+      data.sort === 'sku' ? last.sku : data.sort === 'available' ? last.available : last.updatedAtKey,
+      last.warehouseId,
+      last.productId,
+    ],
+  );
+  return { items: rows.map(toStockLevel), nextCursor };
 }
 
 /** The ledger, newest first. */
@@ -147,14 +149,10 @@ export async function listMovements(db: Db, input: MovementsInput): Promise<Page
     const [id] = decodeCursor(data.cursor, z.tuple([z.number().int().positive()]));
     query = query.where('m.id', '<', id);
   }
-  const rows = await query
-    .orderBy('m.id', 'desc')
-    .limit(data.limit + 1)
-    .execute();
-  const page = rows.slice(0, data.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
-    nextCursor: rows.length > data.limit && last ? encodeCursor([last.id]) : null,
-  };
+  const { rows, nextCursor } = await paginate(
+    data.limit,
+    (take) => query.orderBy('m.id', 'desc').limit(take).execute(),
+    (last) => [last.id],
+  );
+  return { items: rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) })), nextCursor };
 }

@@ -3,9 +3,10 @@ import type { Database, Db } from '@stockroom/db';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { Actor } from '../shared/actor.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor } from '../shared/cursor.js';
 import { iso } from '../shared/dto.js';
 import { forbidden, notFound, type Shortage } from '../shared/errors.js';
+import { paginate } from '../shared/paginate.js';
 import { type Page, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import {
@@ -148,13 +149,17 @@ export async function listOrders(
     const [createdAt, id] = decodeCursor(data.cursor, z.tuple([z.string().max(64), ZUuid]));
     query = query.where(sql<boolean>`(o.created_at, o.id) < (${createdAt}::timestamptz, ${id}::uuid)`);
   }
-  const keys = await query
-    .select(sql<string>`o.created_at::text`.as('createdAtKey'))
-    .orderBy('o.createdAt', 'desc')
-    .orderBy('o.id', 'desc')
-    .limit(data.limit + 1)
-    .execute();
-  const page = keys.slice(0, data.limit);
+  const { rows: page, nextCursor } = await paginate(
+    data.limit,
+    (take) =>
+      query
+        .select(sql<string>`o.created_at::text`.as('createdAtKey'))
+        .orderBy('o.createdAt', 'desc')
+        .orderBy('o.id', 'desc')
+        .limit(take)
+        .execute(),
+    (last) => [last.createdAtKey, last.id],
+  );
   const rows = new Map(
     (
       await orderRowsOrEmpty(
@@ -167,11 +172,7 @@ export async function listOrders(
     db,
     page.map((k) => k.id),
   );
-  const last = page[page.length - 1];
-  return {
-    items: page.map((k) => toOrder(rows.get(k.id) as OrderRow, items.get(k.id) ?? [])),
-    nextCursor: keys.length > data.limit && last ? encodeCursor([last.createdAtKey, last.id]) : null,
-  };
+  return { items: page.map((k) => toOrder(rows.get(k.id) as OrderRow, items.get(k.id) ?? [])), nextCursor };
 }
 
 function orderRowsOrEmpty(db: Kysely<Database>, ids: string[]) {

@@ -8,9 +8,10 @@ import { z } from 'zod';
 import { runMutation } from '../idempotency/index.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
-import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { decodeCursor } from '../shared/cursor.js';
 import { iso } from '../shared/dto.js';
 import { forbidden, notFound } from '../shared/errors.js';
+import { paginate } from '../shared/paginate.js';
 import type { Page } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import {
@@ -191,16 +192,12 @@ export async function listDeliveries(
     const [seq] = decodeCursor(data.cursor, z.tuple([z.number().int().positive()]));
     query = query.where('seq', '<', seq);
   }
-  const rows = await query
-    .orderBy('seq', 'desc')
-    .limit(data.limit + 1)
-    .execute();
-  const page = rows.slice(0, data.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(toDeliveryDto),
-    nextCursor: rows.length > data.limit && last ? encodeCursor([last.seq]) : null,
-  };
+  const { rows, nextCursor } = await paginate(
+    data.limit,
+    (take) => query.orderBy('seq', 'desc').limit(take).execute(),
+    (last) => [last.seq],
+  );
+  return { items: rows.map(toDeliveryDto), nextCursor };
 }
 
 /**
