@@ -235,7 +235,7 @@ async function load(db: Db): Promise<Loaded> {
 
   // A cart and a waitlist entry.
   await setCartItem(as(buyer), { sku: (products[0] as { sku: string }).sku, quantity: 2 });
-  await joinWaitlist(as(buyer), { sku: (products[1] as { sku: string }).sku, quantity: 500 });
+  await joinWaitlist(as(buyer), { sku: (products[1] as { sku: string }).sku, quantity: 100 }); // BUYER_MAX_HELD_UNITS: an entry asks for at most that
 
   return { orders, reservations };
 }
