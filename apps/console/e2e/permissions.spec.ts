@@ -63,12 +63,18 @@ test('an expired session goes back to sign in and returns to the same page', asy
   world,
 }, testInfo) => {
   const staff = await world.staff(['NYC-1']);
-  // A session the server no longer accepts (as after expiry, sign-out elsewhere or a secret change).
-  await openSignedIn(page, staff, '/sign-in');
+  // A session the server no longer accepts (as after expiry, sign-out elsewhere or a secret change):
+  // signed in, then the cookie spoiled before the console runs (so nothing else notices first).
+  const signedIn = await page.request.post('/auth/session', {
+    data: { email: staff.email, password: staff.password },
+  });
+  const session = await signedIn.json();
   const [cookie] = (await page.context().cookies()).filter((c) => c.name === 'sr_session');
   await page
     .context()
     .addCookies([{ ...(cookie as NonNullable<typeof cookie>), value: `${cookie?.value}x` }]);
+  await page.goto('/health');
+  await page.evaluate((value) => localStorage.setItem('stockroom.session', value), JSON.stringify(session));
   await page.goto('/orders?status=picking');
   await expect(page).toHaveURL(/\/sign-in\?next=%2Forders%3Fstatus%3Dpicking/);
   await expect(page.getByRole('status')).toContainText('Your session expired');
