@@ -13,14 +13,18 @@ const isCode = (value: unknown): value is string =>
 
 type Slot = { holder: Record<string, unknown> | unknown[]; key: string | number; code: string };
 
+/** Inputs never nest deeper than this; deeper parts are left for validation to refuse. */
+const MAX_DEPTH = 32;
+
 /** Every place in `input` where a warehouse is named by code. */
 function findCodes(input: unknown): Slot[] {
   const slots: Slot[] = [];
-  const stack: unknown[] = [input];
+  const stack: [unknown, number][] = [[input, 0]];
   while (stack.length > 0) {
-    const node = stack.pop();
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (depth > MAX_DEPTH) continue;
     if (Array.isArray(node)) {
-      stack.push(...node);
+      for (const item of node) stack.push([item, depth + 1]);
     } else if (typeof node === 'object' && node !== null) {
       const record = node as Record<string, unknown>;
       for (const [key, value] of Object.entries(record)) {
@@ -29,7 +33,7 @@ function findCodes(input: unknown): Slot[] {
           value.forEach((item, i) => {
             if (isCode(item)) slots.push({ holder: value, key: i, code: item });
           });
-        } else if (typeof value === 'object' && value !== null) stack.push(value);
+        } else if (typeof value === 'object' && value !== null) stack.push([value, depth + 1]);
       }
     }
   }
@@ -37,14 +41,13 @@ function findCodes(input: unknown): Slot[] {
 }
 
 /**
- * `input` with each warehouse code replaced by its id (a copy; `input` itself is
- * untouched). An unknown code is NOT_FOUND naming the code. Strings that are
- * neither an id nor a code are left for validation to refuse.
+ * `input` with each warehouse code replaced by its id (in place: `input` is the
+ * request's parsed JSON). An unknown code is NOT_FOUND naming the code. Strings
+ * that are neither an id nor a code are left for validation to refuse.
  */
 export async function resolveWarehouseRefs<T>(db: Db, input: T): Promise<T> {
   if (typeof input !== 'object' || input === null) return input;
-  const copy = structuredClone(input);
-  const slots = findCodes(copy);
+  const slots = findCodes(input);
   if (slots.length === 0) return input;
   const codes = [...new Set(slots.map((slot) => slot.code.trim()))];
   const rows = await db.selectFrom('warehouses').select(['id', 'code']).where('code', 'in', codes).execute();
@@ -54,5 +57,5 @@ export async function resolveWarehouseRefs<T>(db: Db, input: T): Promise<T> {
     if (!id) throw notFound(`Warehouse ${slot.code}`, { warehouseCode: slot.code });
     (slot.holder as Record<string | number, unknown>)[slot.key] = id;
   }
-  return copy;
+  return input;
 }

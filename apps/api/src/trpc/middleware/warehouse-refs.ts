@@ -9,8 +9,6 @@ import { resolveWarehouseRefs } from '@stockroom/core';
 import { t } from '../init.js';
 
 export const warehouseRefs = t.middleware(async ({ ctx, getRawInput, next }) => {
-  const raw = await getRawInput();
-  const resolved = await resolveWarehouseRefs(ctx.db, raw);
-  if (resolved === raw) return next();
-  return next({ getRawInput: async () => resolved });
+  const raw = await resolveWarehouseRefs(ctx.db, await getRawInput());
+  return next({ getRawInput: async () => raw });
 });
