@@ -64,6 +64,74 @@ describe('REST for every procedure', () => {
     expect(missing).toEqual([]);
     expect(counted).toBeGreaterThan(40);
   });
+
+  it('GET list routes take their filters and page sizes from the query string', async () => {
+    const staff = await api.login('staff@example.com');
+    const buyer = await api.login('buyer@example.com');
+    for (const [path, token] of [
+      ['/inventory?warehouseId=NYC-1&limit=2', SERVICE_TOKEN],
+      ['/inventory/movements?warehouseId=NYC-1&limit=2', SERVICE_TOKEN],
+      ['/orders?limit=2', SERVICE_TOKEN],
+      ['/events?limit=2', staff],
+      ['/waitlist?limit=2', buyer],
+    ] as const) {
+      const answer = await send('GET', path, { token });
+      expect(answer.status, `${path}: ${JSON.stringify(answer.body)}`).toBe(200);
+      expect(answer.body.items.length, path).toBeLessThanOrEqual(2);
+    }
+    const inventory = await send('GET', '/inventory?warehouseId=NYC-1&limit=2', { token: SERVICE_TOKEN });
+    expect(inventory.body.items.every((item: Json) => item.warehouseId === wh['NYC-1'])).toBe(true);
+    const tooMany = await send('GET', '/orders?limit=1000', { token: SERVICE_TOKEN });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.code).toBe('VALIDATION_FAILED');
+    for (const [path, token] of [
+      ['/warehouses', SERVICE_TOKEN],
+      ['/auth/me', buyer],
+      ['/cart', buyer],
+      ['/users', admin],
+      ['/audit/ledger', admin],
+    ] as const) {
+      expect((await send('GET', path, { token })).status, path).toBe(200);
+    }
+  });
+});
+
+describe('REST writes with path parameters', () => {
+  it('cart, extend and cancel work over REST with their documented routes', async () => {
+    const buyer = await api.login('buyer@example.com');
+    const put = await send('PUT', `/cart/items/${SKU}`, { token: buyer, body: { quantity: 2 } });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect((await send('GET', '/cart', { token: buyer })).body.items).toEqual([
+      expect.objectContaining({ sku: SKU, quantity: 2 }),
+    ]);
+    const cleared = await send('DELETE', '/cart', { token: buyer });
+    expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
+    expect((await send('GET', '/cart', { token: buyer })).body.items).toEqual([]);
+
+    const hold = await send('POST', '/reservations', {
+      token: SERVICE_TOKEN,
+      body: { lines: [{ sku: SKU, quantity: 1, warehouseId: 'NYC-1' }], ttlSeconds: 60 },
+    });
+    expect(hold.status).toBe(200);
+    const extended = await send('POST', `/reservations/${hold.body.id}/extend`, {
+      token: SERVICE_TOKEN,
+      body: { ttlSeconds: 600 },
+    });
+    expect(extended.status, JSON.stringify(extended.body)).toBe(200);
+    expect(Date.parse(extended.body.expiresAt)).toBeGreaterThan(Date.parse(hold.body.expiresAt));
+
+    const order = await send('POST', '/checkout', {
+      token: buyer,
+      body: { shipTo: { latitude: 40.71, longitude: -74.01 }, lines: [{ sku: SKU, quantity: 1 }] },
+    });
+    expect(order.status, JSON.stringify(order.body)).toBe(200);
+    const cancelled = await send('POST', `/orders/${order.body.id}/cancel`, {
+      token: buyer,
+      body: { reason: 'changed my mind' },
+    });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+  });
 });
 
 describe('warehouse codes', () => {
