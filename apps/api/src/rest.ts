@@ -9,6 +9,7 @@ import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-opena
 import { createRequestContext } from './context.js';
 import { ERROR_TABLE, restErrorBody } from './errors.js';
 import { appRouter } from './router.js';
+import { ZListOut, ZObjectOut, ZPageOut } from './schemas.js';
 import type { Services } from './services.js';
 import { responseMeta } from './trpc-http.js';
 
@@ -167,8 +168,41 @@ function reshapeErrors(rest: FastifyInstance): void {
   });
 }
 
+/** Procedures whose answer is a plain list, or a page `{ items, nextCursor }`. */
+const LIST_ANSWERS = new Set(['users.list', 'warehouses.list']);
+const PAGE_ANSWERS = new Set([
+  'inventory.list',
+  'inventory.movements',
+  'orders.list',
+  'waitlist.list',
+  'events.list',
+]);
+
+type DocumentedProcedure = { _def: { output?: unknown; meta?: { openapi?: unknown } } };
+
+/**
+ * trpc-to-openapi documents a route only with an output schema. Procedures that
+ * declare none keep their use case's exact TypeScript answer (the console's
+ * types), and the document describes it as an object (a list, a page) whose
+ * fields API.md lists. Only the generator reads `_def.output`; the answer
+ * itself is not parsed.
+ */
+function documentOutputs(): void {
+  for (const [path, procedure] of Object.entries(
+    appRouter._def.procedures as unknown as Record<string, DocumentedProcedure>,
+  )) {
+    if (!procedure._def.meta?.openapi || procedure._def.output) continue;
+    procedure._def.output = LIST_ANSWERS.has(path)
+      ? ZListOut
+      : PAGE_ANSWERS.has(path)
+        ? ZPageOut
+        : ZObjectOut;
+  }
+}
+
 /** /api/v1: the OpenAPI document and every procedure that declares an `openapi` meta. */
 export async function registerRest(app: FastifyInstance, services: Services): Promise<void> {
+  documentOutputs();
   const openApiDocument = describeRestContract(
     generateOpenApiDocument(appRouter, {
       title: 'Stockroom API',

@@ -107,3 +107,20 @@ export const ZWebhookDeliveryOut = z.object({
   deliveredAt: z.string().nullable(),
   payload: z.record(z.string(), z.unknown()),
 });
+
+/**
+ * An answer the document describes as an object whose fields API.md lists
+ * (the shape is the use case's; the schema lets every field through).
+ */
+export const ZObjectOut = z.looseObject({});
+export const ZListOut = z.array(ZObjectOut);
+export const ZPageOut = z.looseObject({ items: z.array(ZObjectOut), nextCursor: z.string().nullable() });
+
+/** An OpenAPI operation for a procedure (the `openapi` part of `meta`). */
+export const rest = (
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: `/${string}`,
+  tag: string,
+  summary: string,
+  protect = true,
+) => ({ method, path, tags: [tag], summary, protect });

@@ -1594,7 +1594,7 @@ describe('queries with forged cursors', () => {
     ['a query with an unpaired surrogate', { query: LONE_SURROGATE }],
     ['a query with NUL', { query: NUL }],
     ['a category with NUL', { category: NUL }],
-    ['a bad warehouse id', { warehouseId: 'NYC-1' }],
+    ['a bad warehouse reference', { warehouseId: 'nyc 1' }],
   ])('products.search refuses %s', async (_label, input) => {
     const answer = await send(`/trpc/products.search?input=${encodeURIComponent(JSON.stringify(input))}`, {
       method: 'GET',

@@ -44,6 +44,7 @@ export {
   getProduct,
   listWarehouses,
   MAX_PRICE_MINOR,
+  resolveWarehouseRefs,
   searchProducts,
   updateProduct,
   updateWarehouse,

@@ -1,8 +1,11 @@
 import { runRace, verifyLedger, ZRaceInput } from '@stockroom/core';
+import { rest } from '../schemas.js';
 import { allow, router } from '../trpc.js';
 
 export const auditRouter = router({
-  verify: allow('admin').query(({ ctx }) => verifyLedger(ctx.db)),
+  verify: allow('admin')
+    .meta({ openapi: rest('GET', '/audit/ledger', 'audit', 'Check the ledger against the stock levels') })
+    .query(({ ctx }) => verifyLedger(ctx.db)),
 });
 
 export const demoRouter = router({

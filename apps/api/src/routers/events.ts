@@ -1,10 +1,12 @@
 import { listEvents, ZEventsListInput, ZEventTypes } from '@stockroom/core';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
+import { rest } from '../schemas.js';
 import { allow, liveFor, router } from '../trpc.js';
 
 export const eventsRouter = router({
   list: allow('staff', 'admin')
+    .meta({ openapi: rest('GET', '/events', 'events', 'The event log, a page at a time') })
     .input(ZEventsListInput)
     .query(({ ctx, input }) => listEvents(ctx.db, input)),
   /**

@@ -14,7 +14,7 @@ import {
   ZStockKey,
   ZSyncInput,
 } from '@stockroom/core';
-import { ZStockLevelOut, ZSyncOut } from '../schemas.js';
+import { rest, ZStockLevelOut, ZSyncOut } from '../schemas.js';
 import { allow, idempotentMutation, router } from '../trpc.js';
 
 const stockPath = '/stock/{warehouseId}/{sku}';
@@ -29,11 +29,14 @@ export const inventoryRouter = router({
     .output(ZStockLevelOut)
     .query(({ ctx, input }) => getStockLevel(ctx.db, input)),
   list: allow('staff', 'admin', 'service')
-    .meta({ scope: 'stock:read' })
+    .meta({
+      scope: 'stock:read',
+      openapi: rest('GET', '/inventory', 'stock', 'Stock levels, by warehouse (id or code) or product'),
+    })
     .input(ZInventoryListInput)
     .query(({ ctx, input }) => listStockLevels(ctx.db, input)),
   movements: allow('staff', 'admin', 'service')
-    .meta({ scope: 'stock:read' })
+    .meta({ scope: 'stock:read', openapi: rest('GET', '/inventory/movements', 'stock', 'The stock ledger') })
     .input(ZMovementsInput)
     .query(({ ctx, input }) => listMovements(ctx.db, input)),
   receive: idempotentMutation({

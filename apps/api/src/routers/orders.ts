@@ -29,6 +29,7 @@ import {
 } from '@stockroom/core';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
+import { rest } from '../schemas.js';
 import { allow, idempotentMutation, liveFor, router } from '../trpc.js';
 
 const ORDER_EVENTS = [
@@ -45,14 +46,18 @@ const ORDER_EVENTS = [
 ];
 
 export const cartRouter = router({
-  get: allow('buyer').query(({ ctx }) => getCart(ctx.db, ctx.actor, ctx.services.orderOptions)),
+  get: allow('buyer')
+    .meta({ openapi: rest('GET', '/cart', 'cart', "The buyer's cart, priced") })
+    .query(({ ctx }) => getCart(ctx.db, ctx.actor, ctx.services.orderOptions)),
   setItem: idempotentMutation({
     allow: ['buyer'],
+    meta: { openapi: rest('PUT', '/cart/items/{sku}', 'cart', "Set a line's quantity (0 removes it)") },
     input: ZSetCartItemInput,
     run: (mutation, input, ctx) => setCartItem(mutation, input, ctx.services.orderOptions),
   }),
   clear: idempotentMutation({
     allow: ['buyer'],
+    meta: { openapi: rest('DELETE', '/cart', 'cart', 'Empty the cart') },
     input: z.object({}).strict(),
     wrap: (keyed) => keyed.optional(),
     run: (mutation, input, ctx) => clearCart(mutation, input, ctx.services.orderOptions),
@@ -62,19 +67,43 @@ export const cartRouter = router({
 export const checkoutRouter = router({
   start: idempotentMutation({
     allow: ['buyer', 'service'],
-    meta: { scope: 'orders' },
+    meta: {
+      scope: 'orders',
+      openapi: rest(
+        'POST',
+        '/checkout',
+        'checkout',
+        'Start a checkout: an order awaiting payment, its stock held',
+      ),
+    },
     input: ZCheckoutInput,
     run: (mutation, input, ctx) => startCheckout(mutation, input, ctx.services.orderOptions),
   }),
   paymentSucceeded: idempotentMutation({
     allow: ['service'],
-    meta: { scope: 'payments' },
+    meta: {
+      scope: 'payments',
+      openapi: rest(
+        'POST',
+        '/checkout/{orderId}/payment-succeeded',
+        'checkout',
+        'The payment provider took the money',
+      ),
+    },
     input: ZPaymentSucceededInput,
     run: (mutation, input, ctx) => paymentSucceeded(mutation, input, ctx.services.orderOptions),
   }),
   paymentFailed: idempotentMutation({
     allow: ['service'],
-    meta: { scope: 'payments' },
+    meta: {
+      scope: 'payments',
+      openapi: rest(
+        'POST',
+        '/checkout/{orderId}/payment-failed',
+        'checkout',
+        'The payment failed: the order ends and its hold is released',
+      ),
+    },
     input: ZPaymentFailedInput,
     run: paymentFailed,
   }),
@@ -83,30 +112,38 @@ export const checkoutRouter = router({
 export const ordersRouter = router({
   create: idempotentMutation({
     allow: ['service', 'admin'],
-    meta: { scope: 'orders' },
+    meta: {
+      scope: 'orders',
+      openapi: rest('POST', '/orders', 'orders', 'A paid order placed by another system'),
+    },
     input: ZDirectOrderInput,
     run: (mutation, input, ctx) => createPaidOrder(mutation, input, ctx.services.orderOptions),
   }),
   list: allow('staff', 'admin', 'buyer', 'service')
-    .meta({ scope: 'orders' })
+    .meta({ scope: 'orders', openapi: rest('GET', '/orders', 'orders', 'Orders (a buyer sees their own)') })
     .input(ZOrdersListInput)
     .query(({ ctx, input }) => listOrders(ctx.db, ctx.actor, input)),
   get: allow('staff', 'admin', 'buyer', 'service')
-    .meta({ scope: 'orders' })
+    .meta({ scope: 'orders', openapi: rest('GET', '/orders/{id}', 'orders', 'One order') })
     .input(ZOrderIdInput)
     .query(({ ctx, input }) => getOrder(ctx.db, ctx.actor, input)),
   updateStatus: idempotentMutation({
     allow: ['staff', 'admin'],
+    meta: { openapi: rest('POST', '/orders/{id}/status', 'orders', 'Move an order along its lifecycle') },
     input: ZUpdateStatusInput,
     run: (mutation, input, ctx) => updateOrderStatus(mutation, input, ctx.services.orderOptions),
   }),
   cancel: idempotentMutation({
     allow: ['staff', 'admin', 'buyer'],
+    meta: { openapi: rest('POST', '/orders/{id}/cancel', 'orders', 'Cancel an order') },
     input: ZCancelInput,
     run: cancelOrder,
   }),
   ship: idempotentMutation({
     allow: ['staff', 'admin'],
+    meta: {
+      openapi: rest('POST', '/orders/{id}/ship', 'orders', 'Ship an order from a warehouse (id or code)'),
+    },
     input: ZShipInput,
     run: shipOrder,
   }),
@@ -133,10 +170,12 @@ export const ordersRouter = router({
 export const waitlistRouter = router({
   join: idempotentMutation({
     allow: ['buyer'],
+    meta: { openapi: rest('POST', '/waitlist', 'waitlist', 'Wait for stock of a product') },
     input: ZWaitlistJoinInput,
     run: (mutation, input, ctx) => joinWaitlist(mutation, input, ctx.services.reserveOptions),
   }),
   list: allow('staff', 'admin', 'buyer')
+    .meta({ openapi: rest('GET', '/waitlist', 'waitlist', 'Waitlist entries (a buyer sees their own)') })
     .input(ZWaitlistListInput)
     .query(({ ctx, input }) => listWaitlist(ctx.db, ctx.actor, input)),
 });

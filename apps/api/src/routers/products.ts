@@ -9,7 +9,7 @@ import {
   ZProductUpdateInput,
   ZSearchProductsInput,
 } from '@stockroom/core';
-import { ZProductOut, ZProductWithStockOut, ZSearchPageOut } from '../schemas.js';
+import { rest, ZProductOut, ZProductWithStockOut, ZSearchPageOut } from '../schemas.js';
 import { idempotentMutation, publicProcedure, router } from '../trpc.js';
 
 export const productsRouter = router({
@@ -43,18 +43,21 @@ export const productsRouter = router({
     .query(({ ctx, input }) => getProduct(ctx.db, input)),
   create: idempotentMutation({
     allow: ['admin', 'seller'],
+    meta: { openapi: rest('POST', '/products', 'products', 'Create a product') },
     input: ZProductInput,
     output: ZProductOut,
     run: createProduct,
   }),
   update: idempotentMutation({
     allow: ['admin', 'seller'],
+    meta: { openapi: rest('PATCH', '/products/{sku}', 'products', 'Change a product') },
     input: ZProductUpdateInput,
     output: ZProductOut,
     run: updateProduct,
   }),
   archive: idempotentMutation({
     allow: ['admin', 'seller'],
+    meta: { openapi: rest('POST', '/products/{sku}/archive', 'products', 'Archive a product') },
     input: ZProductSkuInput,
     output: ZProductOut,
     run: archiveProduct,

@@ -7,7 +7,7 @@ import {
   ZReservationId,
   ZReserveInput,
 } from '@stockroom/core';
-import { ZReservationOut } from '../schemas.js';
+import { rest, ZReservationOut } from '../schemas.js';
 import { allow, idempotentMutation, router } from '../trpc.js';
 
 export const reservationsRouter = router({
@@ -76,7 +76,10 @@ export const reservationsRouter = router({
   }),
   extend: idempotentMutation({
     allow: ['buyer', 'service', 'admin'],
-    meta: { scope: 'reservations' },
+    meta: {
+      scope: 'reservations',
+      openapi: rest('POST', '/reservations/{id}/extend', 'reservations', 'Extend a pending hold'),
+    },
     input: ZExtendInput,
     output: ZReservationOut,
     run: (mutation, input, ctx) => extendReservation(mutation, input, ctx.services.reserveOptions),

@@ -1,4 +1,5 @@
 import { createUser, listUsers, updateUser, ZCreateUserInput, ZUpdateUserInput } from '@stockroom/core';
+import { rest } from '../schemas.js';
 import { allow, idempotentMutation, router } from '../trpc.js';
 
 /** A warehouse named twice would break the user–warehouse key: refuse it as bad input. */
@@ -7,15 +8,19 @@ const distinctWarehouses = (input: { warehouseIds?: string[] }) =>
 const onceEach = { message: 'name each warehouse once', path: ['warehouseIds'] };
 
 export const usersRouter = router({
-  list: allow('admin').query(({ ctx }) => listUsers(ctx.db, ctx.actor)),
+  list: allow('admin')
+    .meta({ openapi: rest('GET', '/users', 'users', 'Every user') })
+    .query(({ ctx }) => listUsers(ctx.db, ctx.actor)),
   create: idempotentMutation({
     allow: ['admin'],
+    meta: { openapi: rest('POST', '/users', 'users', 'Create a user (warehouses by id or code)') },
     input: ZCreateUserInput,
     wrap: (keyed) => keyed.refine(distinctWarehouses, onceEach),
     run: createUser,
   }),
   update: idempotentMutation({
     allow: ['admin'],
+    meta: { openapi: rest('PATCH', '/users/{id}', 'users', 'Change a user') },
     input: ZUpdateUserInput,
     wrap: (keyed) => keyed.refine(distinctWarehouses, onceEach),
     run: updateUser,

@@ -5,19 +5,25 @@ import {
   ZWarehouseInput,
   ZWarehouseUpdateInput,
 } from '@stockroom/core';
+import { rest } from '../schemas.js';
 import { allow, idempotentMutation, router } from '../trpc.js';
 
 export const warehousesRouter = router({
   list: allow('admin', 'staff', 'seller', 'buyer', 'service')
-    .meta({ scope: 'any' })
+    .meta({
+      scope: 'any',
+      openapi: rest('GET', '/warehouses', 'warehouses', 'Every warehouse, with its id and code'),
+    })
     .query(({ ctx }) => listWarehouses(ctx.db)),
   create: idempotentMutation({
     allow: ['admin'],
+    meta: { openapi: rest('POST', '/warehouses', 'warehouses', 'Create a warehouse') },
     input: ZWarehouseInput,
     run: createWarehouse,
   }),
   update: idempotentMutation({
     allow: ['admin'],
+    meta: { openapi: rest('PATCH', '/warehouses/{id}', 'warehouses', 'Change a warehouse') },
     input: ZWarehouseUpdateInput,
     run: updateWarehouse,
   }),

@@ -14,20 +14,21 @@ import { observed } from './middleware/observation.js';
 import { rateLimited } from './middleware/rate-limit.js';
 import { storableInput } from './middleware/storable-input.js';
 import { traced } from './middleware/tracing.js';
+import { warehouseRefs } from './middleware/warehouse-refs.js';
 
 export type { Principal };
 
 const baseProcedure = t.procedure.use(traced).use(observed).use(rateLimited).use(serviceScope);
 
 /** Anyone, signed in or not. */
-export const publicProcedure = baseProcedure.use(storableInput);
+export const publicProcedure = baseProcedure.use(storableInput).use(warehouseRefs);
 
 /** Any signed-in principal. */
-export const authedProcedure = baseProcedure.use(signedIn).use(storableInput);
+export const authedProcedure = baseProcedure.use(signedIn).use(storableInput).use(warehouseRefs);
 
 /** Only these kinds of principal may call the procedure (SPEC §5). */
 export function allow(...allowed: Principal[]) {
-  return baseProcedure.use(signedIn).use(principals(allowed)).use(storableInput);
+  return baseProcedure.use(signedIn).use(principals(allowed)).use(storableInput).use(warehouseRefs);
 }
 
 /** A live subscription these principals may open (counted, and closed when access is lost). */

@@ -24,7 +24,7 @@ import type { MutationContext } from '../shared/context.js';
 import { decodeCursor } from '../shared/cursor.js';
 import { forbidden, invalidTransition, notFound, validationFailed } from '../shared/errors.js';
 import { paginate } from '../shared/paginate.js';
-import { type Page, ZCursor, ZIsoDateTime, ZLimit, ZUuid } from '../shared/schemas.js';
+import { type Page, ZCursor, ZIsoDateTime, ZLimit, ZUuid, ZWarehouseRef } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import { demoCredentialsRefused, isDemoServiceToken } from './demo.js';
 
@@ -45,7 +45,7 @@ export const ZCreateServiceTokenInput = z
     name: ZServiceTokenName,
     scopes: z.array(ZServiceScope).min(1).max(SERVICE_SCOPES.length).refine(distinct, 'each scope once'),
     /** Omitted or null: every warehouse. */
-    warehouseIds: z.array(ZUuid).min(1).max(100).refine(distinct, 'each warehouse once').nullish(),
+    warehouseIds: z.array(ZWarehouseRef).min(1).max(100).refine(distinct, 'each warehouse once').nullish(),
     expiresAt: ZIsoDateTime.nullish(),
   })
   .strict();

@@ -9,7 +9,7 @@ import { runMutation } from '../idempotency/index.js';
 import type { Actor } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { forbidden, notFound, validationFailed } from '../shared/errors.js';
-import { ZUuid } from '../shared/schemas.js';
+import { ZUuid, ZWarehouseRef } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import { assertPasswordFitsAccount, checkPassword, hashNewPassword, ZPassword } from './passwords.js';
 
@@ -36,7 +36,7 @@ export const ZRegisterInput = z
 const ZRole = z.enum(['admin', 'staff', 'seller', 'buyer']);
 /** Warehouse scope: each warehouse once. */
 const ZWarehouseIds = z
-  .array(ZUuid)
+  .array(ZWarehouseRef)
   .max(100)
   .refine((ids) => new Set(ids).size === ids.length, 'each warehouse once');
 export const ZCreateUserInput = ZRegisterInput.extend({

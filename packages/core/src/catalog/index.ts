@@ -16,6 +16,7 @@ export {
   searchProducts,
   ZSearchProductsInput,
 } from './search.js';
+export { resolveWarehouseRefs } from './warehouse-refs.js';
 export {
   createWarehouse,
   getWarehouse,

@@ -16,7 +16,7 @@ import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool,
 import { z } from 'zod';
 import { decodeCursor } from '../shared/cursor.js';
 import { paginate } from '../shared/paginate.js';
-import { type Page, ZCursor, ZLimit, ZUuid } from '../shared/schemas.js';
+import { type Page, ZCursor, ZLimit, ZUuid, ZWarehouseRef } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 import { ZCategory } from './products.js';
 
@@ -37,7 +37,7 @@ export const ZSearchProductsInput = z
   .object({
     query: z.string().trim().max(200).optional(),
     category: ZCategory.optional(),
-    warehouseId: ZUuid.optional(),
+    warehouseId: ZWarehouseRef.optional(),
     cursor: ZCursor.optional(),
     limit: ZLimit,
   })

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { ZLocation, ZQuantity, ZReference, ZSku, ZUuid } from '../shared/schemas.js';
+import { ZLocation, ZQuantity, ZReference, ZSku, ZWarehouseRef } from '../shared/schemas.js';
 import { MAX_HOLD_SECONDS } from './limits.js';
 
-const ZReserveLine = z.object({ sku: ZSku, quantity: ZQuantity, warehouseId: ZUuid.optional() }).strict();
+const ZReserveLine = z
+  .object({ sku: ZSku, quantity: ZQuantity, warehouseId: ZWarehouseRef.optional() })
+  .strict();
 export const ZReserveInput = z
   .object({
     lines: z.array(ZReserveLine).min(1).max(100),

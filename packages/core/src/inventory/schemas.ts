@@ -10,10 +10,10 @@ import {
   ZQuantity,
   ZReason,
   ZSku,
-  ZUuid,
   ZVersion,
+  ZWarehouseRef,
 } from '../shared/schemas.js';
-export const ZStockKey = z.object({ warehouseId: ZUuid, sku: ZSku }).strict();
+export const ZStockKey = z.object({ warehouseId: ZWarehouseRef, sku: ZSku }).strict();
 export const ZReceiveInput = ZStockKey.extend({ quantity: ZQuantity, reason: ZReason.optional() }).strict();
 export const ZAdjustInput = ZStockKey.extend({
   delta: ZDelta,
@@ -31,7 +31,7 @@ export const ZSyncInput = z
       .array(
         z
           .object({
-            warehouseId: ZUuid,
+            warehouseId: ZWarehouseRef,
             sku: ZSku,
             onHand: ZNonNegativeQuantity,
             countedAt: ZIsoDateTime.optional(),
@@ -44,7 +44,7 @@ export const ZSyncInput = z
   .strict();
 export const ZInventoryListInput = z
   .object({
-    warehouseId: ZUuid.optional(),
+    warehouseId: ZWarehouseRef.optional(),
     query: z.string().trim().max(100).optional(),
     lowStock: z.boolean().optional(),
     sort: z.enum(['sku', 'available', 'updatedAt']).default('sku'),
@@ -55,7 +55,7 @@ export const ZInventoryListInput = z
   .strict();
 export const ZMovementsInput = z
   .object({
-    warehouseId: ZUuid.optional(),
+    warehouseId: ZWarehouseRef.optional(),
     sku: ZSku.optional(),
     cursor: ZCursor.optional(),
     limit: ZLimit,

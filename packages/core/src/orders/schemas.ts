@@ -12,6 +12,7 @@ import {
   ZQuantity,
   ZSku,
   ZUuid,
+  ZWarehouseRef,
 } from '../shared/schemas.js';
 import type { PricingOptions } from './pricing.js';
 
@@ -48,7 +49,7 @@ export const ZPaymentFailedInput = z
 export const ZDirectOrderInput = z
   .object({
     lines: z
-      .array(z.object({ sku: ZSku, quantity: ZQuantity, warehouseId: ZUuid.optional() }).strict())
+      .array(z.object({ sku: ZSku, quantity: ZQuantity, warehouseId: ZWarehouseRef.optional() }).strict())
       .min(1)
       .max(100),
     customer: z.object({ name: z.string().trim().min(1).max(200), email: z.email().max(254) }).strict(),
@@ -58,7 +59,7 @@ export const ZDirectOrderInput = z
 export const ZOrdersListInput = z
   .object({
     status: z.enum(ORDER_STATUSES).optional(),
-    warehouseId: ZUuid.optional(),
+    warehouseId: ZWarehouseRef.optional(),
     cursor: ZCursor.optional(),
     limit: ZLimit,
     direction: ZDirection,
@@ -72,7 +73,7 @@ export const ZCancelInput = z.object({ id: ZUuid, reason: z.string().trim().min(
 export const ZShipInput = z
   .object({
     id: ZUuid,
-    warehouseId: ZUuid,
+    warehouseId: ZWarehouseRef,
     carrier: z.string().trim().min(1).max(100),
     trackingNumber: z
       .string()

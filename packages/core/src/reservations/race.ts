@@ -12,13 +12,13 @@ import type { Actor } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import type { Reservation, StockLevel } from '../shared/dto.js';
 import { isDomainError } from '../shared/errors.js';
-import { ZQuantity, ZSku, ZUuid } from '../shared/schemas.js';
+import { ZQuantity, ZSku, ZWarehouseRef } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 
 export const ZRaceInput = z
   .object({
     sku: ZSku,
-    warehouseId: ZUuid,
+    warehouseId: ZWarehouseRef,
     buyers: z.number().int().min(1).max(1000),
     quantityEach: ZQuantity.max(1000),
   })

@@ -20,6 +20,8 @@ export const ZWarehouseCode = z
   .max(16)
   .regex(/^[A-Z0-9][A-Z0-9-]+$/, 'code is upper-case letters, digits and "-", like BLR-1');
 export const ZUuid = z.uuid();
+/** A warehouse, by id or by code (`NYC-1`); codes are resolved to ids before a use case runs (`resolveWarehouseRefs`). */
+export const ZWarehouseRef = z.union([ZUuid, ZWarehouseCode]);
 export const ZQuantity = z.number().int().min(1).max(MAX_QUANTITY);
 export const ZNonNegativeQuantity = z.number().int().min(0).max(MAX_QUANTITY);
 export const ZDelta = z

@@ -24,14 +24,14 @@ import { decodeCursor } from '../shared/cursor.js';
 import { iso } from '../shared/dto.js';
 import { forbidden, notFound } from '../shared/errors.js';
 import { paginate } from '../shared/paginate.js';
-import { type Page, ZCursor, ZDirection, ZLimit, ZSku, ZUuid } from '../shared/schemas.js';
+import { type Page, ZCursor, ZDirection, ZLimit, ZSku, ZUuid, ZWarehouseRef } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 
 /** How long an offered hold lasts before it returns to everyone (never past BUYER_MAX_HOLD_SECONDS). */
 const WAITLIST_HOLD_SECONDS = 3600;
 
 export const ZWaitlistJoinInput = z
-  .object({ sku: ZSku, warehouseId: ZUuid.optional(), quantity: z.number().int().min(1).max(1000) })
+  .object({ sku: ZSku, warehouseId: ZWarehouseRef.optional(), quantity: z.number().int().min(1).max(1000) })
   .strict();
 export const ZWaitlistListInput = z
   .object({
