@@ -5,6 +5,7 @@ import {
   getCart,
   getOrder,
   joinWaitlist,
+  leaveWaitlist,
   listOrders,
   listWaitlist,
   ORDER_STATUSES,
@@ -25,6 +26,7 @@ import {
   ZShipInput,
   ZUpdateStatusInput,
   ZWaitlistJoinInput,
+  ZWaitlistLeaveInput,
   ZWaitlistListInput,
 } from '@stockroom/core';
 import { tracked } from '@trpc/server';
@@ -135,6 +137,12 @@ export const waitlistRouter = router({
     allow: ['buyer'],
     input: ZWaitlistJoinInput,
     run: (mutation, input, ctx) => joinWaitlist(mutation, input, ctx.services.reserveOptions),
+  }),
+  // Own entries only; another buyer's entry is NOT_FOUND (its existence is not told).
+  leave: idempotentMutation({
+    allow: ['buyer'],
+    input: ZWaitlistLeaveInput,
+    run: leaveWaitlist,
   }),
   list: allow('staff', 'admin', 'buyer')
     .input(ZWaitlistListInput)

@@ -55,7 +55,7 @@ export interface WaitlistEntry {
   offeredAt: string | null;
 }
 
-function entryQuery(db: Kysely<Database>) {
+export function entryQuery(db: Kysely<Database>) {
   return db
     .selectFrom('waitlistEntries as e')
     .innerJoin('products as p', 'p.id', 'e.productId')
@@ -73,7 +73,7 @@ function entryQuery(db: Kysely<Database>) {
 }
 
 type EntryRow = Awaited<ReturnType<ReturnType<typeof entryQuery>['execute']>>[number];
-const toEntry = (r: EntryRow): WaitlistEntry => ({
+export const toEntry = (r: EntryRow): WaitlistEntry => ({
   ...r,
   createdAt: iso(r.createdAt),
   offeredAt: r.offeredAt ? iso(r.offeredAt) : null,
