@@ -65,3 +65,24 @@ test('Holds page: staff sees a buyer’s hold with time left, releases it with a
     page.getByRole('region', { name: 'Stock by warehouse' }).getByRole('row', { name: /NYC-1/ }),
   ).toContainText('10');
 });
+
+test('Waitlist view: staff see who waits for what; a buyer who leaves shows as cancelled', async ({
+  page,
+  world,
+}) => {
+  const product = await world.product();
+  const buyer = world.as(await world.login('buyer@example.com'));
+  const entry = await buyer.waitlist.join.mutate({ sku: product.sku, quantity: 4 });
+  const staff = await world.staff(['NYC-1']);
+  await openSignedIn(page, staff, '/');
+  await page.getByRole('link', { name: 'Waitlist', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Waitlist' })).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: product.sku });
+  await expect(row).toContainText('buyer@example.com');
+  await expect(row).toContainText('4');
+  await expect(row).toContainText('Waiting');
+
+  expect((await buyer.waitlist.leave.mutate({ id: entry.id })).status).toBe('cancelled');
+  await page.getByLabel('Status').selectOption({ label: 'Cancelled' });
+  await expect(row).toContainText('Cancelled');
+});

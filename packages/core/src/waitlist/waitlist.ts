@@ -46,6 +46,8 @@ export const ZWaitlistListInput = z
 export interface WaitlistEntry {
   id: string;
   buyerId: string;
+  /** The buyer's email, for the staff's waitlist view. */
+  buyerEmail: string;
   sku: string;
   warehouseId: string | null;
   quantity: number;
@@ -59,9 +61,11 @@ export function entryQuery(db: Kysely<Database>) {
   return db
     .selectFrom('waitlistEntries as e')
     .innerJoin('products as p', 'p.id', 'e.productId')
+    .innerJoin('users as u', 'u.id', 'e.buyerId')
     .select([
       'e.id',
       'e.buyerId',
+      'u.email as buyerEmail',
       'p.sku',
       'e.warehouseId',
       'e.quantity',

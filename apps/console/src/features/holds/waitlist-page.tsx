@@ -1,8 +1,6 @@
 import { getQueryKey } from '@trpc/react-query';
 import { useId } from 'react';
 import { Link, useSearchParams } from 'wouter';
-import { isAdmin } from '../../auth/permissions';
-import { useUser } from '../../auth/session-context';
 import { ErrorMessage } from '../../components/error-message';
 import { LoadMore } from '../../components/load-more';
 import { PageHeader } from '../../components/page-header';
@@ -28,9 +26,6 @@ export function WaitlistPage() {
   const { byId } = useWarehouses();
   const now = useNow(30_000);
   const utils = trpc.useUtils();
-  // Only admins may list users; staff see the buyer's id.
-  const users = trpc.users.list.useQuery(undefined, { enabled: isAdmin(useUser()) });
-  const emailOf = new Map((users.data ?? []).map((u) => [u.id, u.email]));
   const input = { status, limit: 50 };
   const query = useCursorPages(getQueryKey(trpc.waitlist.list, input, 'infinite'), (cursor) =>
     utils.client.waitlist.list.query({ ...input, cursor }),
@@ -102,7 +97,7 @@ export function WaitlistPage() {
                       <td className="numeric">{formatNumber(e.quantity)}</td>
                       <td>{e.warehouseId ? (byId.get(e.warehouseId)?.code ?? e.warehouseId) : 'Any'}</td>
                       <td>
-                        <span className="cell-wrap">{emailOf.get(e.buyerId) ?? e.buyerId}</span>
+                        <span className="cell-wrap">{e.buyerEmail}</span>
                       </td>
                       <td>
                         <span className={`badge badge--${TONE[e.status]}`}>{formatStatus(e.status)}</span>
