@@ -24,6 +24,20 @@ export const ZReservationOut = z.object({
   createdAt: z.string(),
 });
 
+export const ZReservationsPageOut = z.object({
+  items: z.array(
+    ZReservationOut.extend({
+      owner: z.object({
+        kind: z.enum(['user', 'service', 'system']),
+        userId: z.string().nullable(),
+        email: z.string().nullable(),
+        label: z.string(),
+      }),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
 export const ZSyncOut = z.object({
   changed: z.array(ZStockLevelOut),
   unchanged: z.number().int(),

@@ -389,7 +389,7 @@ interface MutationSpec {
   idempotent: boolean;
   array?: ArraySpec;
   specials?: Special[];
-  /** `bodyless`: everything is in the path, so the adapter ignores a body that is not an object. */
+  /** `bodyless`: everything required is in the path, so the adapter ignores a body that is not an object. */
   rest?: { method: 'POST' | 'PUT' | 'PATCH'; path: string; bodyless?: boolean };
 }
 
@@ -839,12 +839,20 @@ const MUTATIONS: MutationSpec[] = [
   },
   {
     procedure: 'reservations.release',
-    base: (fx) => ({ id: fx.reservationId }),
-    fields: { id: 'uuid' },
+    base: (fx) => ({ id: fx.reservationId, reason: 'bad-input: stuck hold' }),
+    fields: { id: 'uuid', reason: 'reason' },
     required: ['id'],
     idempotent: true,
+    // The body holds only the optional reason: a body that is not an object is ignored.
     rest: { method: 'POST', path: '/reservations/{id}/release', bodyless: true },
-    specials: [{ label: 'an unknown reservation', input: (fx) => ({ id: fx.unknownId }), codes: NF }],
+    specials: [
+      { label: 'an unknown reservation', input: (fx) => ({ id: fx.unknownId }), codes: NF },
+      {
+        label: 'an unknown reservation with a reason',
+        input: (fx) => ({ id: fx.unknownId, reason: 'x' }),
+        codes: NF,
+      },
+    ],
   },
   {
     procedure: 'reservations.extend',
@@ -1056,6 +1064,15 @@ const MUTATIONS: MutationSpec[] = [
     specials: [
       { label: 'an unknown product', input: () => ({ sku: 'ZZ-NONE-001', quantity: 1 }), codes: NF },
     ],
+  },
+  {
+    procedure: 'waitlist.leave',
+    as: 'buyer',
+    base: (fx) => ({ id: fx.unknownId }),
+    fields: { id: 'uuid' },
+    required: ['id'],
+    idempotent: true,
+    specials: [{ label: 'an unknown entry', input: (fx) => ({ id: fx.unknownId }), codes: NF }],
   },
   {
     procedure: 'webhooks.create',
@@ -1574,6 +1591,8 @@ describe('queries with forged cursors', () => {
     ['products.search', (cursor) => ({ cursor })],
     ['serviceTokens.list', (cursor) => ({ cursor })],
     ['products.search with a query', (cursor) => ({ cursor, query: 'mug' })],
+    ['reservations.list', (cursor) => ({ cursor })],
+    ['reservations.list with a status', (cursor) => ({ cursor, status: 'pending' })],
   ];
   const cells = QUERIES.flatMap(([name, input]) =>
     CURSORS.map(([label, cursor]) => ({ name, label, input, cursor })),
@@ -1597,6 +1616,25 @@ describe('queries with forged cursors', () => {
     ['a bad warehouse reference', { warehouseId: 'nyc 1' }],
   ])('products.search refuses %s', async (_label, input) => {
     const answer = await send(`/trpc/products.search?input=${encodeURIComponent(JSON.stringify(input))}`, {
+      method: 'GET',
+    });
+    expectRefused(answer, V);
+  });
+});
+
+describe('reservations.list filters', () => {
+  it.each([
+    ['an unknown status', { status: 'stuck' }],
+    ['a bad warehouse id', { warehouseId: 'not-a-uuid' }],
+    ['a bad sku', { sku: 'EL HDP 001' }],
+    ['an empty reference', { reference: '' }],
+    ['a reference of 201 characters', { reference: 'r'.repeat(201) }],
+    ['a reference with NUL', { reference: NUL }],
+    ['limit 0', { limit: 0 }],
+    ['limit 101', { limit: 101 }],
+    ['an unknown field', { owner: 'me' }],
+  ])('refuses %s', async (_label, input) => {
+    const answer = await send(`/trpc/reservations.list?input=${encodeURIComponent(JSON.stringify(input))}`, {
       method: 'GET',
     });
     expectRefused(answer, V);

@@ -519,6 +519,41 @@ describe('REST /api/v1', () => {
     expectRestError(await send('GET', '/api/v1/no-such-route'), 404, 'NOT_FOUND');
   });
 
+  it('holds over REST: GET /reservations lists them, staff release one with a reason', async () => {
+    const held = await send('POST', '/api/v1/reservations', {
+      token: tokens.buyer,
+      body: { lines: [{ sku: SKU, quantity: 1, warehouseId: wh['NYC-1'] }], reference: 'rest-holds' },
+    });
+    expect(held.status).toBe(200);
+    const listed = await send(
+      'GET',
+      `/api/v1/reservations?status=pending&reference=rest-holds&warehouseId=${wh['NYC-1']}&limit=5`,
+      { token: tokens.staff },
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((r: Json) => r.id)).toEqual([held.body.id]);
+    expect(listed.body.items[0].owner).toMatchObject({ kind: 'user', email: 'buyer@example.com' });
+    expectRestError(
+      await send('GET', '/api/v1/reservations?status=stuck', { token: tokens.staff }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectRestError(await send('GET', '/api/v1/reservations', { token: tokens.buyer }), 403, 'FORBIDDEN');
+    const released = await send('POST', `/api/v1/reservations/${held.body.id}/release`, {
+      token: tokens.staff,
+      body: { reason: 'rest: stuck hold' },
+    });
+    expect(released.status).toBe(200);
+    expect(released.body.status).toBe('released');
+    const ledger = await api.services.db
+      .selectFrom('stockMovements')
+      .select(['kind', 'reason'])
+      .where('reference', '=', held.body.id)
+      .where('kind', '=', 'release')
+      .execute();
+    expect(ledger).toEqual([{ kind: 'release', reason: 'rest: stuck hold' }]);
+  });
+
   it('service tokens: create, list (no secret), rotate, revoke; admin only', async () => {
     const made = await send('POST', '/api/v1/service-tokens', {
       token: tokens.admin,
@@ -1157,6 +1192,7 @@ describe('OpenAPI document', () => {
         'GET /reservations/{id}',
         'POST /reservations/{id}/confirm',
         'POST /reservations/{id}/release',
+        'GET /reservations',
         'POST /service-tokens',
         'GET /service-tokens',
         'POST /service-tokens/{id}/revoke',

@@ -452,12 +452,21 @@ const ROWS: Row[] = [
       }),
   },
   {
+    procedure: 'reservations.list',
+    note: 'staff: holds at their warehouses',
+    allowed: ['staff', 'admin', 'service'],
+    call: (c) => c.reservations.list.query({ limit: 5 }),
+  },
+  {
     procedure: 'reservations.release',
-    note: "the buyer's own",
-    allowed: ['buyer', 'service', 'admin'],
+    note: "the buyer's own; staff at their warehouse, with a reason",
+    allowed: ['buyer', 'staff', 'service', 'admin'],
     call: async (c, who) =>
       c.reservations.release.mutate({
-        id: isAllowed(['buyer', 'service', 'admin'], who) ? await freshReservation() : fx.guardReservation.id,
+        id: isAllowed(['buyer', 'staff', 'service', 'admin'], who)
+          ? await freshReservation()
+          : fx.guardReservation.id,
+        ...(who === 'staff' ? { reason: 'roles test: stuck hold' } : {}),
       }),
   },
   {
@@ -612,6 +621,17 @@ const ROWS: Row[] = [
     procedure: 'waitlist.join',
     allowed: ['buyer'],
     call: (c) => c.waitlist.join.mutate({ sku: 'KT-KTL-001', warehouseId: fx.wh.nyc, quantity: 1 }),
+  },
+  {
+    procedure: 'waitlist.leave',
+    note: "the buyer's own entry",
+    allowed: ['buyer'],
+    call: async (c, who) => {
+      const entry = await fx.clients.buyer.waitlist.join.mutate({ sku: 'KT-KTL-001', quantity: 1 });
+      const result = await c.waitlist.leave.mutate({ id: entry.id });
+      if (who !== 'buyer') throw new Error('a refused call answered');
+      return result;
+    },
   },
   {
     // API.md lists staff+; SPEC §5 gives buyers their own waitlist entries.
@@ -903,6 +923,40 @@ describe('roles', () => {
         release: 'FORBIDDEN',
         extend: 'FORBIDDEN',
       });
+    });
+
+    it('staff release only holds at their warehouses; the list shows only those', async () => {
+      const atDfw = await fx.clients.buyer2.reservations.create.mutate({
+        lines: [{ sku: MAIN, quantity: 1, warehouseId: fx.wh.dfw }],
+      });
+      const before = await level(fx.wh.dfw, MAIN);
+      const refused = await attempt(() =>
+        fx.clients.staff.reservations.release.mutate({ id: atDfw.id, reason: 'not my warehouse' }),
+      );
+      expect(refused.outcome).toBe('FORBIDDEN');
+      expect(await level(fx.wh.dfw, MAIN)).toEqual(before);
+      expect((await admin().reservations.get.query({ id: atDfw.id })).status).toBe('pending');
+      const listed = await fx.clients.staff.reservations.list.query({ limit: 100 });
+      expect(listed.items.map((r) => r.id)).not.toContain(atDfw.id);
+      for (const r of listed.items) {
+        expect(r.lines.some((l) => [fx.wh.nyc, fx.wh.chi].includes(l.warehouseId))).toBe(true);
+      }
+      const all = await admin().reservations.list.query({ limit: 100, warehouseId: fx.wh.dfw });
+      expect(all.items.map((r) => r.id)).toContain(atDfw.id);
+      await fx.clients.buyer2.reservations.release.mutate({ id: atDfw.id });
+    });
+
+    it('a buyer cannot leave another buyer’s waitlist entry (NOT_FOUND, as an unknown id)', async () => {
+      const entry = await fx.clients.buyer.waitlist.join.mutate({ sku: 'KT-KTL-001', quantity: 1 });
+      const theirs = await attempt(() => fx.clients.buyer2.waitlist.leave.mutate({ id: entry.id }));
+      const unknown = await attempt(() =>
+        fx.clients.buyer2.waitlist.leave.mutate({ id: '00000000-0000-4000-8000-00000000abcd' }),
+      );
+      expect([theirs.outcome, theirs.status]).toEqual(['NOT_FOUND', 404]);
+      expect([unknown.outcome, unknown.status]).toEqual(['NOT_FOUND', 404]);
+      const mine = await fx.clients.buyer.waitlist.list.query({ limit: 100 });
+      expect(mine.items.find((e) => e.id === entry.id)?.status).toBe('waiting');
+      expect((await fx.clients.buyer.waitlist.leave.mutate({ id: entry.id })).status).toBe('cancelled');
     });
 
     it('a buyer can get and release its own reservation', async () => {

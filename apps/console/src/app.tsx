@@ -27,6 +27,8 @@ const ServiceTokensPage = page(
   () => import('./features/service-tokens/service-tokens-page'),
   'ServiceTokensPage',
 );
+const HoldsPage = page(() => import('./features/holds/holds-page'), 'HoldsPage');
+const WaitlistPage = page(() => import('./features/holds/waitlist-page'), 'WaitlistPage');
 const WebhooksPage = page(() => import('./features/webhooks/webhooks-page'), 'WebhooksPage');
 
 /** Pages only some roles may open; others are told why instead of seeing errors. */
@@ -63,6 +65,16 @@ function SignedInApp() {
           <Route path="/orders/:id">
             <Only when={isOperator}>
               <OrderPage />
+            </Only>
+          </Route>
+          <Route path="/holds">
+            <Only when={isOperator}>
+              <HoldsPage />
+            </Only>
+          </Route>
+          <Route path="/waitlist">
+            <Only when={isOperator}>
+              <WaitlistPage />
             </Only>
           </Route>
           <Route path="/movements">

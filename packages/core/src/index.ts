@@ -112,6 +112,9 @@ export {
   confirmReservation,
   extendReservation,
   getReservation,
+  type HoldOwner,
+  type ListedReservation,
+  listReservations,
   ReservationCoalescer,
   releaseReservation,
   runRace,
@@ -119,11 +122,21 @@ export {
   startSweeper,
   ZExtendInput,
   ZRaceInput,
+  ZReleaseInput,
   ZReservationId,
+  ZReservationsListInput,
   ZReserveInput,
 } from './reservations/index.js';
 export { type Actor, actorLabel } from './shared/actor.js';
 export type { MutationContext } from './shared/context.js';
 export { type AppCode, DomainError, isDomainError } from './shared/errors.js';
-export { joinWaitlist, listWaitlist, ZWaitlistJoinInput, ZWaitlistListInput } from './waitlist/index.js';
+export {
+  joinWaitlist,
+  leaveWaitlist,
+  listWaitlist,
+  type WaitlistEntry,
+  ZWaitlistJoinInput,
+  ZWaitlistLeaveInput,
+  ZWaitlistListInput,
+} from './waitlist/index.js';
 export * from './webhooks/index.js';

@@ -5,6 +5,7 @@ import {
   getCart,
   getOrder,
   joinWaitlist,
+  leaveWaitlist,
   listOrders,
   listWaitlist,
   ORDER_STATUSES,
@@ -25,6 +26,7 @@ import {
   ZShipInput,
   ZUpdateStatusInput,
   ZWaitlistJoinInput,
+  ZWaitlistLeaveInput,
   ZWaitlistListInput,
 } from '@stockroom/core';
 import { tracked } from '@trpc/server';
@@ -173,6 +175,20 @@ export const waitlistRouter = router({
     meta: { openapi: rest('POST', '/waitlist', 'waitlist', 'Wait for stock of a product') },
     input: ZWaitlistJoinInput,
     run: (mutation, input, ctx) => joinWaitlist(mutation, input, ctx.services.reserveOptions),
+  }),
+  // Own entries only; another buyer's entry is NOT_FOUND (its existence is not told).
+  leave: idempotentMutation({
+    allow: ['buyer'],
+    meta: {
+      openapi: rest(
+        'POST',
+        '/waitlist/{id}/leave',
+        'waitlist',
+        'Leave the waitlist (an offered entry releases its hold)',
+      ),
+    },
+    input: ZWaitlistLeaveInput,
+    run: leaveWaitlist,
   }),
   list: allow('staff', 'admin', 'buyer')
     .meta({ openapi: rest('GET', '/waitlist', 'waitlist', 'Waitlist entries (a buyer sees their own)') })

@@ -2,12 +2,15 @@ import {
   confirmReservation,
   extendReservation,
   getReservation,
+  listReservations,
   releaseReservation,
   ZExtendInput,
+  ZReleaseInput,
   ZReservationId,
+  ZReservationsListInput,
   ZReserveInput,
 } from '@stockroom/core';
-import { rest, ZReservationOut } from '../schemas.js';
+import { rest, ZReservationOut, ZReservationsPageOut } from '../schemas.js';
 import { allow, idempotentMutation, router } from '../trpc.js';
 
 export const reservationsRouter = router({
@@ -27,6 +30,21 @@ export const reservationsRouter = router({
     output: ZReservationOut,
     run: (mutation, input, ctx) => ctx.services.reservations.reserve(mutation, input),
   }),
+  // Staff see holds with a line at their warehouses; a limited token, holds at its warehouses.
+  list: allow('staff', 'admin', 'service')
+    .meta({
+      scope: 'reservations',
+      openapi: {
+        method: 'GET',
+        path: '/reservations',
+        tags: ['reservations'],
+        summary: 'Holds, newest first (staff: at their warehouses), with owner and time left',
+        protect: true,
+      },
+    })
+    .input(ZReservationsListInput)
+    .output(ZReservationsPageOut)
+    .query(({ ctx, input }) => listReservations(ctx.db, ctx.actor, input)),
   get: allow('buyer', 'staff', 'admin', 'service')
     .meta({
       scope: 'reservations',
@@ -58,19 +76,20 @@ export const reservationsRouter = router({
     output: ZReservationOut,
     run: confirmReservation,
   }),
+  // Staff release stuck holds at their own warehouses; the reason lands in the ledger.
   release: idempotentMutation({
-    allow: ['buyer', 'service', 'admin'],
+    allow: ['buyer', 'staff', 'service', 'admin'],
     meta: {
       scope: 'reservations',
       openapi: {
         method: 'POST',
         path: '/reservations/{id}/release',
         tags: ['reservations'],
-        summary: 'Release the hold',
+        summary: 'Release the hold (optional reason, recorded on the release movements)',
         protect: true,
       },
     },
-    input: ZReservationId,
+    input: ZReleaseInput,
     output: ZReservationOut,
     run: releaseReservation,
   }),

@@ -16,6 +16,8 @@ const NAV: NavItem[] = [
   { href: '/', label: 'Dashboard', show: isOperator },
   { href: '/products', label: 'Products', show: () => true },
   { href: '/orders', label: 'Orders', show: isOperator },
+  { href: '/holds', label: 'Holds', show: isOperator },
+  { href: '/waitlist', label: 'Waitlist', show: isOperator },
   { href: '/movements', label: 'Movements', show: isOperator },
   { href: '/events', label: 'Event log', show: isOperator },
   { href: '/warehouses', label: 'Warehouses', show: () => true },

@@ -78,6 +78,8 @@ export async function endHold(
   id: string,
   to: 'confirmed' | 'released' | 'expired',
   actor: string,
+  /** Why, in the ledger (a release by staff with a reason). */
+  reason?: string,
 ): Promise<FreedStock[]> {
   const lines = await trx
     .selectFrom('reservationLines')
@@ -94,6 +96,7 @@ export async function endHold(
       reservedDelta: -l.quantity,
       onHandDelta: to === 'confirmed' ? -l.quantity : 0,
       reference: id,
+      reason: reason ?? null,
     })),
     actor,
   );

@@ -9,6 +9,7 @@ export {
   activeWarehouses,
   pinnedWarehouses,
   resolveActiveProducts,
+  sortLines,
 } from './demand.js';
 export {
   endHold,

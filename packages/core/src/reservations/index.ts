@@ -6,8 +6,14 @@
 export { ZReserveInput } from '../holds/index.js';
 export { ReservationCoalescer } from './coalescer.js';
 export { createReservation } from './create.js';
+export {
+  type HoldOwner,
+  type ListedReservation,
+  listReservations,
+  ZReservationsListInput,
+} from './list.js';
 export { runRace, ZRaceInput } from './race.js';
-export { ZExtendInput, ZReservationId } from './schemas.js';
+export { ZExtendInput, ZReleaseInput, ZReservationId } from './schemas.js';
 export { type Sweeper, startSweeper, sweepExpiredReservations } from './sweeper.js';
 export {
   confirmReservation,

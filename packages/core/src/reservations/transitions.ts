@@ -29,15 +29,23 @@ import {
 import { parseInput } from '../shared/validate.js';
 import { offerFreedStock } from '../waitlist/index.js';
 import { expireIfDue } from './expiry.js';
-import { type ExtendInput, ZExtendInput, ZReservationId } from './schemas.js';
+import {
+  type ExtendInput,
+  type ReleaseInput,
+  ZExtendInput,
+  ZReleaseInput,
+  ZReservationId,
+} from './schemas.js';
 
 function canRead(actor: Actor, ownerUserId: string | null): boolean {
   if (actor.kind !== 'user') return true;
   return actor.role === 'admin' || actor.role === 'staff' || actor.id === ownerUserId;
 }
 
-function canWrite(actor: Actor, ownerUserId: string | null): boolean {
+/** Owners, admins and the service change a hold; staff may also release one (at their warehouses). */
+function canWrite(actor: Actor, ownerUserId: string | null, to?: 'confirmed' | 'released'): boolean {
   if (actor.kind !== 'user') return true;
+  if (to === 'released' && actor.role === 'staff') return true;
   return actor.role === 'admin' || actor.id === ownerUserId;
 }
 
@@ -110,12 +118,31 @@ async function assertTokenMayActOnHold(trx: Kysely<Database>, actor: Actor, id: 
   );
 }
 
+/**
+ * Staff release holds at their own warehouses (a stuck hold, with a reason):
+ * every line of the hold must be at one of them.
+ */
+async function assertStaffMayRelease(trx: Kysely<Database>, actor: Actor, id: string): Promise<void> {
+  if (actor.kind !== 'user' || actor.role !== 'staff') return;
+  const lines = await trx
+    .selectFrom('reservationLines')
+    .select('warehouseId')
+    .where('reservationId', '=', id)
+    .execute();
+  const mine = new Set(actor.warehouseIds);
+  const other = lines.find((l) => !mine.has(l.warehouseId));
+  if (other) throw forbidden(`You can only release holds at your own warehouses (not ${other.warehouseId})`);
+}
+
 async function transition(
   ctx: MutationContext,
-  input: { id: string },
+  input: ReleaseInput,
   to: 'confirmed' | 'released',
 ): Promise<Reservation> {
-  const { id } = parseInput(ZReservationId, input);
+  const { id, reason } =
+    to === 'released'
+      ? parseInput(ZReleaseInput, input)
+      : { ...parseInput(ZReservationId, input), reason: undefined };
   if (to === 'confirmed' && !canConfirm(ctx.actor)) {
     throw forbidden('Only the checkout service or an admin confirms a hold; a buyer pays through checkout');
   }
@@ -125,7 +152,8 @@ async function transition(
   return runMutation(ctx.db, ctx.idempotency, input, async (trx) => {
     const row = await lockReservation(trx, id);
     if (!row) throw notFound(`Reservation ${id}`, { id });
-    if (!canWrite(ctx.actor, row.ownerUserId)) throw forbidden('This reservation is not yours');
+    if (!canWrite(ctx.actor, row.ownerUserId, to)) throw forbidden('This reservation is not yours');
+    if (to === 'released') await assertStaffMayRelease(trx, ctx.actor, id);
     await refuseOrderHold(trx, id, row.status, to);
     await assertTokenMayActOnHold(trx, ctx.actor, id);
     if (row.status === to) return (await loadReservation(trx, id)) as Reservation;
@@ -134,7 +162,7 @@ async function transition(
       throw reservationExpired(id, iso(row.expiresAt));
     }
     if (row.status !== 'pending') throw invalidTransition('reservation', row.status, to);
-    const freed = await endHold(trx, id, to, actorLabel(ctx.actor));
+    const freed = await endHold(trx, id, to, actorLabel(ctx.actor), reason);
     await offerFreedStock(trx, freed);
     return (await loadReservation(trx, id)) as Reservation;
   }).then((r) => r.result);
@@ -145,7 +173,7 @@ export const confirmReservation = (ctx: MutationContext, input: { id: string }) 
   transition(ctx, input, 'confirmed');
 
 /** The hold is no longer wanted: its units become available again. */
-export const releaseReservation = (ctx: MutationContext, input: { id: string }) =>
+export const releaseReservation = (ctx: MutationContext, input: ReleaseInput) =>
   transition(ctx, input, 'released');
 
 /**

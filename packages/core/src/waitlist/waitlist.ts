@@ -46,6 +46,8 @@ export const ZWaitlistListInput = z
 export interface WaitlistEntry {
   id: string;
   buyerId: string;
+  /** The buyer's email, for the staff's waitlist view. */
+  buyerEmail: string;
   sku: string;
   warehouseId: string | null;
   quantity: number;
@@ -55,13 +57,15 @@ export interface WaitlistEntry {
   offeredAt: string | null;
 }
 
-function entryQuery(db: Kysely<Database>) {
+export function entryQuery(db: Kysely<Database>) {
   return db
     .selectFrom('waitlistEntries as e')
     .innerJoin('products as p', 'p.id', 'e.productId')
+    .innerJoin('users as u', 'u.id', 'e.buyerId')
     .select([
       'e.id',
       'e.buyerId',
+      'u.email as buyerEmail',
       'p.sku',
       'e.warehouseId',
       'e.quantity',
@@ -73,7 +77,7 @@ function entryQuery(db: Kysely<Database>) {
 }
 
 type EntryRow = Awaited<ReturnType<ReturnType<typeof entryQuery>['execute']>>[number];
-const toEntry = (r: EntryRow): WaitlistEntry => ({
+export const toEntry = (r: EntryRow): WaitlistEntry => ({
   ...r,
   createdAt: iso(r.createdAt),
   offeredAt: r.offeredAt ? iso(r.offeredAt) : null,
