@@ -10,6 +10,7 @@ import {
   ORDER_STATUSES,
   paymentFailed,
   paymentSucceeded,
+  salesReport,
   setCartItem,
   shipOrder,
   startCheckout,
@@ -21,6 +22,7 @@ import {
   ZOrdersListInput,
   ZPaymentFailedInput,
   ZPaymentSucceededInput,
+  ZSalesInput,
   ZSetCartItemInput,
   ZShipInput,
   ZUpdateStatusInput,
@@ -29,6 +31,7 @@ import {
 } from '@stockroom/core';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
+import { ZSalesReportOut } from '../schemas.js';
 import { allow, idempotentMutation, liveFor, router } from '../trpc.js';
 
 const ORDER_EVENTS = [
@@ -95,6 +98,20 @@ export const ordersRouter = router({
     .meta({ scope: 'orders' })
     .input(ZOrderIdInput)
     .query(({ ctx, input }) => getOrder(ctx.db, ctx.actor, input)),
+  /** Units and revenue of paid-and-later lines of the seller's products (admins: all or `sellerId`). */
+  sales: allow('seller', 'admin')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/orders/sales',
+        tags: ['orders'],
+        summary: "Sales of a seller's products, by UTC day or by product",
+        protect: true,
+      },
+    })
+    .input(ZSalesInput)
+    .output(ZSalesReportOut)
+    .query(({ ctx, input }) => salesReport(ctx.db, ctx.actor, input)),
   updateStatus: idempotentMutation({
     allow: ['staff', 'admin'],
     input: ZUpdateStatusInput,
