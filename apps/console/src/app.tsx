@@ -1,6 +1,6 @@
 import { type ComponentType, lazy, type ReactNode, Suspense } from 'react';
 import { Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
-import { isAdmin, isOperator } from './auth/permissions';
+import { canSeeSales, isAdmin, isOperator } from './auth/permissions';
 import type { SessionUser } from './auth/session';
 import { useSession, useUser } from './auth/session-context';
 import { SignInRoute } from './auth/sign-in-route';
@@ -27,6 +27,8 @@ const ServiceTokensPage = page(
   () => import('./features/service-tokens/service-tokens-page'),
   'ServiceTokensPage',
 );
+const MyProductsPage = page(() => import('./features/sellers/my-products-page'), 'MyProductsPage');
+const SalesPage = page(() => import('./features/sellers/sales-page'), 'SalesPage');
 const WebhooksPage = page(() => import('./features/webhooks/webhooks-page'), 'WebhooksPage');
 
 /** Pages only some roles may open; others are told why instead of seeing errors. */
@@ -55,6 +57,16 @@ function SignedInApp() {
           <Route path="/products" component={SearchPage} />
           <Route path="/products/:sku" component={ProductPage} />
           <Route path="/warehouses" component={WarehousesPage} />
+          <Route path="/my-products">
+            <Only when={canSeeSales}>
+              <MyProductsPage />
+            </Only>
+          </Route>
+          <Route path="/sales">
+            <Only when={canSeeSales}>
+              <SalesPage />
+            </Only>
+          </Route>
           <Route path="/orders">
             <Only when={isOperator}>
               <OrdersPage />

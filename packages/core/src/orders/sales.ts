@@ -19,12 +19,7 @@ import { ZIsoDateTime, ZSku, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 
 /** The states an order reaches only after it was paid; cancelled ones are not sales. */
-const SOLD_STATUSES = [
-  'paid',
-  'picking',
-  'shipped',
-  'delivered',
-] as const satisfies readonly OrderStatus[];
+const SOLD_STATUSES = ['paid', 'picking', 'shipped', 'delivered'] as const satisfies readonly OrderStatus[];
 
 export const ZSalesInput = z
   .object({
