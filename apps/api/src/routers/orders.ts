@@ -90,15 +90,11 @@ export const ordersRouter = router({
     input: ZDirectOrderInput,
     run: (mutation, input, ctx) => createPaidOrder(mutation, input, ctx.services.orderOptions),
   }),
-  list: allow('staff', 'admin', 'buyer', 'service')
-    .meta({ scope: 'orders' })
-    .input(ZOrdersListInput)
-    .query(({ ctx, input }) => listOrders(ctx.db, ctx.actor, input)),
-  get: allow('staff', 'admin', 'buyer', 'service')
-    .meta({ scope: 'orders' })
-    .input(ZOrderIdInput)
-    .query(({ ctx, input }) => getOrder(ctx.db, ctx.actor, input)),
-  /** Units and revenue of paid-and-later lines of the seller's products (admins: all or `sellerId`). */
+  /**
+   * Units and revenue of paid-and-later lines of the seller's products (admins: all or `sellerId`).
+   * Declared before `get`: REST matches paths in declaration order, so `/orders/sales` must
+   * come before a `/orders/{id}`.
+   */
   sales: allow('seller', 'admin')
     .meta({
       openapi: {
@@ -112,6 +108,14 @@ export const ordersRouter = router({
     .input(ZSalesInput)
     .output(ZSalesReportOut)
     .query(({ ctx, input }) => salesReport(ctx.db, ctx.actor, input)),
+  list: allow('staff', 'admin', 'buyer', 'service')
+    .meta({ scope: 'orders' })
+    .input(ZOrdersListInput)
+    .query(({ ctx, input }) => listOrders(ctx.db, ctx.actor, input)),
+  get: allow('staff', 'admin', 'buyer', 'service')
+    .meta({ scope: 'orders' })
+    .input(ZOrderIdInput)
+    .query(({ ctx, input }) => getOrder(ctx.db, ctx.actor, input)),
   updateStatus: idempotentMutation({
     allow: ['staff', 'admin'],
     input: ZUpdateStatusInput,
