@@ -4,7 +4,7 @@
  * through the API, and the seller's Sales page shows the units and revenue.
  * Another seller's products and sales never appear.
  */
-import { expect, openSignedIn, test, uniqueId, type World } from './support';
+import { expect, openSignedIn, refusal, test, uniqueId, type World } from './support';
 
 async function newSeller(world: World) {
   const email = `seller-${uniqueId().toLowerCase()}@example.com`;
@@ -107,4 +107,19 @@ test("a seller's products and sales view shows their own sales and nothing of an
   ]);
   const bobsProducts = await world.as(bob.session).products.mine.query({ limit: 100 });
   expect(bobsProducts.items.map((p) => p.sku)).toEqual([bobSku]);
+
+  // The seller edits the price (past sales keep the price they were sold at), then archives the product.
+  await nav.getByRole('link', { name: 'My products' }).click();
+  await row.getByRole('button', { name: `Edit ${sku}` }).click();
+  await page.getByLabel('Price').fill('15');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(row).toContainText('$15.00');
+  page.once('dialog', (dialog) => dialog.accept());
+  await row.getByRole('button', { name: `Archive ${sku}` }).click();
+  await expect(row).toContainText('archived');
+  expect((await world.as(alice.session).orders.sales.query({ groupBy: 'product' })).totals).toEqual([
+    { currency: 'USD', units: 3, revenueMinor: '3750' },
+  ]);
+  // Bob cannot archive Alice's product.
+  expect(await refusal(world.as(bob.session).products.archive.mutate({ sku }))).toBe('FORBIDDEN');
 });
