@@ -36,7 +36,9 @@ test("a seller's products and sales view shows their own sales and nothing of an
   });
 
   // The seller creates a product in the console.
-  await openSignedIn(page, alice, '/my-products');
+  // A seller's home is their products.
+  await openSignedIn(page, alice, '/');
+  await expect(page).toHaveURL(/\/my-products$/);
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link', { name: 'My products' })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Sales' })).toBeVisible();

@@ -1,6 +1,6 @@
 import { type ComponentType, lazy, type ReactNode, Suspense } from 'react';
 import { Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
-import { canSeeSales, isAdmin, isOperator } from './auth/permissions';
+import { canSeeSales, isAdmin, isOperator, isSeller } from './auth/permissions';
 import type { SessionUser } from './auth/session';
 import { useSession, useUser } from './auth/session-context';
 import { SignInRoute } from './auth/sign-in-route';
@@ -44,7 +44,8 @@ function Only({ when, children }: { when: (user: SessionUser) => boolean; childr
 
 function Home() {
   const user = useUser();
-  return isOperator(user) ? <DashboardPage /> : <Redirect to="/products" replace />;
+  if (isOperator(user)) return <DashboardPage />;
+  return <Redirect to={isSeller(user) ? '/my-products' : '/products'} replace />;
 }
 
 function SignedInApp() {
