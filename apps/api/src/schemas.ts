@@ -138,3 +138,44 @@ export const rest = (
   summary: string,
   protect = true,
 ) => ({ method, path, tags: [tag], summary, protect });
+/** products.mine: a seller's products with stock per warehouse. */
+export const ZMyProductsPageOut = z.object({
+  items: z.array(
+    ZProductOut.extend({
+      stock: z.object({
+        total: z.object({
+          onHand: z.number().int(),
+          reserved: z.number().int(),
+          available: z.number().int(),
+        }),
+        perWarehouse: z.array(
+          z.object({
+            warehouseId: z.string(),
+            warehouseCode: z.string(),
+            onHand: z.number().int(),
+            reserved: z.number().int(),
+            available: z.number().int(),
+          }),
+        ),
+      }),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+/** orders.sales: revenue is a string of digits (minor units), exact beyond 2^53. */
+const ZSalesFiguresOut = z.object({
+  units: z.number().int(),
+  revenueMinor: z.string().regex(/^\d+$/),
+  currency: z.string(),
+});
+export const ZSalesReportOut = z.object({
+  rows: z.array(
+    ZSalesFiguresOut.extend({
+      day: z.string().optional(),
+      sku: z.string().optional(),
+      name: z.string().optional(),
+    }),
+  ),
+  totals: z.array(ZSalesFiguresOut),
+});

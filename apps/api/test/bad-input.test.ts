@@ -1570,6 +1570,47 @@ describe('batches', () => {
   });
 });
 
+describe('orders.sales and products.mine bad input', () => {
+  const SALES: [string, unknown][] = [
+    ['no groupBy', {}],
+    ['an unknown groupBy', { groupBy: 'week' }],
+    ['groupBy null', { groupBy: null }],
+    ['from not a date', { groupBy: 'day', from: 'yesterday' }],
+    ['from in year 10000', { groupBy: 'day', from: '+010000-01-01T00:00:00Z' }],
+    ['to before from', { groupBy: 'day', from: '2026-03-02T00:00:00Z', to: '2026-03-01T00:00:00Z' }],
+    ['from equal to to', { groupBy: 'day', from: '2026-03-02T00:00:00Z', to: '2026-03-02T00:00:00Z' }],
+    ['a SQL sku', { groupBy: 'product', sku: "x'; drop table orders; --" }],
+    ['a bad sellerId', { groupBy: 'product', sellerId: 'not-a-uuid' }],
+    ['an unknown field', { groupBy: 'day', warehouseId: UUID_A }],
+  ];
+  it.each(SALES)('orders.sales refuses %s', async (_label, input) => {
+    const answer = await send(`/trpc/orders.sales?input=${encodeURIComponent(JSON.stringify(input))}`, {
+      method: 'GET',
+    });
+    expectRefused(answer, V);
+  });
+  it.each([
+    ['groupBy=week', V],
+    ['groupBy=day&from=nope', V],
+    ['groupBy=product&sellerId=%27%20or%201%3D1', V],
+  ] as const)('GET /api/v1/orders/sales?%s is refused', async (query, codes) => {
+    expectRefused(await send(`/api/v1/orders/sales?${query}`, { method: 'GET' }), codes);
+  });
+  it.each([
+    ['a cursor that is not base64 JSON', { cursor: '%%%' }],
+    ['a cursor with a number key', { cursor: Buffer.from('[1]').toString('base64url') }],
+    ['a cursor with a bad SKU', { cursor: Buffer.from('["-- drop"]').toString('base64url') }],
+    ['limit 0', { limit: 0 }],
+    ['limit 101', { limit: 101 }],
+    ['an unknown field', { sellerId: UUID_A }],
+  ])('products.mine refuses %s', async (_label, input) => {
+    const answer = await send(`/trpc/products.mine?input=${encodeURIComponent(JSON.stringify(input))}`, {
+      method: 'GET',
+    });
+    expectRefused(answer, V);
+  });
+});
+
 describe('queries with forged cursors', () => {
   const forged = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
   const CURSORS: [string, string][] = [

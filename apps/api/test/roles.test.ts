@@ -516,6 +516,24 @@ const ROWS: Row[] = [
       }),
   },
   {
+    procedure: 'orders.sales',
+    note: "sellers: their own products'",
+    allowed: ['seller', 'admin'],
+    call: (c) => c.orders.sales.query({ groupBy: 'product' }),
+  },
+  {
+    procedure: 'orders.sales',
+    note: "another seller's",
+    allowed: ['admin'],
+    call: (c) => c.orders.sales.query({ groupBy: 'day', sellerId: fx.users.seller2 }),
+  },
+  {
+    procedure: 'products.mine',
+    note: 'sellers: their own',
+    allowed: ['seller', 'admin'],
+    call: (c) => c.products.mine.query({ limit: 5 }),
+  },
+  {
     procedure: 'orders.list',
     note: 'buyers see their own',
     allowed: ['staff', 'admin', 'buyer', 'service'],

@@ -1,6 +1,6 @@
 import { type ComponentType, lazy, type ReactNode, Suspense } from 'react';
 import { Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
-import { isAdmin, isOperator } from './auth/permissions';
+import { canSeeSales, isAdmin, isOperator, isSeller } from './auth/permissions';
 import type { SessionUser } from './auth/session';
 import { useSession, useUser } from './auth/session-context';
 import { SignInRoute } from './auth/sign-in-route';
@@ -29,6 +29,8 @@ const ServiceTokensPage = page(
 );
 const HoldsPage = page(() => import('./features/holds/holds-page'), 'HoldsPage');
 const WaitlistPage = page(() => import('./features/holds/waitlist-page'), 'WaitlistPage');
+const MyProductsPage = page(() => import('./features/sellers/my-products-page'), 'MyProductsPage');
+const SalesPage = page(() => import('./features/sellers/sales-page'), 'SalesPage');
 const WebhooksPage = page(() => import('./features/webhooks/webhooks-page'), 'WebhooksPage');
 
 /** Pages only some roles may open; others are told why instead of seeing errors. */
@@ -44,7 +46,8 @@ function Only({ when, children }: { when: (user: SessionUser) => boolean; childr
 
 function Home() {
   const user = useUser();
-  return isOperator(user) ? <DashboardPage /> : <Redirect to="/products" replace />;
+  if (isOperator(user)) return <DashboardPage />;
+  return <Redirect to={isSeller(user) ? '/my-products' : '/products'} replace />;
 }
 
 function SignedInApp() {
@@ -57,6 +60,16 @@ function SignedInApp() {
           <Route path="/products" component={SearchPage} />
           <Route path="/products/:sku" component={ProductPage} />
           <Route path="/warehouses" component={WarehousesPage} />
+          <Route path="/my-products">
+            <Only when={canSeeSales}>
+              <MyProductsPage />
+            </Only>
+          </Route>
+          <Route path="/sales">
+            <Only when={canSeeSales}>
+              <SalesPage />
+            </Only>
+          </Route>
           <Route path="/orders">
             <Only when={isOperator}>
               <OrdersPage />

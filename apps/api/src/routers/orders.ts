@@ -11,6 +11,7 @@ import {
   ORDER_STATUSES,
   paymentFailed,
   paymentSucceeded,
+  salesReport,
   setCartItem,
   shipOrder,
   startCheckout,
@@ -22,6 +23,7 @@ import {
   ZOrdersListInput,
   ZPaymentFailedInput,
   ZPaymentSucceededInput,
+  ZSalesInput,
   ZSetCartItemInput,
   ZShipInput,
   ZUpdateStatusInput,
@@ -31,7 +33,7 @@ import {
 } from '@stockroom/core';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { rest } from '../schemas.js';
+import { rest, ZSalesReportOut } from '../schemas.js';
 import { allow, idempotentMutation, liveFor, router } from '../trpc.js';
 
 const ORDER_EVENTS = [
@@ -121,6 +123,24 @@ export const ordersRouter = router({
     input: ZDirectOrderInput,
     run: (mutation, input, ctx) => createPaidOrder(mutation, input, ctx.services.orderOptions),
   }),
+  /**
+   * Units and revenue of paid-and-later lines of the seller's products (admins: all or `sellerId`).
+   * Declared before `get`: REST matches paths in declaration order, so `/orders/sales` must
+   * come before a `/orders/{id}`.
+   */
+  sales: allow('seller', 'admin')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/orders/sales',
+        tags: ['orders'],
+        summary: "Sales of a seller's products, by UTC day or by product",
+        protect: true,
+      },
+    })
+    .input(ZSalesInput)
+    .output(ZSalesReportOut)
+    .query(({ ctx, input }) => salesReport(ctx.db, ctx.actor, input)),
   list: allow('staff', 'admin', 'buyer', 'service')
     .meta({ scope: 'orders', openapi: rest('GET', '/orders', 'orders', 'Orders (a buyer sees their own)') })
     .input(ZOrdersListInput)

@@ -2,15 +2,17 @@ import {
   archiveProduct,
   createProduct,
   getProduct,
+  listMyProducts,
   searchProducts,
   updateProduct,
+  ZMyProductsInput,
   ZProductInput,
   ZProductSkuInput,
   ZProductUpdateInput,
   ZSearchProductsInput,
 } from '@stockroom/core';
-import { rest, ZProductOut, ZProductWithStockOut, ZSearchPageOut } from '../schemas.js';
-import { idempotentMutation, publicProcedure, router } from '../trpc.js';
+import { rest, ZMyProductsPageOut, ZProductOut, ZProductWithStockOut, ZSearchPageOut } from '../schemas.js';
+import { allow, idempotentMutation, publicProcedure, router } from '../trpc.js';
 
 export const productsRouter = router({
   search: publicProcedure
@@ -41,6 +43,20 @@ export const productsRouter = router({
     .input(ZProductSkuInput)
     .output(ZProductWithStockOut)
     .query(({ ctx, input }) => getProduct(ctx.db, input)),
+  /** The caller's own products (admins: all) with stock per warehouse, archived ones included. */
+  mine: allow('seller', 'admin')
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/me/products',
+        tags: ['products'],
+        summary: 'My products with stock per warehouse',
+        protect: true,
+      },
+    })
+    .input(ZMyProductsInput)
+    .output(ZMyProductsPageOut)
+    .query(({ ctx, input }) => listMyProducts(ctx.db, ctx.actor, input)),
   create: idempotentMutation({
     allow: ['admin', 'seller'],
     meta: { openapi: rest('POST', '/products', 'products', 'Create a product') },

@@ -15,6 +15,11 @@ export const isOperator = (user: SessionUser): boolean => user.role === 'admin' 
 
 export const isAdmin = (user: SessionUser): boolean => user.role === 'admin';
 
+/** Sellers manage their own products; they and admins see sales. */
+export const isSeller = (user: SessionUser): boolean => user.role === 'seller';
+
+export const canSeeSales = (user: SessionUser): boolean => user.role === 'seller' || user.role === 'admin';
+
 export function canManageStock(user: SessionUser, warehouseId: string): boolean {
   return user.role === 'admin' || (user.role === 'staff' && user.warehouseIds.includes(warehouseId));
 }

@@ -1,6 +1,6 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, useLocation } from 'wouter';
-import { isAdmin, isOperator } from '../auth/permissions';
+import { canSeeSales, isAdmin, isOperator, isSeller } from '../auth/permissions';
 import type { SessionUser } from '../auth/session';
 import { endSession } from '../auth/session-api';
 import { useSessionStore, useUser } from '../auth/session-context';
@@ -15,6 +15,8 @@ interface NavItem {
 const NAV: NavItem[] = [
   { href: '/', label: 'Dashboard', show: isOperator },
   { href: '/products', label: 'Products', show: () => true },
+  { href: '/my-products', label: 'My products', show: isSeller },
+  { href: '/sales', label: 'Sales', show: canSeeSales },
   { href: '/orders', label: 'Orders', show: isOperator },
   { href: '/holds', label: 'Holds', show: isOperator },
   { href: '/waitlist', label: 'Waitlist', show: isOperator },

@@ -1,4 +1,6 @@
 /** The catalogue: warehouses, products and product search. */
+
+export { listMyProducts, ZMyProductsInput } from './mine.js';
 export {
   archiveProduct,
   createProduct,

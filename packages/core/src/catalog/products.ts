@@ -93,7 +93,7 @@ export type ProductSkuInput = z.input<typeof ZProductSkuInput>;
 /** A products row without the generated search vector, which never leaves the database. */
 type ProductRecord = Omit<ProductRow, 'search'>;
 
-function toProductDto(row: ProductRecord): Product {
+export function toProductDto(row: ProductRecord): Product {
   return {
     id: row.id,
     sku: row.sku,
@@ -109,7 +109,7 @@ function toProductDto(row: ProductRecord): Product {
   };
 }
 
-const productColumns = [
+export const productColumns = [
   'id',
   'sku',
   'name',

@@ -10,6 +10,7 @@ export { cancelOrder, shipOrder, updateOrderStatus } from './fulfilment.js';
 export { expireOrderOfReservation, paymentFailed, paymentSucceeded } from './payments.js';
 export { MAX_MONEY_MINOR, priceLines } from './pricing.js';
 export { getOrder, listOrders } from './queries.js';
+export { type SalesReport, salesReport, ZSalesInput } from './sales.js';
 export {
   ORDER_STATUSES,
   type Order,
