@@ -18,6 +18,7 @@ const coreFloors = [
   ['waitlist'],
   ['inventory', 'orders'],
   ['reservations'],
+  ['reports'],
 ];
 
 const folderRules = coreFloors

@@ -1,5 +1,6 @@
 import { auditRouter, demoRouter } from './routers/admin.js';
 import { authRouter } from './routers/auth.js';
+import { dashboardRouter } from './routers/dashboard.js';
 import { eventsRouter } from './routers/events.js';
 import { healthProcedure } from './routers/health.js';
 import { inventoryRouter } from './routers/inventory.js';
@@ -27,6 +28,7 @@ export const appRouter = router({
   waitlist: waitlistRouter,
   events: eventsRouter,
   audit: auditRouter,
+  dashboard: dashboardRouter,
   demo: demoRouter,
   webhooks: webhooksRouter,
 });

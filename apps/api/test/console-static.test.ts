@@ -15,16 +15,12 @@ import { startTestApi, type TestApi } from './harness.js';
 const consoleDir = fileURLToPath(new URL('../../console', import.meta.url));
 const dist = mkdtempSync(path.join(tmpdir(), 'stockroom-console-'));
 
-/** A real `vite build` of the console into `dist` (emptying it first, as vite does). */
+/** A real build of the console (its own `build` script, `vite build`) into `dist`, emptied first as vite does. */
 function buildConsole(extra: string[] = []) {
-  execFileSync(
-    'pnpm',
-    ['exec', 'vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error', ...extra],
-    {
-      cwd: consoleDir,
-      stdio: 'inherit',
-    },
-  );
+  execFileSync('pnpm', ['run', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error', ...extra], {
+    cwd: consoleDir,
+    stdio: 'inherit',
+  });
 }
 
 /** The entry script the served index.html points at. */

@@ -113,6 +113,7 @@ export {
   ZShipInput,
   ZUpdateStatusInput,
 } from './orders/index.js';
+export { dashboardSummary, ZDashboardSummary, ZDashboardSummaryInput } from './reports/index.js';
 export {
   confirmReservation,
   extendReservation,
