@@ -13,6 +13,7 @@ import { cookieSessionRoutes } from './auth/cookie-session.js';
 import { CSRF_HEADER } from './context.js';
 import type { Env } from './env.js';
 import { handleError, handleFrameworkError } from './error-handler.js';
+import { registerExports } from './exports.js';
 import { metricsExposure, registerMetricsRoute } from './metrics.js';
 import { registerProbes } from './probes.js';
 import { registerRest } from './rest.js';
@@ -93,6 +94,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await registerSecurity(app, env);
   await registerTrpc(app, services);
   await registerRest(app, services);
+  registerExports(app, services);
   await cookieSessionRoutes(app, services);
   registerProbes(app, services);
   registerMetricsRoute(app, services.metrics, metricsExposure(env));
