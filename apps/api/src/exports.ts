@@ -4,6 +4,7 @@
  *   GET /api/v1/exports/stock.csv       filters of inventory.list (warehouseId or code, query, lowStock, sort)
  *   GET /api/v1/exports/movements.csv   filters of inventory.movements (warehouseId, sku)
  *   GET /api/v1/exports/orders.csv      filters of orders.list (status, warehouseId)
+ *   GET /api/v1/exports/pick-list.csv   orders.pickList (warehouseId)
  *
  * Every page of what the filters select, streamed as it is read (never built
  * from the rows a browser has on screen). Each page is read through the
@@ -48,6 +49,22 @@ interface Export {
 const bool = (value: string | undefined) => (value === undefined ? undefined : value === 'true');
 
 const EXPORTS: Record<string, Export> = {
+  'pick-list': {
+    columns: ['location', 'sku', 'name', 'quantity', 'orders'],
+    async page(caller, q) {
+      const list = await caller.orders.pickList({ warehouseId: q.warehouseId as string });
+      return {
+        nextCursor: null,
+        items: list.stops.map((stop) => ({
+          location: stop.location,
+          sku: stop.sku,
+          name: stop.name,
+          quantity: stop.quantity,
+          orders: stop.orders.map((o) => `#${o.number}×${o.quantity}`).join(' '),
+        })),
+      };
+    },
+  },
   stock: {
     columns: [
       'warehouse_code',

@@ -110,6 +110,8 @@ export interface StockLevelsTable {
   safetyStock: Generated<number>;
   version: ColumnType<number, number | undefined, number | bigint>;
   updatedAt: Timestamp;
+  /** The bin it sits in (`A-03-2`), for pick lists; null when not recorded. */
+  location: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface StockMovementsTable {

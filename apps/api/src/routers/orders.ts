@@ -11,6 +11,7 @@ import {
   ORDER_STATUSES,
   paymentFailed,
   paymentSucceeded,
+  pickList,
   salesReport,
   setCartItem,
   shipOrder,
@@ -23,6 +24,8 @@ import {
   ZOrdersListInput,
   ZPaymentFailedInput,
   ZPaymentSucceededInput,
+  ZPickList,
+  ZPickListInput,
   ZSalesInput,
   ZSetCartItemInput,
   ZShipInput,
@@ -145,6 +148,19 @@ export const ordersRouter = router({
     .meta({ scope: 'orders', openapi: rest('GET', '/orders', 'orders', 'Orders (a buyer sees their own)') })
     .input(ZOrdersListInput)
     .query(({ ctx, input }) => listOrders(ctx.db, ctx.actor, input)),
+  pickList: allow('staff', 'admin', 'service')
+    .meta({
+      scope: 'orders',
+      openapi: rest(
+        'GET',
+        '/warehouses/{warehouseId}/pick-list',
+        'orders',
+        'What to pick at a warehouse, by bin and SKU',
+      ),
+    })
+    .input(ZPickListInput)
+    .output(ZPickList)
+    .query(({ ctx, input }) => pickList(ctx.db, ctx.actor, input)),
   get: allow('staff', 'admin', 'buyer', 'service')
     .meta({ scope: 'orders', openapi: rest('GET', '/orders/{id}', 'orders', 'One order') })
     .input(ZOrderIdInput)
