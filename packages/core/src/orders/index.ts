@@ -8,7 +8,7 @@ export {
 export { createPaidOrder, startCheckout } from './checkout.js';
 export { cancelOrder, shipOrder, updateOrderStatus } from './fulfilment.js';
 export { expireOrderOfReservation, paymentFailed, paymentSucceeded } from './payments.js';
-export { type PickList, pickList, ZPickList, ZPickListInput } from './pick-list.js';
+export { pickList, ZPickList, ZPickListInput } from './pick-list.js';
 export { MAX_MONEY_MINOR, priceLines } from './pricing.js';
 export { getOrder, listOrders } from './queries.js';
 export { type SalesReport, salesReport, ZSalesInput } from './sales.js';
