@@ -72,6 +72,7 @@ export {
   getStockLevel,
   listMovements,
   listStockLevels,
+  previewSync,
   receiveStock,
   setLocation,
   setStock,
@@ -85,6 +86,8 @@ export {
   ZSetLocationInput,
   ZStockKey,
   ZSyncInput,
+  ZSyncPreview,
+  ZSyncPreviewInput,
 } from './inventory/index.js';
 export {
   cancelOrder,

@@ -3,6 +3,7 @@ import {
   getStockLevel,
   listMovements,
   listStockLevels,
+  previewSync,
   receiveStock,
   setLocation,
   setStock,
@@ -16,6 +17,8 @@ import {
   ZSetLocationInput,
   ZStockKey,
   ZSyncInput,
+  ZSyncPreview,
+  ZSyncPreviewInput,
 } from '@stockroom/core';
 import { rest, ZStockLevelOut, ZSyncOut } from '../schemas.js';
 import { allow, idempotentMutation, router } from '../trpc.js';
@@ -106,6 +109,15 @@ export const inventoryRouter = router({
     output: ZLocationOut,
     run: setLocation,
   }),
+  /** A stock count file, judged row by row as `sync` would apply it; writes nothing. */
+  syncPreview: allow('staff', 'admin', 'service')
+    .meta({
+      scope: 'stock:write',
+      openapi: rest('POST', '/stock/sync/preview', 'stock', 'What a stock count would change, row by row'),
+    })
+    .input(ZSyncPreviewInput)
+    .output(ZSyncPreview)
+    .mutation(({ ctx, input }) => previewSync(ctx.db, ctx.actor, input)),
   sync: idempotentMutation({
     allow: ['staff', 'admin', 'service'],
     meta: {

@@ -11,3 +11,4 @@ export {
   ZStockKey,
   ZSyncInput,
 } from './schemas.js';
+export { previewSync, ZSyncPreview, ZSyncPreviewInput } from './sync-preview.js';

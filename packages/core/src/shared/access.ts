@@ -29,7 +29,8 @@ export function assertTokenMayActAt(actor: Actor, warehouseIds: Iterable<string>
   }
 }
 
-function canManageWarehouseStock(actor: Actor, warehouseId: string): boolean {
+/** Whether the actor may change stock at this warehouse (admin, its staff, a token allowed there). */
+export function canManageWarehouseStock(actor: Actor, warehouseId: string): boolean {
   switch (actor.kind) {
     case 'system':
       return true;
