@@ -34,6 +34,7 @@ export const METRICS_REQUEST = 'stockroom:metrics';
 export const METRICS_REPLY = 'stockroom:metrics-reply';
 
 let nextRequest = 0;
+let workerAggregator: AggregatorRegistry | undefined;
 
 /** In a cluster worker: the metrics of every worker, gathered by the primary. */
 function clusterScrape(): Promise<string> {
@@ -148,8 +149,12 @@ export function createMetrics(db: Db, pool: pg.Pool): Metrics {
     registers: [registry],
   });
   registerDatabaseGauges(registry, db, pool);
-  // The primary gathers this registry from every worker (see cluster.ts).
-  if (cluster.isWorker) AggregatorRegistry.setRegistries([registry]);
+  // The primary gathers this registry from every worker (see cluster.ts). Constructing an
+  // AggregatorRegistry is what makes prom-client answer the primary's requests here.
+  if (cluster.isWorker) {
+    workerAggregator ??= new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([registry]);
+  }
 
   return {
     registry,
