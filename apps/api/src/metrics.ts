@@ -34,7 +34,8 @@ export const METRICS_REQUEST = 'stockroom:metrics';
 export const METRICS_REPLY = 'stockroom:metrics-reply';
 
 let nextRequest = 0;
-let workerAggregator: AggregatorRegistry | undefined;
+// Kept for its side effect only (the listener for the primary's requests).
+let _workerAggregator: AggregatorRegistry<typeof Registry.PROMETHEUS_CONTENT_TYPE> | undefined;
 
 /** In a cluster worker: the metrics of every worker, gathered by the primary. */
 function clusterScrape(): Promise<string> {
@@ -152,7 +153,7 @@ export function createMetrics(db: Db, pool: pg.Pool): Metrics {
   // The primary gathers this registry from every worker (see cluster.ts). Constructing an
   // AggregatorRegistry is what makes prom-client answer the primary's requests here.
   if (cluster.isWorker) {
-    workerAggregator ??= new AggregatorRegistry();
+    _workerAggregator ??= new AggregatorRegistry();
     AggregatorRegistry.setRegistries([registry]);
   }
 

@@ -42,7 +42,7 @@ export interface ApiVariant {
 }
 
 /** `--only <text>`: only the scenarios whose name contains it (case-insensitive), e.g. `--only hot`. */
-export function onlyArgument(argv: readonly string[] = process.argv.slice(2)): string | undefined {
+function onlyArgument(argv: readonly string[] = process.argv.slice(2)): string | undefined {
   const at = argv.indexOf('--only');
   if (at === -1) return undefined;
   const value = argv[at + 1];
