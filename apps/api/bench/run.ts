@@ -16,7 +16,7 @@ import type { Database } from '@stockroom/db';
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { checkCorrectness, readCounters } from './lib/checks.js';
-import { type Config, loadConfig } from './lib/config.js';
+import { type ApiVariant, type Config, loadConfig } from './lib/config.js';
 import { cpuMeter } from './lib/cpu.js';
 import { type BenchData, SEARCH_QUERIES, setupData, setupPgbenchTables } from './lib/data.js';
 import { apiLogTail, type Infra, startInfra } from './lib/infra.js';
@@ -37,7 +37,7 @@ import {
   renderMarkdown,
   renderText,
 } from './lib/report.js';
-import { SCENARIO_DEFS } from './lib/scenarios.js';
+import { SCENARIO_DEFS, type Scenario } from './lib/scenarios.js';
 
 const BENCH_DIR = import.meta.dirname;
 const started = performance.now();
@@ -102,9 +102,83 @@ async function login(apiUrl: string): Promise<string> {
   return (JSON.parse(text) as { result: { data: { token: string } } }).result.data.token;
 }
 
+const variantLabel = (v: ApiVariant) =>
+  `node ${v.nodeVersion}, ${v.workers} worker${v.workers === 1 ? '' : 's'}`;
+
+interface CellInput {
+  infra: Infra;
+  db: pg.Client;
+  checkHttp: Http;
+  adminToken: string;
+  data: BenchData;
+  scenario: Scenario;
+  clients: number;
+  config: Config;
+  keyPrefix: string;
+  baseTps: number | null;
+}
+
+/** One cell: the load at one client count, the CPU it cost, and the correctness checks after it. */
+async function runScenarioCell(input: CellInput): Promise<CellResult> {
+  const { infra, db, data, scenario, clients, config } = input;
+  const accounting = scenario.accounting;
+  const before = accounting ? await readCounters(db, data.hotWarehouseId) : undefined;
+  const http = new Http(infra.apiUrl, clients);
+  const meter = cpuMeter(infra);
+  const stats = await runCell({
+    clients,
+    warmupSeconds: config.warmupSeconds,
+    seconds: config.seconds,
+    operation: scenario.operation({ http, data, keyPrefix: input.keyPrefix }),
+  });
+  const cpu = meter.stop();
+  await http.close();
+  const check = await checkCorrectness({
+    db,
+    http: input.checkHttp,
+    adminToken: input.adminToken,
+    accounting:
+      accounting && before
+        ? {
+            what: accounting.what,
+            expected: stats.totalOk,
+            actual: async () =>
+              (await readCounters(db, data.hotWarehouseId))[accounting.counter] - before[accounting.counter],
+          }
+        : undefined,
+  });
+  // Every operation of the cell, warm-up and stragglers included, over the API CPU of the same span.
+  const operations = stats.totalOk + stats.totalErrors;
+  const apiMsPerOp = infra.apiPid && operations > 0 ? (cpu.api * cpu.seconds * 1000) / operations : null;
+  const cell: CellResult = {
+    scenario: scenario.name,
+    title: scenario.title,
+    unit: scenario.unit,
+    clients,
+    api: infra.apiVariant
+      ? { node: infra.apiVariant.nodeVersion, workers: infra.apiVariant.workers }
+      : undefined,
+    stats,
+    itemsPerSecond: scenario.itemsPerOp ? stats.throughput * scenario.itemsPerOp : undefined,
+    cpu,
+    apiMsPerOp,
+    baseline: { name: scenario.baseline, tps: input.baseTps },
+    ratio: input.baseTps ? stats.throughput / input.baseTps : null,
+    check,
+  };
+  log(
+    `  ${scenario.name} @${clients}: ${stats.throughput.toFixed(0)}/s p50 ${stats.latency.p50.toFixed(1)} p95 ${stats.latency.p95.toFixed(1)} p99 ${stats.latency.p99.toFixed(1)} ms, ${stats.errorCount} errors; cpu api ${cpu.api.toFixed(2)} (${apiMsPerOp?.toFixed(3) ?? '—'} ms/op) pg ${cpu.postgres.toFixed(2)} gen ${cpu.loadGenerator.toFixed(2)} (machine ${cpu.machine.toFixed(2)}/${cpu.cores}, others ${cpu.others.toFixed(2)}); check ${check.ok ? 'ok' : 'FAILED'} (${check.ms} ms)`,
+  );
+  for (const [label, body] of Object.entries(stats.errorSamples)) {
+    log(`    error sample ${label}: ${body.slice(0, 300)}`);
+  }
+  if (!check.ok) log(`    check: ${check.problems.join('; ')}`);
+  return cell;
+}
+
 async function main(config: Config): Promise<number> {
   log(
-    `scenarios ${config.scenarios.join(', ')}; clients ${config.clients.join(', ')}; ${config.seconds} s per cell (+${config.warmupSeconds} s warm-up)`,
+    `scenarios ${config.scenarios.join(', ')}; clients ${config.clients.join(', ')}; ${config.seconds} s per cell (+${config.warmupSeconds} s warm-up)${config.apiUrl ? '' : `; API ${config.apiVariants.map(variantLabel).join(' | ')}`}`,
   );
   let infra: Infra | undefined;
   let interrupted = false;
@@ -125,7 +199,6 @@ async function main(config: Config): Promise<number> {
     if (!interrupted) log(`database connection lost: ${error.message}`);
   });
   await db.connect();
-  const checkHttp = new Http(infra.apiUrl, 1);
   try {
     const serverVersion = (
       await db.query<{ v: string }>(`select 'PostgreSQL ' || current_setting('server_version') as v`)
@@ -185,62 +258,37 @@ async function main(config: Config): Promise<number> {
       return entry;
     };
 
-    for (const name of config.scenarios) {
-      const scenario = SCENARIO_DEFS[name];
-      log(`scenario ${scenario.title}`);
-      for (const clients of config.clients) {
-        for (const b of [scenario.baseline, ...(scenario.extraBaselines ?? [])]) await baseline(b, clients);
-      }
-      for (const clients of config.clients) {
-        const before = scenario.accounting ? await readCounters(db, data.hotWarehouseId) : undefined;
-        const http = new Http(infra.apiUrl, clients);
-        const meter = cpuMeter(infra);
-        const stats = await runCell({
-          clients,
-          warmupSeconds: config.warmupSeconds,
-          seconds: config.seconds,
-          operation: scenario.operation({ http, data, keyPrefix: `${runId}-${name}-${clients}` }),
-        });
-        const cpu = meter.stop();
-        await http.close();
-        const accounting = scenario.accounting;
-        const check = await checkCorrectness({
-          db,
-          http: checkHttp,
-          adminToken,
-          accounting:
-            accounting && before
-              ? {
-                  what: accounting.what,
-                  expected: stats.totalOk,
-                  actual: async () =>
-                    (await readCounters(db, data.hotWarehouseId))[accounting.counter] -
-                    before[accounting.counter],
-                }
-              : undefined,
-        });
-        const base = baselines.find((b) => b.name === scenario.baseline && b.clients === clients);
-        const baseTps = base && !base.error ? base.tps : null;
-        const cell: CellResult = {
-          scenario: name,
-          title: scenario.title,
-          unit: scenario.unit,
-          clients,
-          stats,
-          itemsPerSecond: scenario.itemsPerOp ? stats.throughput * scenario.itemsPerOp : undefined,
-          cpu,
-          baseline: { name: scenario.baseline, tps: baseTps },
-          ratio: baseTps ? stats.throughput / baseTps : null,
-          check,
-        };
-        cells.push(cell);
-        log(
-          `  ${name} @${clients}: ${stats.throughput.toFixed(0)}/s p50 ${stats.latency.p50.toFixed(1)} p95 ${stats.latency.p95.toFixed(1)} p99 ${stats.latency.p99.toFixed(1)} ms, ${stats.errorCount} errors; cpu api ${cpu.api.toFixed(2)} pg ${cpu.postgres.toFixed(2)} gen ${cpu.loadGenerator.toFixed(2)} (machine ${cpu.machine.toFixed(2)}/${cpu.cores}, others ${cpu.others.toFixed(2)}); check ${check.ok ? 'ok' : 'FAILED'} (${check.ms} ms)`,
-        );
-        for (const [label, body] of Object.entries(stats.errorSamples)) {
-          log(`    error sample ${label}: ${body.slice(0, 300)}`);
+    const variants = config.apiUrl ? [undefined] : config.apiVariants;
+    for (const [index, variant] of variants.entries()) {
+      if (variant && index > 0) await infra.useApi(variant);
+      const checkHttp = new Http(infra.apiUrl, 1);
+      try {
+        for (const name of config.scenarios) {
+          const scenario = SCENARIO_DEFS[name];
+          log(`scenario ${scenario.title}${variant ? ` (${variantLabel(variant)})` : ''}`);
+          for (const clients of config.clients) {
+            for (const b of [scenario.baseline, ...(scenario.extraBaselines ?? [])])
+              await baseline(b, clients);
+          }
+          for (const clients of config.clients) {
+            const base = baselines.find((b) => b.name === scenario.baseline && b.clients === clients);
+            const cell = await runScenarioCell({
+              infra,
+              db,
+              checkHttp,
+              adminToken,
+              data,
+              scenario,
+              clients,
+              config,
+              keyPrefix: `${runId}-${index}-${name}-${clients}`,
+              baseTps: base && !base.error ? base.tps : null,
+            });
+            cells.push(cell);
+          }
         }
-        if (!check.ok) log(`    check: ${check.problems.join('; ')}`);
+      } finally {
+        await checkHttp.close().catch(() => {});
       }
     }
 
@@ -257,7 +305,9 @@ async function main(config: Config): Promise<number> {
         database: config.databaseUrl
           ? 'DATABASE_URL (fresh databases on that server)'
           : 'embedded PostgreSQL, durable',
-        api: config.apiUrl ? 'API_URL' : 'child process (the `start` script of apps/api)',
+        api: config.apiUrl
+          ? 'API_URL'
+          : `child process (the built bundle, as \`pnpm start\` runs it): ${config.apiVariants.map(variantLabel).join('; ')}`,
       },
       setupMs: data.timings,
       baselines,
@@ -283,7 +333,6 @@ async function main(config: Config): Promise<number> {
     if (tail) console.error(`API log (last lines):\n${tail}`);
     throw error;
   } finally {
-    await checkHttp.close().catch(() => {});
     await db.end().catch(() => {});
     log('stopping the API and PostgreSQL');
     await infra.close();

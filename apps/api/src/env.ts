@@ -43,6 +43,8 @@ const ZEnv = z
     /** Reservations waiting per coalescer shard before new ones get 429 (back-pressure). */
     RESERVATION_QUEUE_MAX: z.coerce.number().int().min(1).default(5000),
     SWEEP_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    /** Worker processes serving the API (node:cluster); unset: one per core in production, 1 otherwise. */
+    WEB_CONCURRENCY: unsetWhenBlank(z.coerce.number().int().min(1).max(256).optional()),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),

@@ -10,20 +10,51 @@
  * - else on the API port to anyone in development and test; not at all in
  *   production (the server warns at start).
  */
+import cluster from 'node:cluster';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Db } from '@stockroom/db';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type pg from 'pg';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { restErrorBody } from './errors.js';
 
 export interface Metrics {
   registry: Registry;
+  /** The text /metrics answers: this process's registry, or in a cluster worker every worker's (cluster.ts). */
+  scrape(): Promise<string>;
   observeCall(path: string, type: string, appCode: string, seconds: number): void;
   sweeperExpired(count: number): void;
   reservationBatch(size: number, seconds: number): void;
+}
+
+/** The messages a cluster worker asks the primary for every worker's metrics with (cluster.ts answers). */
+export const METRICS_REQUEST = 'stockroom:metrics';
+export const METRICS_REPLY = 'stockroom:metrics-reply';
+
+let nextRequest = 0;
+// Kept for its side effect only (the listener for the primary's requests).
+let _workerAggregator: AggregatorRegistry<typeof Registry.PROMETHEUS_CONTENT_TYPE> | undefined;
+
+/** In a cluster worker: the metrics of every worker, gathered by the primary. */
+function clusterScrape(): Promise<string> {
+  const id = ++nextRequest;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      process.off('message', onMessage);
+      reject(new Error('the cluster primary did not answer with the metrics'));
+    }, 10_000);
+    const onMessage = (message: { type?: string; id?: number; text?: string; error?: string }) => {
+      if (message?.type !== METRICS_REPLY || message.id !== id) return;
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      if (message.error !== undefined) reject(new Error(message.error));
+      else resolve(message.text ?? '');
+    };
+    process.on('message', onMessage);
+    process.send?.({ type: METRICS_REQUEST, id });
+  });
 }
 
 /** Gauges read at scrape time: pool connections, sessions waiting on locks, holds pending and overdue. */
@@ -43,6 +74,8 @@ function registerDatabaseGauges(registry: Registry, db: Db, pool: pg.Pool): void
     name: 'stockroom_db_lock_waits',
     help: 'Database sessions currently waiting for a lock',
     registers: [registry],
+    // The same database-wide figure from every worker: not summed across a cluster.
+    aggregator: 'first',
     async collect() {
       const row = await sql<{ n: number }>`
         select count(*)::int as n from pg_stat_activity
@@ -57,6 +90,7 @@ function registerDatabaseGauges(registry: Registry, db: Db, pool: pg.Pool): void
     help: 'Pending reservations, and how many of them are past their expiry (sweeper lag)',
     labelNames: ['state'] as const,
     registers: [registry],
+    aggregator: 'first',
     async collect() {
       const row = await sql<{ pending: number; overdue: number; lagSeconds: number }>`
         select count(*)::int as pending,
@@ -116,9 +150,16 @@ export function createMetrics(db: Db, pool: pg.Pool): Metrics {
     registers: [registry],
   });
   registerDatabaseGauges(registry, db, pool);
+  // The primary gathers this registry from every worker (see cluster.ts). Constructing an
+  // AggregatorRegistry is what makes prom-client answer the primary's requests here.
+  if (cluster.isWorker) {
+    _workerAggregator ??= new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([registry]);
+  }
 
   return {
     registry,
+    scrape: () => (cluster.isWorker ? clusterScrape() : registry.metrics()),
     observeCall(path, type, appCode, seconds) {
       calls.inc({ procedure: path, type, outcome: appCode });
       latency.observe({ procedure: path, type }, seconds);
@@ -180,7 +221,7 @@ export function registerMetricsRoute(app: FastifyInstance, metrics: Metrics, opt
         .send(restErrorBody('UNAUTHENTICATED', 'Bearer METRICS_TOKEN required'));
     }
     reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
+    return metrics.scrape();
   });
 }
 
@@ -195,7 +236,7 @@ export async function startMetricsServer(metrics: Metrics, options: MetricsExpos
       response.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
       return;
     }
-    metrics.registry.metrics().then(
+    metrics.scrape().then(
       (body) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
       () => response.writeHead(500).end(),
     );

@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { cookieSessionRoutes } from './auth/cookie-session.js';
 import { CSRF_HEADER } from './context.js';
@@ -17,6 +16,7 @@ import { registerExports } from './exports.js';
 import { metricsExposure, registerMetricsRoute } from './metrics.js';
 import { registerProbes } from './probes.js';
 import { registerRest } from './rest.js';
+import { securityHeaders } from './security-headers.js';
 import type { Services } from './services.js';
 import { registerConsole } from './static.js';
 import { dropEventStreamsOnClose, registerTrpc } from './trpc-http.js';
@@ -56,7 +56,7 @@ function createFastify(env: Env): FastifyInstance {
 }
 
 async function registerSecurity(app: FastifyInstance, env: Env): Promise<void> {
-  await app.register(helmet, {
+  const headers = securityHeaders({
     // The console is a same-origin SPA; tRPC/SSE need no inline scripts.
     contentSecurityPolicy: {
       directives: {
@@ -65,6 +65,10 @@ async function registerSecurity(app: FastifyInstance, env: Env): Promise<void> {
         'style-src': ["'self'", "'unsafe-inline'"],
       },
     },
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   await app.register(fastifyCookie);
   await app.register(cors, {

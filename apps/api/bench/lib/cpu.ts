@@ -1,5 +1,6 @@
 /**
- * Where the CPU goes during a cell, from /proc: the API process, every
+ * Where the CPU goes during a cell, from /proc: the API process (with its
+ * worker processes: its live children and those it reaped), every
  * PostgreSQL process (the postmaster's own time, its reaped children's, and its
  * live backends'), this process (the load generator), and pgbench (a child of
  * this process, counted once reaped). Figures are in cores (1.0 = one core busy).
@@ -107,6 +108,8 @@ export interface CpuUse {
   /** The rest of the machine: processes that are not part of the benchmark. */
   others: number;
   cores: number;
+  /** How long the meter ran, s. */
+  seconds: number;
 }
 
 export interface Watched {
@@ -114,12 +117,23 @@ export interface Watched {
   postmasterPid?: number;
 }
 
+/** The API process and its workers (node:cluster children), ticks. */
+function apiTicks(stats: ProcStat[], apiPid: number | undefined): number {
+  if (!apiPid) return 0;
+  let ticks = 0;
+  for (const s of stats) {
+    if (s.pid === apiPid) ticks += s.own + s.children;
+    else if (s.ppid === apiPid) ticks += s.own;
+  }
+  return ticks;
+}
+
 function snapshot({ apiPid, postmasterPid }: Watched): Snapshot {
   const stats = allStats();
   const self = readStat('self');
   return {
     at: performance.now(),
-    api: apiPid ? (stats.find((s) => s.pid === apiPid)?.own ?? 0) : 0,
+    api: apiTicks(stats, apiPid),
     postgres: postgresTicks(stats, postmasterPid),
     self: self?.own ?? 0,
     reapedChildren: self?.children ?? 0,
@@ -149,6 +163,7 @@ export function cpuMeter(watched: Watched): { stop(): CpuUse } {
         machine,
         others: Math.max(0, machine - api - postgres - loadGenerator - pgbench),
         cores: os.cpus().length,
+        seconds,
       };
     },
   };

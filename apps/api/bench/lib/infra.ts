@@ -4,7 +4,7 @@
  * the API and one for pgbench, and the API as a child process (unless API_URL).
  * Everything started here is stopped by `close()`, also after a failure.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type EmbeddedServer, freePort, startEmbeddedPostgres, withDatabase } from '@stockroom/db';
 import pg from 'pg';
-import type { Config } from './config.js';
+import type { ApiVariant, Config } from './config.js';
 
 const API_DIR = path.resolve(import.meta.dirname, '../..');
 
@@ -24,8 +24,12 @@ export interface Infra {
   /** The database of pgbench's own tables. */
   pgbenchDbUrl: string;
   apiUrl: string;
-  /** The API child's pid (undefined with API_URL). */
+  /** The API child's pid (undefined with API_URL); its worker processes are its children. */
   apiPid?: number;
+  /** How the API child runs now (undefined with API_URL). */
+  apiVariant?: ApiVariant;
+  /** Stop the API child and start it again as `variant` (same database); a no-op with API_URL. */
+  useApi(variant: ApiVariant): Promise<void>;
   /** The embedded server's data directory and postmaster pid (undefined with DATABASE_URL). */
   pgDataDir?: string;
   postmasterPid?: number;
@@ -119,20 +123,57 @@ function stopChild(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
-/** Node's arguments of the API's own `start` script (`node --import tsx … src/main.ts`), so the bench runs what production runs. */
-function startArgs(): string[] {
-  try {
-    const scripts = (
-      JSON.parse(readFileSync(path.join(API_DIR, 'package.json'), 'utf8')) as {
-        scripts?: Record<string, string>;
-      }
-    ).scripts;
-    const words = (scripts?.start ?? '').trim().split(/\s+/);
-    if (words[0] === 'node' && words.length > 1 && words.every((w) => !/[|&;<>$`'"]/.test(w))) {
-      return words.slice(1);
-    }
-  } catch {}
-  return ['--import', 'tsx', 'src/main.ts'];
+/** Node's arguments of the built API, as `pnpm start` runs it (see the `start` script of apps/api). */
+const BUNDLE_ARGS = ['--import', './dist/instrumentation.js', 'dist/main.js'];
+/** One signing secret for every API child of the run: a session stays valid across restarts. */
+const JWT_SECRET = randomBytes(32).toString('base64url');
+
+/** The API's runtime bundle (apps/api/dist), built once per bench run with esbuild. */
+function buildApi(log: (line: string) => void): void {
+  log('building the API bundle (node build.mjs)');
+  execFileSync(process.execPath, ['build.mjs'], { cwd: API_DIR, stdio: 'inherit' });
+}
+
+interface ApiChildOptions {
+  config: Config;
+  variant: ApiVariant;
+  appDbUrl: string;
+  tempDir: string;
+  logFile: string;
+  log: (line: string) => void;
+}
+
+async function spawnApi({ config, variant, appDbUrl, tempDir, logFile, log }: ApiChildOptions) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const logFd = openSync(logFile, 'a');
+  const args = [...config.apiNodeArgs, ...BUNDLE_ARGS];
+  log(
+    `starting the API (node ${variant.nodeVersion}, ${variant.workers} worker${variant.workers === 1 ? '' : 's'}: ${args.join(' ')}) on ${url}, DB pool ${config.apiPoolMax} per worker`,
+  );
+  const child = spawn(variant.node, args, {
+    cwd: API_DIR,
+    stdio: ['ignore', logFd, logFd],
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      SEED_DEMO: 'true',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      WEB_CONCURRENCY: String(variant.workers),
+      DATABASE_URL: appDbUrl,
+      DATA_DIR: path.join(tempDir, 'api'),
+      JWT_SECRET,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      DB_POOL_MAX: String(config.apiPoolMax),
+      RESERVATION_TTL_SECONDS: '3600',
+      CONSOLE_DIST: path.join(tempDir, 'no-console'),
+    },
+  });
+  closeSync(logFd);
+  await waitForReady(url, child, logFile);
+  return { url, child };
 }
 
 export async function startInfra(config: Config, log: (line: string) => void): Promise<Infra> {
@@ -207,56 +248,44 @@ export async function startInfra(config: Config, log: (line: string) => void): P
       appDbUrl = withDatabase(serverUrl, appDb);
     }
 
-    let apiUrl = config.apiUrl;
-    let apiLogFile: string | undefined;
-    if (!apiUrl) {
-      const port = await freePort();
-      apiUrl = `http://127.0.0.1:${port}`;
-      apiLogFile = path.join(tempDir, 'api.log');
-      const logFd = openSync(apiLogFile, 'a');
-      log(`starting the API (node ${startArgs().join(' ')}) on ${apiUrl}, DB pool ${config.apiPoolMax}`);
-      child = spawn(process.execPath, startArgs(), {
-        cwd: API_DIR,
-        stdio: ['ignore', logFd, logFd],
-        env: {
-          ...process.env,
-          NODE_ENV: 'development',
-          SEED_DEMO: 'true',
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          DATABASE_URL: appDbUrl,
-          DATA_DIR: path.join(tempDir, 'api'),
-          JWT_SECRET: randomBytes(32).toString('base64url'),
-          LOG_LEVEL: 'warn',
-          RATE_LIMIT_PER_MINUTE: '100000000',
-          DB_POOL_MAX: String(config.apiPoolMax),
-          RESERVATION_TTL_SECONDS: '3600',
-          CONSOLE_DIST: path.join(tempDir, 'no-console'),
-        },
-      });
-      closeSync(logFd);
-      const started = child;
-      cleanups.push(() => stopChild(started, 15_000));
-    }
-    await waitForReady(apiUrl, child, apiLogFile);
     let postmasterPid: number | undefined;
     if (pgDataDir) {
       const pid = Number(readFileSync(path.join(pgDataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
       if (Number.isInteger(pid) && pid > 0) postmasterPid = pid;
     }
-    return {
+    const apiLogFile = config.apiUrl ? undefined : path.join(tempDir, 'api.log');
+    const infra: Infra = {
       postmasterPid,
       serverUrl,
       appDbUrl,
       pgbenchDbUrl,
-      apiUrl,
-      apiPid: child?.pid,
+      apiUrl: config.apiUrl ?? '',
       pgDataDir,
       tempDir,
       apiLogFile,
       pgbenchUrl,
       close,
+      async useApi(variant) {
+        if (!apiLogFile) return;
+        if (child) await stopChild(child, 15_000);
+        child = undefined;
+        const started = await spawnApi({ config, variant, appDbUrl, tempDir, logFile: apiLogFile, log });
+        child = started.child;
+        infra.apiUrl = started.url;
+        infra.apiPid = started.child.pid;
+        infra.apiVariant = variant;
+      },
     };
+    cleanups.push(async () => {
+      if (child) await stopChild(child, 15_000);
+    });
+    if (config.apiUrl) {
+      await waitForReady(config.apiUrl, undefined, undefined);
+    } else {
+      buildApi(log);
+      await infra.useApi(config.apiVariants[0] as ApiVariant);
+    }
+    return infra;
   } catch (error) {
     await close();
     throw error;

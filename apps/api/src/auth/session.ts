@@ -66,6 +66,9 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
   >();
   // Bumped by every invalidation: a lookup that started before one must not fill the cache.
   let generation = 0;
+  // Lookups under way, by token: requests arriving together when an entry runs out share
+  // one query instead of each asking PostgreSQL. Emptied by every invalidation.
+  const inflight = new Map<string, Promise<{ principal: Principal | null; subject?: string }>>();
 
   async function sessionOf(token: string): Promise<{ userId: string; sessionId: string } | null> {
     try {
@@ -118,7 +121,19 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
         if (cached && cached.until > now) return cached.principal;
       }
       const started = generation;
-      const { principal, subject } = await lookup(token);
+      let pending = options.fresh ? undefined : inflight.get(token);
+      if (!pending) {
+        const query = lookup(token);
+        pending = query;
+        if (!options.fresh) {
+          inflight.set(token, query);
+          const forget = () => {
+            if (inflight.get(token) === query) inflight.delete(token);
+          };
+          query.then(forget, forget);
+        }
+      }
+      const { principal, subject } = await pending;
       if (started === generation) {
         if (cache.size >= CACHE_LIMIT) cache.clear();
         cache.set(token, { principal, subject, until: now + PRINCIPAL_CACHE_MS });
@@ -142,6 +157,7 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
 
     invalidate(subject) {
       generation++;
+      inflight.clear();
       if (!subject || subject === '*') {
         cache.clear();
         return;
