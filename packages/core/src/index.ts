@@ -58,11 +58,17 @@ export {
   ZWarehouseUpdateInput,
 } from './catalog/index.js';
 export {
+  EVENT_CATALOGUE,
+  EVENT_TYPES,
+  type EventCatalogue,
+  type EventType,
+  eventTypesAbout,
   latestPosition,
   listEvents,
   parsePosition,
   readEventsAfter,
   type StockroomEvent,
+  type WebhookEventType,
   ZEventsListInput,
   ZEventTypes,
 } from './events/index.js';
