@@ -58,8 +58,6 @@ export {
   ZWarehouseUpdateInput,
 } from './catalog/index.js';
 export {
-  EVENT_CATALOGUE,
-  EVENT_TYPES,
   type EventCatalogue,
   type EventType,
   eventTypesAbout,

@@ -31,7 +31,7 @@ export interface StockChangedPayload extends Acted {
 }
 
 /** Written by the `stock_low_event` trigger (migration 2026-12-03T0005-webhooks), not by core. */
-export interface StockLowPayload {
+interface StockLowPayload {
   warehouseId: string;
   productId: string;
   sku: string;
@@ -48,11 +48,11 @@ export interface ReservationCreatedPayload extends Acted {
   lines: { sku: string; warehouseId: string; quantity: number }[];
 }
 
-export interface ReservationEndedPayload extends Acted {
+interface ReservationEndedPayload extends Acted {
   id: string;
 }
 
-export interface ReservationExtendedPayload extends Acted {
+interface ReservationExtendedPayload extends Acted {
   id: string;
   expiresAt: string;
 }
