@@ -231,6 +231,7 @@ describe('PostgreSQL restart under load', () => {
       () =>
         subscriber.received.some(
           (e) =>
+            e.data.type === 'stock.changed' &&
             e.data.payload.sku === 'OF-PEN-001' &&
             e.data.payload.warehouseId === wh['SEA-1'] &&
             e.data.payload.version === received.version,

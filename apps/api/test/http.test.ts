@@ -324,8 +324,13 @@ function comparePositions(a: string, b: string): number {
   return at === bt ? Number(ai - bi) : at < bt ? -1 : 1;
 }
 
-const forLevel = (warehouseId: string, sku: string) => (e: Tracked) =>
-  e.data.type === 'stock.changed' && e.data.payload.warehouseId === warehouseId && e.data.payload.sku === sku;
+type StockChange = { id: string; data: StockroomEvent<'stock.changed'> };
+const forLevel =
+  (warehouseId: string, sku: string) =>
+  (e: Tracked): e is StockChange =>
+    e.data.type === 'stock.changed' &&
+    e.data.payload.warehouseId === warehouseId &&
+    e.data.payload.sku === sku;
 
 /**
  * Receive one unit at a time until the subscriber sees one of them (a live
@@ -355,7 +360,9 @@ describe('events.onEvent over SSE', () => {
     const sub = subscribe(subscriptionClient({ params: tokens.staff }), { types: ['stock.changed'] });
     try {
       const after = await receiveUntilSeen(sub, wh['NYC-1'] as string, 'KT-PAN-001');
-      const event = sub.received.find((e) => e.data.payload.version === after.version) as Tracked;
+      const event = sub.received.find(
+        (e) => e.data.type === 'stock.changed' && e.data.payload.version === after.version,
+      ) as Tracked;
       expect(event.id).toBe(event.data.position);
       expect(event.data).toMatchObject({
         type: 'stock.changed',
@@ -462,7 +469,7 @@ describe('events.onEvent over SSE', () => {
       // The level's versions run on without a hole from the one we resumed at.
       const versions = second.received
         .filter(forLevel(warehouseId, sku))
-        .map((e) => e.data.payload.version as number)
+        .map((e) => e.data.payload.version)
         .sort((a, b) => a - b);
       expect(versions).toEqual(Array.from({ length: changes / 2 + 1 }, (_, i) => startVersion + 1 + i));
       expect(second.errors).toEqual([]);

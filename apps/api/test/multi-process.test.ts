@@ -124,6 +124,7 @@ function clientFor(url: string, token?: string) {
 }
 
 type Tracked = { id: string; data: StockroomEvent };
+type StockChange = { id: string; data: StockroomEvent<'stock.changed'> };
 
 function subscribe(url: string, token: string, input: { types?: string[]; lastEventId?: string }) {
   const received: Tracked[] = [];
@@ -329,7 +330,10 @@ describe('several API processes on one database', () => {
           quantity: 1,
           reason: 'via A',
         });
-        const seen = (e: Tracked) => e.data.payload.sku === sku && e.data.payload.version === level.version;
+        const seen = (e: Tracked) =>
+          e.data.type === 'stock.changed' &&
+          e.data.payload.sku === sku &&
+          e.data.payload.version === level.version;
         try {
           await waitFor(() => subB.received.some(seen) && subChild.received.some(seen), 2000);
           version = level.version;
@@ -338,10 +342,10 @@ describe('several API processes on one database', () => {
         }
       }
       expect(version).toBeGreaterThan(0);
-      const atB = subB.received.find((e) => e.data.payload.version === version && e.data.payload.sku === sku);
-      const atChild = subChild.received.find(
-        (e) => e.data.payload.version === version && e.data.payload.sku === sku,
-      );
+      const atVersion = (e: Tracked) =>
+        e.data.type === 'stock.changed' && e.data.payload.version === version && e.data.payload.sku === sku;
+      const atB = subB.received.find(atVersion);
+      const atChild = subChild.received.find(atVersion);
       expect(atB?.id).toBe(atChild?.id);
       expect(atB?.data).toMatchObject({ type: 'stock.changed', payload: { warehouseId, kind: 'receive' } });
       expect(subB.errors).toEqual([]);
@@ -369,7 +373,10 @@ describe('several API processes on one database', () => {
   ) {
     const { warehouseId, sku } = level;
     const sub = subscribe(url, staff, { types: ['stock.changed'] });
-    const forLevel = (e: Tracked) => e.data.payload.sku === sku && e.data.payload.warehouseId === warehouseId;
+    const forLevel = (e: Tracked): e is StockChange =>
+      e.data.type === 'stock.changed' &&
+      e.data.payload.sku === sku &&
+      e.data.payload.warehouseId === warehouseId;
     try {
       await waitFor(() => sub.started, 10_000, 'subscription start');
       // Catch one live event first, so the client holds a last event id.
@@ -408,8 +415,7 @@ describe('several API processes on one database', () => {
       await restart();
       await waitFor(
         () =>
-          sub.received.filter((e) => forLevel(e) && (e.data.payload.version as number) > resumeVersion)
-            .length >= missed,
+          sub.received.filter((e) => forLevel(e) && e.data.payload.version > resumeVersion).length >= missed,
         30_000,
         'the events missed while the process was down',
       );
@@ -418,7 +424,7 @@ describe('several API processes on one database', () => {
       expect(new Set(ids).size).toBe(ids.length);
       const versions = sub.received
         .filter(forLevel)
-        .map((e) => e.data.payload.version as number)
+        .map((e) => e.data.payload.version)
         .filter((v) => v >= resumeVersion);
       expect(versions.sort((x, y) => x - y)).toEqual(
         Array.from({ length: missed + 1 }, (_, i) => resumeVersion + i),

@@ -818,8 +818,8 @@ describe('payments and cancellation', () => {
     const events = await admin.events.list.query({ types: ['order.created', 'order.paid'], limit: 20 });
     expect(
       events.items
-        .filter((e) => e.aggregateId === order.id)
-        .map((e) => [e.type, e.payload.status])
+        .filter((e) => e.aggregateType === 'order' && e.aggregateId === order.id)
+        .map((e) => [e.type, e.aggregateType === 'order' ? e.payload.status : undefined])
         .reverse(),
     ).toEqual([
       ['order.created', 'paid'],
@@ -964,7 +964,8 @@ describe('waitlist', () => {
 
 // ------------------------------------------------------------------ live feed
 
-type Tracked = { id: string; data: StockroomEvent };
+type OrderEvent = Extract<StockroomEvent, { aggregateType: 'order' }>;
+type Tracked = { id: string; data: OrderEvent };
 
 function liveClient(token: string) {
   const url = `${api.url}/trpc`;
@@ -987,7 +988,7 @@ function watch(client: ReturnType<typeof liveClient>, input: { status?: OrderSta
     onStarted: () => {
       started = true;
     },
-    onData: (event) => received.push(event as unknown as Tracked),
+    onData: (event) => received.push(event),
     onError: (error) => errors.push(error),
   });
   return {
@@ -1042,7 +1043,7 @@ describe('orders.onChange', () => {
         async () => everything.of(direct.id).length === 2 && paidOnly.of(direct.id).length === 2,
         'the last order to reach both feeds',
       );
-      const summary = (events: StockroomEvent[]) => events.map((e) => [e.type, e.payload.status]);
+      const summary = (events: OrderEvent[]) => events.map((e) => [e.type, e.payload.status]);
       expect(summary(everything.of(placed.id))).toEqual([
         ['order.created', 'pending_payment'],
         ['order.paid', 'paid'],

@@ -7,6 +7,8 @@ import type { AppRouter, RouterInputs, RouterOutputs } from '@stockroom/api';
 import { httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCReact } from '@trpc/react-query';
 
+/** The API's error codes and its event catalogue, as types. */
+export type { AppCode, EventCatalogue, EventType, StockroomEvent, WebhookEventType } from '@stockroom/api';
 export type { RouterInputs, RouterOutputs };
 
 export const trpc = createTRPCReact<AppRouter>();

@@ -1,14 +1,25 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { describeEvent } from '../src/features/events/describe-event';
-import { EventFeed, FreshOrders } from '../src/live/live-feed';
+import { EventFeed, FreshOrders, type LiveEvent } from '../src/live/live-feed';
+import type { EventCatalogue, EventType } from '../src/trpc';
 
-const event = (id: number, type = 'stock.changed', payload: Record<string, unknown> = {}) => ({
-  id,
-  type,
-  aggregateId: `agg-${id}`,
-  payload,
-  createdAt: '2026-03-01T12:00:00Z',
-});
+/** An event as the API sends it; tests fill only the payload fields they look at. */
+const event = <T extends EventType>(
+  id: number,
+  type: T = 'stock.changed' as T,
+  payload: Partial<EventCatalogue[T]> = {},
+): LiveEvent => {
+  const about = type.slice(0, type.indexOf('.'));
+  return {
+    id,
+    position: `1.${id}`,
+    type,
+    aggregateType: about === 'stock' ? 'stock_level' : about,
+    aggregateId: `agg-${id}`,
+    payload,
+    createdAt: '2026-03-01T12:00:00Z',
+  } as unknown as LiveEvent;
+};
 
 afterEach(() => vi.useRealTimers());
 
@@ -83,7 +94,20 @@ describe('describeEvent', () => {
     expect(shipped).toMatchObject({ title: 'Order #42: shipment from NYC-1', detail: 'UPS 1Z' });
   });
 
+  it('says when a level runs low', () => {
+    const low = describeEvent(
+      event(6, 'stock.low', { sku: 'EL-HDP-001', warehouseId: 'w1', available: 2, safetyStock: 5 }),
+      code,
+    );
+    expect(low).toMatchObject({
+      title: 'EL-HDP-001 at NYC-1: low',
+      detail: '2 available (safety stock 5)',
+      tone: 'attention',
+      actor: null,
+    });
+  });
+
   it('falls back to the type for events it does not know', () => {
-    expect(describeEvent(event(5, 'audit.ran'), code).title).toBe('audit.ran');
+    expect(describeEvent(event(5, 'audit.ran' as EventType), code).title).toBe('audit.ran');
   });
 });

@@ -58,11 +58,15 @@ export {
   ZWarehouseUpdateInput,
 } from './catalog/index.js';
 export {
+  type EventCatalogue,
+  type EventType,
+  eventTypesAbout,
   latestPosition,
   listEvents,
   parsePosition,
   readEventsAfter,
   type StockroomEvent,
+  type WebhookEventType,
   ZEventsListInput,
   ZEventTypes,
 } from './events/index.js';

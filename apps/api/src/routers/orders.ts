@@ -2,6 +2,7 @@ import {
   cancelOrder,
   clearCart,
   createPaidOrder,
+  eventTypesAbout,
   getCart,
   getOrder,
   joinWaitlist,
@@ -39,18 +40,7 @@ import { z } from 'zod';
 import { rest, ZSalesReportOut } from '../schemas.js';
 import { allow, idempotentMutation, liveFor, router } from '../trpc.js';
 
-const ORDER_EVENTS = [
-  'order.created',
-  'order.paid',
-  'order.payment_failed',
-  'order.needs_attention',
-  'order.expired',
-  'order.picking',
-  'order.shipment_created',
-  'order.shipped',
-  'order.delivered',
-  'order.cancelled',
-];
+const ORDER_EVENTS = eventTypesAbout('order');
 
 export const cartRouter = router({
   get: allow('buyer')
@@ -199,6 +189,8 @@ export const ordersRouter = router({
         types: ORDER_EVENTS,
         signal,
       })) {
+        // The types asked for are all about orders; this tells the compiler so (order payloads).
+        if (event.aggregateType !== 'order') continue;
         if (input?.status && event.payload.status !== input.status) continue;
         yield tracked(event.position, event);
       }

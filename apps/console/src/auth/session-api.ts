@@ -4,6 +4,7 @@
  * who signed in, until when, and the CSRF token for this session.
  */
 import type { AppErrorInfo } from '../lib/errors';
+import type { AppCode } from '../trpc';
 import type { Session } from './session';
 import type { Credentials } from './sign-in';
 
@@ -15,7 +16,7 @@ class SessionRequestError extends Error {
 
 async function failure(response: Response): Promise<SessionRequestError> {
   const body = (await response.json().catch(() => null)) as {
-    error?: { code?: string; message?: string; details?: Record<string, unknown> };
+    error?: { code?: AppCode; message?: string; details?: Record<string, unknown> };
   } | null;
   return new SessionRequestError({
     appCode: body?.error?.code ?? 'NETWORK',

@@ -1,10 +1,12 @@
 /**
  * What went wrong, in the API's own words: every tRPC error from the API carries
- * a stable `appCode`, a message written for people, and details.
+ * a stable `appCode` (the API's `AppCode` type), a message written for people, and details.
  */
+import type { AppCode } from '../trpc';
+
 export interface AppErrorInfo {
   /** The API's appCode, or NETWORK when the server could not be reached. */
-  appCode: string;
+  appCode: AppCode | 'NETWORK';
   message: string;
   details: Record<string, unknown>;
 }
@@ -16,7 +18,8 @@ interface ErrorShape {
 
 export function errorInfo(error: unknown): AppErrorInfo {
   const shape = (typeof error === 'object' && error !== null ? error : {}) as ErrorShape;
-  const appCode = typeof shape.data?.appCode === 'string' ? shape.data.appCode : undefined;
+  // Any string the API put there is one of its codes (the error formatter writes AppCode only).
+  const appCode = typeof shape.data?.appCode === 'string' ? (shape.data.appCode as AppCode) : undefined;
   const details =
     typeof shape.data?.details === 'object' && shape.data.details !== null
       ? (shape.data.details as Record<string, unknown>)
@@ -31,5 +34,5 @@ export function errorInfo(error: unknown): AppErrorInfo {
   };
 }
 
-export const hasAppCode = (error: unknown, appCode: string): boolean =>
+export const hasAppCode = (error: unknown, appCode: AppErrorInfo['appCode']): boolean =>
   error != null && errorInfo(error).appCode === appCode;

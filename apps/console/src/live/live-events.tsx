@@ -70,20 +70,24 @@ function useBatchedInvalidation() {
 
   return (event: LiveEvent) => {
     const p = pending.current;
-    const [kind] = event.type.split('.');
-    if (kind === 'stock') {
-      const { sku } = event.payload;
-      if (typeof sku === 'string') p.skus.add(sku);
-      p.stock = true;
-    } else if (kind === 'order') {
-      p.orders.add(event.aggregateId);
-      p.orderLists = true;
-    } else if (kind === 'reservation') {
-      p.reservations.add(event.aggregateId);
-    } else if (kind === 'warehouse') {
-      p.warehouses = true;
-    } else if (kind === 'product') {
-      p.catalog = true;
+    switch (event.aggregateType) {
+      case 'stock_level':
+        p.skus.add(event.payload.sku);
+        p.stock = true;
+        break;
+      case 'order':
+        p.orders.add(event.aggregateId);
+        p.orderLists = true;
+        break;
+      case 'reservation':
+        p.reservations.add(event.aggregateId);
+        break;
+      case 'warehouse':
+        p.warehouses = true;
+        break;
+      case 'product':
+        p.catalog = true;
+        break;
     }
     timer.current ??= setTimeout(flush, 250);
   };

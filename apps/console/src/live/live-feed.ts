@@ -3,13 +3,10 @@
  * dashboard's activity feed) and which orders just arrived or changed (the
  * orders list highlights them). Plain stores, observable with useSyncExternalStore.
  */
-export interface LiveEvent {
-  id: number;
-  type: string;
-  aggregateId: string;
-  payload: Record<string, unknown>;
-  createdAt: string;
-}
+import type { StockroomEvent } from '../trpc';
+
+/** An event of the API's catalogue: its `type` narrows its payload. */
+export type LiveEvent = StockroomEvent;
 
 type Listener = () => void;
 

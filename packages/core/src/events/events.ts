@@ -14,17 +14,7 @@ import { iso } from '../shared/dto.js';
 import { paginate } from '../shared/paginate.js';
 import { type Page, ZCursor, ZDirection, ZLimit } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
-
-export interface StockroomEvent {
-  id: number;
-  /** Opaque position; resume after it. */
-  position: string;
-  type: string;
-  aggregateType: string;
-  aggregateId: string;
-  payload: Record<string, unknown>;
-  createdAt: string;
-}
+import type { EventType, StockroomEvent } from './catalogue.js';
 
 export const ZEventTypes = z.array(z.string().trim().min(1).max(100)).max(50);
 export const ZEventsListInput = z
@@ -33,6 +23,26 @@ export const ZEventsListInput = z
 
 function positionOf(txid: string, id: number): string {
   return `${txid}.${id}`;
+}
+
+interface EventRow {
+  id: number;
+  txid: string;
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** A row as its catalogue type: every writer is typed by the catalogue, so the row has its type's shape. */
+function toEvent({ txid, createdAt, ...e }: EventRow): StockroomEvent {
+  return {
+    ...e,
+    type: e.type as EventType,
+    position: positionOf(txid, e.id),
+    createdAt: iso(createdAt),
+  } as StockroomEvent;
 }
 
 const MAX_TXID = 2n ** 64n - 1n; // xid8
@@ -58,7 +68,7 @@ export function parsePosition(position: string): { txid: string; id: number } | 
 export async function readEventsAfter(
   db: Db,
   after: string | undefined,
-  options: { types?: string[]; limit?: number } = {},
+  options: { types?: readonly string[]; limit?: number } = {},
 ): Promise<StockroomEvent[]> {
   const from = after ? parsePosition(after) : undefined;
   let query = db
@@ -72,11 +82,7 @@ export async function readEventsAfter(
     .orderBy('id')
     .limit(options.limit ?? 500)
     .execute();
-  return rows.map(({ txid, createdAt, ...e }) => ({
-    ...e,
-    position: positionOf(txid, e.id),
-    createdAt: iso(createdAt),
-  }));
+  return rows.map(toEvent);
 }
 
 /** The position of the newest finished event (where a live feed starts). */
@@ -112,11 +118,7 @@ export async function listEvents(
     (last) => [last.id],
   );
   return {
-    items: rows.map(({ txid, createdAt, ...e }) => ({
-      ...e,
-      position: positionOf(txid, e.id),
-      createdAt: iso(createdAt),
-    })),
+    items: rows.map(toEvent),
     nextCursor,
   };
 }

@@ -1,18 +1,15 @@
 import type { Database } from '@stockroom/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-
-export interface NewEvent {
-  type: string;
-  aggregateType: string;
-  aggregateId: string;
-  payload: Record<string, unknown>;
-}
+import type { EventType, NewEvent } from './catalogue.js';
 
 /**
  * Append events to the outbox. Call it with the transaction that makes the
  * change, so the event exists exactly when the change does.
  */
-export async function appendEvents(trx: Kysely<Database>, events: NewEvent[]): Promise<void> {
+export async function appendEvents<T extends EventType>(
+  trx: Kysely<Database>,
+  events: NewEvent<T>[],
+): Promise<void> {
   if (events.length === 0) return;
   await sql`${insertEvents(events)}`.execute(trx);
 }
@@ -21,7 +18,7 @@ export async function appendEvents(trx: Kysely<Database>, events: NewEvent[]): P
  * The insert behind `appendEvents`, as one statement to run inside a larger
  * one (a `with … as (…)` step of the statement that makes the change).
  */
-export function insertEvents(events: NewEvent[]): RawBuilder<unknown> {
+export function insertEvents<T extends EventType>(events: NewEvent<T>[]): RawBuilder<unknown> {
   const rows = JSON.stringify(events);
   return sql`
     insert into events (type, aggregate_type, aggregate_id, payload)

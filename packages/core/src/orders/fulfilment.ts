@@ -81,7 +81,9 @@ export function updateOrderStatus(
         .execute();
     }
     const next = await setStatus(trx, order.id, data.status);
-    await orderEvent(trx, next, `order.${data.status}`, label, { from: order.status });
+    // MANUAL leaves two moves here: paid → picking and shipped → delivered.
+    const type = data.status === 'delivered' ? 'order.delivered' : 'order.picking';
+    await orderEvent(trx, next, type, label, { from: order.status });
     return next;
   }).then((r) => r.result);
 }

@@ -5,7 +5,13 @@
  */
 import type { Database, OrderStatus } from '@stockroom/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { appendEvents } from '../events/index.js';
+import {
+  appendEvents,
+  type EventCatalogue,
+  type EventTypeAbout,
+  newEvent,
+  type OrderEventBase,
+} from '../events/index.js';
 import { endHold, lockReservation, reserveOne } from '../holds/index.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../shared/errors.js';
@@ -29,28 +35,27 @@ export function assertMayOperate(actor: Actor, warehouseIds: string[]): void {
 
 export const warehousesOf = (order: Order) => order.items.map((i) => i.warehouseId);
 
-export async function orderEvent(
+type OrderEventType = EventTypeAbout<'order'>;
+/** What an order event's type adds to the order fields (optional when it adds nothing required). */
+type OrderExtra<T extends OrderEventType> = Omit<EventCatalogue[T], keyof OrderEventBase>;
+
+/** An order event: the order after the change, plus what the type adds (`extra`). */
+export async function orderEvent<T extends OrderEventType>(
   trx: Kysely<Database>,
   order: Order,
-  type: string,
+  type: T,
   actor: string,
-  extra = {},
+  ...[extra]: Partial<OrderExtra<T>> extends OrderExtra<T> ? [extra?: OrderExtra<T>] : [extra: OrderExtra<T>]
 ) {
-  await appendEvents(trx, [
-    {
-      type,
-      aggregateType: 'order',
-      aggregateId: order.id,
-      payload: {
-        id: order.id,
-        number: order.number,
-        status: order.status,
-        version: order.version,
-        actor,
-        ...extra,
-      },
-    },
-  ]);
+  const base: OrderEventBase = {
+    id: order.id,
+    number: order.number,
+    status: order.status,
+    version: order.version,
+    actor,
+  };
+  // The spread of a generic payload is not provably EventCatalogue[T]; the parameter types above are the check.
+  await appendEvents(trx, [newEvent(type, order.id, { ...base, ...extra } as EventCatalogue[T])]);
 }
 
 export async function setStatus(

@@ -3,25 +3,11 @@
  * that leave core (never the signing secret, except once on create).
  */
 import { z } from 'zod';
+import { WEBHOOK_EVENT_TYPES } from '../events/index.js';
 import { ZCursor, ZLimit, ZUuid } from '../shared/schemas.js';
 
-/** What an endpoint may subscribe to (API.md, issue [C]); `webhook.disabled` says an endpoint was switched off. */
-export const WEBHOOK_EVENT_TYPES = [
-  'order.created',
-  'order.paid',
-  'order.expired',
-  'order.needs_attention',
-  'order.cancelled',
-  'order.shipped',
-  'order.delivered',
-  'reservation.expired',
-  'stock.low',
-  'waitlist.offered',
-  'webhook.disabled',
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-
-export const ZWebhookEventType = z.enum(WEBHOOK_EVENT_TYPES, {
+/** What an endpoint may subscribe to: the catalogue's types flagged `webhook` (events/catalogue.ts). */
+const ZWebhookEventType = z.enum(WEBHOOK_EVENT_TYPES, {
   error: () => `an event type, one of: ${WEBHOOK_EVENT_TYPES.join(', ')}`,
 });
 const ZEvents = z

@@ -11,54 +11,14 @@ import { useCursorPages } from '../../lib/use-cursor-pages';
 import { trpc } from '../../trpc';
 import { useWarehouses } from '../warehouses/use-warehouses';
 import { describeEvent } from './describe-event';
-
-/** Event types by what they are about (the API filters by exact type). */
-const GROUPS: Record<string, { label: string; types: string[] }> = {
-  stock: { label: 'Stock changes', types: ['stock.changed'] },
-  orders: {
-    label: 'Orders',
-    types: [
-      'order.created',
-      'order.paid',
-      'order.payment_failed',
-      'order.needs_attention',
-      'order.expired',
-      'order.picking',
-      'order.shipment_created',
-      'order.shipped',
-      'order.delivered',
-      'order.cancelled',
-    ],
-  },
-  holds: {
-    label: 'Holds',
-    types: [
-      'reservation.created',
-      'reservation.confirmed',
-      'reservation.released',
-      'reservation.expired',
-      'reservation.extended',
-    ],
-  },
-  catalogue: {
-    label: 'Products and warehouses',
-    types: [
-      'product.created',
-      'product.updated',
-      'product.archived',
-      'warehouse.created',
-      'warehouse.updated',
-    ],
-  },
-  waitlist: { label: 'Waitlist', types: ['waitlist.joined', 'waitlist.offered'] },
-};
+import { EVENT_GROUPS, type EventGroup } from './event-types';
 
 /** The outbox, newest first: every change the system made, as it recorded it. */
 export function EventsPage() {
   const id = useId();
   const [params, setParams] = useSearchParams();
   const group = params.get('type') ?? '';
-  const types = GROUPS[group]?.types;
+  const types = Object.hasOwn(EVENT_GROUPS, group) ? EVENT_GROUPS[group as EventGroup].types : undefined;
   const { byId } = useWarehouses();
   const actorName = useActorName();
   const utils = trpc.useUtils();
@@ -87,7 +47,7 @@ export function EventsPage() {
             onChange={(e) => setParams(e.currentTarget.value ? { type: e.currentTarget.value } : {})}
           >
             <option value="">All events</option>
-            {Object.entries(GROUPS).map(([key, g]) => (
+            {Object.entries(EVENT_GROUPS).map(([key, g]) => (
               <option key={key} value={key}>
                 {g.label}
               </option>

@@ -2,9 +2,9 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { useActionKeys } from '../../lib/idempotency';
 import { trpc } from '../../trpc';
+import { WEBHOOK_EVENT_TYPES } from '../events/event-types';
 import {
   type CreatedWebhook,
-  EVENT_TYPES,
   emptyWebhookForm,
   validateWebhookForm,
   type WebhookFormErrors,
@@ -117,7 +117,7 @@ export function WebhookForm({
           aria-describedby={describedBy('events')}
         >
           <legend>Events</legend>
-          {EVENT_TYPES.map((event) => (
+          {WEBHOOK_EVENT_TYPES.map((event) => (
             <label key={event.value} className="checkbox">
               <input
                 type="checkbox"

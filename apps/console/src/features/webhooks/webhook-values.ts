@@ -1,29 +1,12 @@
-import type { RouterInputs, RouterOutputs } from '../../trpc';
+import type { RouterOutputs, WebhookEventType } from '../../trpc';
 
 export type Webhook = RouterOutputs['webhooks']['list'][number];
 export type CreatedWebhook = RouterOutputs['webhooks']['create'];
 export type Delivery = RouterOutputs['webhooks']['deliveries']['items'][number];
-export type EventType = RouterInputs['webhooks']['create']['events'][number];
-
-/** Every event an endpoint may subscribe to (the API refuses others), grouped for the form. */
-export const EVENT_TYPES: { value: EventType; hint: string }[] = [
-  { value: 'order.created', hint: 'checkout started or order placed' },
-  { value: 'order.paid', hint: 'payment confirmed' },
-  { value: 'order.expired', hint: 'not paid in time; stock released' },
-  { value: 'order.needs_attention', hint: 'paid, but the stock was gone' },
-  { value: 'order.cancelled', hint: '' },
-  { value: 'order.shipped', hint: '' },
-  { value: 'order.delivered', hint: '' },
-  { value: 'reservation.expired', hint: 'a hold ran out' },
-  { value: 'stock.low', hint: 'available fell to the safety stock' },
-  { value: 'waitlist.offered', hint: 'a waiting buyer was offered stock' },
-  { value: 'webhook.disabled', hint: 'an endpoint was switched off' },
-];
-
 export interface WebhookFormValues {
   url: string;
   description: string;
-  events: EventType[];
+  events: WebhookEventType[];
 }
 
 export type WebhookFormErrors = Partial<Record<keyof WebhookFormValues, string>>;
