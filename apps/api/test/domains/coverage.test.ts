@@ -5,34 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '../../src/router.js';
-import { ROWS as audit } from './audit.tables.js';
-import { ROWS as auth } from './auth.tables.js';
-import { ROWS as events } from './events.tables.js';
-import { ROWS as inventory } from './inventory.tables.js';
 import { scopeOf } from './kit/roles.js';
-import { ROWS as orders } from './orders.tables.js';
-import { ROWS as products } from './products.tables.js';
-import { ROWS as reservations } from './reservations.tables.js';
-import { ROWS as serviceTokens } from './service-tokens.tables.js';
-import { ROWS as users } from './users.tables.js';
-import { ROWS as waitlist } from './waitlist.tables.js';
-import { ROWS as warehouses } from './warehouses.tables.js';
-import { ROWS as webhooks } from './webhooks.tables.js';
+import { ALL_ROWS as ROWS } from './tables.js';
 
-const ROWS = [
-  ...auth,
-  ...users,
-  ...serviceTokens,
-  ...warehouses,
-  ...products,
-  ...inventory,
-  ...reservations,
-  ...orders,
-  ...waitlist,
-  ...events,
-  ...audit,
-  ...webhooks,
-];
 /** Checked per principal over SSE in http.test.ts. */
 const SUBSCRIPTIONS = ['events.onEvent', 'orders.onChange'];
 
