@@ -1,7 +1,8 @@
 /**
- * The tables of the ledger audit and the race demo (audit.verify, demo.race): who may call each procedure, and the malformed
- * input each one refuses. Run through createCaller by audit.test.ts; the REST
- * routes and raw bodies are sent over HTTP by http.test.ts.
+ * The tables of the ledger audit and the race demo (audit.verify, demo.race):
+ * who may call each procedure, and the malformed input each one refuses. Run
+ * through createCaller by audit.test.ts; the REST routes and raw bodies are
+ * sent over HTTP by http.test.ts.
  */
 import { MAIN } from './kit/fixture.js';
 import type { MutationSpec } from './kit/inputs.js';
@@ -26,7 +27,7 @@ export const MUTATIONS: MutationSpec[] = [
     required: ['sku', 'warehouseId', 'buyers', 'quantityEach'],
     idempotent: false,
     // NOT_FOUND is the answer; VALIDATION_FAILED is accepted only while core's runRace hands its
-    // whole input to getStockLevel's strict schema (every race is refused; see roles.test.ts).
+    // whole input to getStockLevel's strict schema (every race is refused; see audit.test.ts).
     specials: [
       {
         label: 'an unknown product',

@@ -1,7 +1,8 @@
 /**
- * The tables of sign-in, registration, sessions (auth.*) and the health probe: who may call each procedure, and the malformed
- * input each one refuses. Run through createCaller by auth.test.ts; the REST
- * routes and raw bodies are sent over HTTP by http.test.ts.
+ * The tables of sign-in, registration, sessions (auth.*) and the health probe:
+ * who may call each procedure, and the malformed input each one refuses. Run
+ * through createCaller by auth.test.ts; the REST routes and raw bodies are
+ * sent over HTTP by http.test.ts.
  */
 import { callerFor, signIn } from './kit/api.js';
 import { unique } from './kit/fixture.js';

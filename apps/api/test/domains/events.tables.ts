@@ -1,5 +1,6 @@
 /**
- * The tables of the event log (events.list; the live subscriptions are checked over SSE in http.test.ts): who may call each procedure, and the malformed
+ * The tables of the event log (events.list; the live subscriptions are checked
+ * over SSE in http.test.ts): who may call each procedure, and the malformed
  * input each one refuses. Run through createCaller by events.test.ts; the REST
  * routes and raw bodies are sent over HTTP by http.test.ts.
  */

@@ -1,7 +1,8 @@
 /**
- * The tables of stock levels and the ledger (inventory.*): who may call each procedure, and the malformed
- * input each one refuses. Run through createCaller by inventory.test.ts; the REST
- * routes and raw bodies are sent over HTTP by http.test.ts.
+ * The tables of stock levels and the ledger (inventory.*): who may call each
+ * procedure, and the malformed input each one refuses. Run through
+ * createCaller by inventory.test.ts; the REST routes and raw bodies are sent
+ * over HTTP by http.test.ts.
  */
 import { GUARD, level, MAIN, type RolesFixture } from './kit/fixture.js';
 import { forgedCursorRefusals, type MutationSpec, NF, type QueryRefusal, syncItem } from './kit/inputs.js';

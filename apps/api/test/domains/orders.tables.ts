@@ -1,7 +1,8 @@
 /**
- * The tables of the cart, checkout and orders (cart.*, checkout.*, orders.*): who may call each procedure, and the malformed
- * input each one refuses. Run through createCaller by orders.test.ts; the REST
- * routes and raw bodies are sent over HTTP by http.test.ts.
+ * The tables of the cart, checkout and orders (cart.*, checkout.*, orders.*):
+ * who may call each procedure, and the malformed input each one refuses. Run
+ * through createCaller by orders.test.ts; the REST routes and raw bodies are
+ * sent over HTTP by http.test.ts.
  */
 import {
   MAIN,

@@ -1,7 +1,8 @@
 /**
- * The tables of holds (reservations.*): who may call each procedure, and the malformed
- * input each one refuses. Run through createCaller by reservations.test.ts; the REST
- * routes and raw bodies are sent over HTTP by http.test.ts.
+ * The tables of holds (reservations.*): who may call each procedure, and the
+ * malformed input each one refuses. Run through createCaller by
+ * reservations.test.ts; the REST routes and raw bodies are sent over HTTP by
+ * http.test.ts.
  */
 import { freshReservation, MAIN } from './kit/fixture.js';
 import {

@@ -1,7 +1,8 @@
 /**
- * The tables of service tokens (serviceTokens.*): who may call each procedure, and the malformed
- * input each one refuses. Run through createCaller by service-tokens.test.ts; the REST
- * routes and raw bodies are sent over HTTP by http.test.ts.
+ * The tables of service tokens (serviceTokens.*): who may call each procedure,
+ * and the malformed input each one refuses. Run through createCaller by
+ * service-tokens.test.ts; the REST routes and raw bodies are sent over HTTP by
+ * http.test.ts.
  */
 import { type RolesFixture, unique } from './kit/fixture.js';
 import { forgedCursorRefusals, type MutationSpec, NF, type QueryRefusal, V } from './kit/inputs.js';

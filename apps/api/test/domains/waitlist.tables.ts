@@ -1,7 +1,8 @@
 /**
- * The tables of the waitlist (waitlist.*): who may call each procedure, and the malformed
- * input each one refuses. Run through createCaller by waitlist.test.ts; the REST
- * routes and raw bodies are sent over HTTP by http.test.ts.
+ * The tables of the waitlist (waitlist.*): who may call each procedure, and
+ * the malformed input each one refuses. Run through createCaller by
+ * waitlist.test.ts; the REST routes and raw bodies are sent over HTTP by
+ * http.test.ts.
  */
 import { type MutationSpec, NF } from './kit/inputs.js';
 import type { Row } from './kit/roles.js';

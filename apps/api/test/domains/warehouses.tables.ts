@@ -1,7 +1,8 @@
 /**
- * The tables of warehouses (warehouses.*): who may call each procedure, and the malformed
- * input each one refuses. Run through createCaller by warehouses.test.ts; the REST
- * routes and raw bodies are sent over HTTP by http.test.ts.
+ * The tables of warehouses (warehouses.*): who may call each procedure, and
+ * the malformed input each one refuses. Run through createCaller by
+ * warehouses.test.ts; the REST routes and raw bodies are sent over HTTP by
+ * http.test.ts.
  */
 import { type MutationSpec, NF, V } from './kit/inputs.js';
 import type { Row } from './kit/roles.js';

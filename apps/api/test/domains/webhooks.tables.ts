@@ -1,7 +1,8 @@
 /**
- * The tables of webhook endpoints and deliveries (webhooks.*): who may call each procedure, and the malformed
- * input each one refuses. Run through createCaller by webhooks.test.ts; the REST
- * routes and raw bodies are sent over HTTP by http.test.ts.
+ * The tables of webhook endpoints and deliveries (webhooks.*): who may call
+ * each procedure, and the malformed input each one refuses. Run through
+ * createCaller by webhooks.test.ts; the REST routes and raw bodies are sent
+ * over HTTP by http.test.ts.
  */
 import type { RolesFixture } from './kit/fixture.js';
 import { type MutationSpec, NF, V } from './kit/inputs.js';

@@ -8,7 +8,7 @@
  * cases to the REST routes and raw bodies to /trpc.
  */
 
-export const APP_CODES = [
+const APP_CODES = [
   'VALIDATION_FAILED',
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -42,10 +42,10 @@ export interface Fx {
 /** Who sends a spec's cases. */
 export type Sender = 'admin' | 'buyer' | 'service';
 
-export const HUGE = 'x'.repeat(100_000);
+const HUGE = 'x'.repeat(100_000);
 export const NUL = 'abc\u0000def';
 export const LONE_SURROGATE = 'abc\ud800def';
-export const EMOJI = '📦🙂';
+const EMOJI = '📦🙂';
 export const UUID_A = '5b6c0f3e-8f55-4d2a-9a51-0c1d2e3f4a5b';
 
 type Bad = readonly [label: string, value: unknown];
@@ -72,7 +72,7 @@ const BAD_NUMBER_TYPES: Bad[] = [
   ...WRONG_TYPES,
 ];
 
-export const KINDS = {
+const KINDS = {
   uuid: [
     ['""', ''],
     ['"not-a-uuid"', 'not-a-uuid'],
@@ -345,9 +345,9 @@ export const KINDS = {
     ...BAD_TEXT,
   ],
 } satisfies Record<string, readonly Bad[]>;
-export type Kind = keyof typeof KINDS;
+type Kind = keyof typeof KINDS;
 
-export interface ArraySpec {
+interface ArraySpec {
   field: string;
   max: number;
   item: (fx: Fx) => Record<string, unknown>;
@@ -357,7 +357,7 @@ export interface ArraySpec {
   refusesDuplicates?: boolean;
 }
 
-export interface Special {
+interface Special {
   label: string;
   input: (fx: Fx) => unknown;
   codes: AppCode[];

@@ -13,7 +13,7 @@ import { attempt, type Caller, callerFor } from './api.js';
 import { type AnyWho, LIMITED_SCOPES, PRINCIPALS, type RolesFixture, unique, type Who } from './fixture.js';
 import { stockTotals } from './snapshot.js';
 
-export type Expected = 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN';
+type Expected = 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN';
 
 export interface Row {
   procedure: string;
@@ -37,7 +37,7 @@ export function isAllowed(allowed: Row['allowed'], who: AnyWho): boolean {
   return (allowed as readonly string[]).includes(who);
 }
 
-export function expectedFor(allowed: Row['allowed'], who: Who): Expected {
+function expectedFor(allowed: Row['allowed'], who: Who): Expected {
   if (isAllowed(allowed, who)) return 'ok';
   return who === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
 }
@@ -54,7 +54,7 @@ function changedExpectation(row: Row, who: 'disabled' | 'demoted' | 'limited'): 
   return held ? undefined : 'FORBIDDEN';
 }
 
-export function cellsFor(row: Row): { who: AnyWho; expected: Expected }[] {
+function cellsFor(row: Row): { who: AnyWho; expected: Expected }[] {
   const cells: { who: AnyWho; expected: Expected }[] = PRINCIPALS.map((who) => ({
     who,
     expected: expectedFor(row.allowed, who),
