@@ -43,12 +43,14 @@ export const ROWS: Row[] = [
   {
     procedure: 'inventory.receive',
     note: "NYC-1, staff's",
+    staffScoped: true,
     allowed: stockPrincipals,
     call: (c, _who, fx) => c.inventory.receive({ warehouseId: fx.wh.nyc, sku: MAIN, quantity: 1 }),
   },
   {
     procedure: 'inventory.receive',
     note: "CHI-1, staff's second",
+    staffScoped: true,
     allowed: stockPrincipals,
     call: (c, _who, fx) => c.inventory.receive({ warehouseId: fx.wh.chi, sku: MAIN, quantity: 1 }),
   },
@@ -66,6 +68,7 @@ export const ROWS: Row[] = [
   {
     procedure: 'inventory.adjust',
     note: "NYC-1, staff's",
+    staffScoped: true,
     allowed: stockPrincipals,
     call: async (c, _who, fx) => {
       const { expectedVersion } = await plusOne(fx, fx.wh.nyc, MAIN);
@@ -97,6 +100,7 @@ export const ROWS: Row[] = [
   {
     procedure: 'inventory.set',
     note: "NYC-1, staff's",
+    staffScoped: true,
     allowed: stockPrincipals,
     call: async (c, _who, fx) => {
       const { onHand } = await plusOne(fx, fx.wh.nyc, MAIN);
@@ -116,6 +120,7 @@ export const ROWS: Row[] = [
   {
     procedure: 'inventory.sync',
     note: "NYC-1, staff's",
+    staffScoped: true,
     allowed: ['staff', 'admin', 'service'],
     call: async (c, _who, fx) => {
       const { onHand } = await plusOne(fx, fx.wh.nyc, MAIN);

@@ -95,6 +95,7 @@ export const ROWS: Row[] = [
   {
     procedure: 'orders.updateStatus',
     note: "held at NYC-1, staff's",
+    staffScoped: true,
     allowed: staffOrAdmin,
     call: async (c, who, fx) =>
       c.orders.updateStatus({
@@ -115,6 +116,7 @@ export const ROWS: Row[] = [
   {
     procedure: 'orders.cancel',
     note: "held at NYC-1, staff's; the buyer's own",
+    staffScoped: true,
     allowed: ['staff', 'admin', 'buyer'],
     call: async (c, who, fx) => {
       const id =
@@ -160,6 +162,7 @@ export const ROWS: Row[] = [
   {
     procedure: 'orders.ship',
     note: "from NYC-1, staff's",
+    staffScoped: true,
     allowed: staffOrAdmin,
     call: async (c, who, fx) =>
       c.orders.ship({

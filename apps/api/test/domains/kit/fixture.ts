@@ -3,7 +3,8 @@
  * Every principal is a real credential (a session token from signing in, or a
  * service token), so each call resolves it against its current state:
  * `disabled` signed in and was then disabled, `demoted` signed in as an admin
- * and was then made a buyer, `limited` is a service token with `stock:read` only.
+ * and was then made a buyer, `limited` is a service token with `stock:read`
+ * only, `elsewhere` is staff of SEA-1 only (the tables aim at NYC-1, CHI-1, DFW-1).
  */
 import { expect } from 'vitest';
 import type { TestApi } from '../../harness.js';
@@ -11,8 +12,8 @@ import { SERVICE_TOKEN } from '../../harness.js';
 import { type Caller, callerFor, signIn } from './api.js';
 
 export const PRINCIPALS = ['anonymous', 'buyer', 'seller', 'staff', 'admin', 'service'] as const;
-/** Principals whose standing changed after they got their credential, or whose token is narrow. */
-export const CHANGED = ['disabled', 'demoted', 'limited'] as const;
+/** Principals whose standing changed after they got their credential, or whose reach is narrow. */
+export const CHANGED = ['disabled', 'demoted', 'limited', 'elsewhere'] as const;
 export type Who = (typeof PRINCIPALS)[number];
 export type AnyWho = Who | (typeof CHANGED)[number];
 export const LIMITED_SCOPES = ['stock:read'] as const;
@@ -150,6 +151,13 @@ async function seedFixture(api: TestApi): Promise<RolesFixture> {
     role: 'seller',
   });
   const limited = await admin.serviceTokens.create({ name: unique('limited'), scopes: [...LIMITED_SCOPES] });
+  const elsewhere = await admin.users.create({
+    email: `${unique('staff-sea')}@example.com`,
+    password: PASSWORD,
+    name: 'Staff of SEA-1',
+    role: 'staff',
+    warehouseIds: [wh.sea],
+  });
   const changed = await changedUsers(api, admin, wh.nyc);
   const callers = {
     anonymous: callerFor(api),
@@ -162,6 +170,7 @@ async function seedFixture(api: TestApi): Promise<RolesFixture> {
     disabled: callerFor(api, changed.disabledToken),
     demoted: callerFor(api, changed.demotedToken),
     limited: callerFor(api, limited.token as string),
+    elsewhere: callerFor(api, await signIn(api, elsewhere.email, PASSWORD)),
   };
   // Plenty of MAIN where allowed calls reserve and order it.
   for (const warehouseId of [wh.nyc, wh.chi, wh.dfw]) {

@@ -4,13 +4,21 @@
  * cell: an allowed call succeeds (inputs are chosen so it can); a refused one
  * answers FORBIDDEN when signed in and UNAUTHENTICATED when not, and leaves the
  * stock totals and the ledger as they were. The principals whose standing
- * changed (disabled, demoted, a narrow service token) get a cell wherever they
- * must be refused. Rows take the fixture, so a table can live beside its domain.
+ * changed or whose reach is narrow (disabled, demoted, a `stock:read` token,
+ * staff of another warehouse) get a cell wherever they must be refused. Rows take the fixture, so a table can live beside its domain.
  */
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '../../../src/router.js';
 import { attempt, type Caller, callerFor } from './api.js';
-import { type AnyWho, LIMITED_SCOPES, PRINCIPALS, type RolesFixture, unique, type Who } from './fixture.js';
+import {
+  type AnyWho,
+  CHANGED,
+  LIMITED_SCOPES,
+  PRINCIPALS,
+  type RolesFixture,
+  unique,
+  type Who,
+} from './fixture.js';
 import { stockTotals } from './snapshot.js';
 
 type Expected = 'ok' | 'UNAUTHENTICATED' | 'FORBIDDEN';
@@ -21,6 +29,8 @@ export interface Row {
   note?: string;
   allowed: 'anyone' | 'signed in' | readonly Who[];
   call(c: Caller, who: AnyWho, fx: RolesFixture): Promise<unknown>;
+  /** Staff are allowed only because the row aims at one of their warehouses (NYC-1, CHI-1): staff elsewhere are not. */
+  staffScoped?: boolean;
   /** Why an allowed call may still fail for a reason other than who is calling (then only "not refused" is checked). */
   mayFail?: string;
 }
@@ -43,8 +53,11 @@ function expectedFor(allowed: Row['allowed'], who: Who): Expected {
 }
 
 /** Where a principal whose standing changed must be refused, and how (undefined: no cell). */
-function changedExpectation(row: Row, who: 'disabled' | 'demoted' | 'limited'): Expected | undefined {
+function changedExpectation(row: Row, who: (typeof CHANGED)[number]): Expected | undefined {
   if (who === 'disabled') return row.allowed === 'anyone' ? undefined : 'UNAUTHENTICATED';
+  if (who === 'elsewhere') {
+    return row.staffScoped || expectedFor(row.allowed, 'staff') === 'FORBIDDEN' ? 'FORBIDDEN' : undefined;
+  }
   if (typeof row.allowed === 'string') return undefined;
   if (who === 'demoted') return row.allowed.includes('buyer') ? undefined : 'FORBIDDEN';
   if (!row.allowed.includes('service')) return 'FORBIDDEN';
@@ -59,7 +72,7 @@ function cellsFor(row: Row): { who: AnyWho; expected: Expected }[] {
     who,
     expected: expectedFor(row.allowed, who),
   }));
-  for (const who of ['disabled', 'demoted', 'limited'] as const) {
+  for (const who of CHANGED) {
     const expected = changedExpectation(row, who);
     if (expected) cells.push({ who, expected });
   }
