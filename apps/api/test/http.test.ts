@@ -3,6 +3,8 @@
  * (queries, mutations, batches, SSE subscriptions with resume), the REST routes
  * and their error bodies, idempotency keys, auth headers, rate limits, the
  * OpenAPI document, health/readiness/metrics, and the checkout client example.
+ * Also the wire side of the role and bad-input tables (test/domains run them
+ * through createCaller): raw bodies, REST routes, headers, limits, SSE.
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { readEventsAfter, type StockroomEvent } from '@stockroom/core';
@@ -20,6 +22,18 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheckoutExample } from '../examples/checkout-client.js';
 import type { AppRouter } from '../src/index.js';
+import {
+  type AppCode,
+  casesFor,
+  type Fx,
+  LEAKS,
+  type MutationSpec,
+  NF,
+  RAW_BODIES,
+  V,
+} from './domains/kit/inputs.js';
+import { databaseDigest } from './domains/kit/snapshot.js';
+import { ALL_MUTATIONS } from './domains/tables.js';
 import { SERVICE_TOKEN, startTestApi, type TestApi } from './harness.js';
 
 /** A JSON answer, read loosely: the tests assert its exact shape. */
@@ -1314,5 +1328,539 @@ describe('examples/checkout-client.ts', () => {
     expect(reservation.status).toBe('released');
     const after = await api.client().products.get.query({ sku: 'KT-KTL-001' });
     expect(after.stock.total).toEqual(before.stock.total);
+  });
+});
+
+// ------------------------------------------------------------------ refusals on the wire
+//
+// The role and bad-input tables run beside their domains through createCaller
+// (test/domains). What only HTTP can show is here: raw bodies that are not the
+// JSON they claim to be, the REST routes (path parameters, body rules), the
+// Idempotency-Key header, batches, body and URL limits, SSE subscriptions, and
+// the statuses and headers refusals become. None may be a 5xx or leak a stack,
+// SQL, file paths or node_modules; the database is unchanged afterwards.
+
+type Sender = 'admin' | 'buyer' | 'service';
+
+async function sendAs(
+  path: string,
+  init: {
+    method?: string;
+    body?: string | Uint8Array;
+    contentType?: string;
+    headers?: Record<string, string>;
+    as?: Sender;
+  },
+): Promise<Answer> {
+  const as = init.as ?? 'admin';
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${as === 'service' ? SERVICE_TOKEN : tokens[as]}`,
+    ...init.headers,
+  };
+  if (init.body !== undefined) headers['content-type'] = init.contentType ?? 'application/json';
+  const res = await fetch(`${api.url}${path}`, { method: init.method ?? 'POST', headers, body: init.body });
+  const text = await res.text();
+  let body: Json;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, text, body, headers: res.headers };
+}
+
+/** The appCode(s) of an answer: tRPC's `error.data.appCode` (also batched) or REST's `error.code`. */
+function appCodesOf(body: unknown): (string | undefined)[] {
+  const one = (b: unknown): string | undefined => {
+    const error = (b as { error?: { data?: { appCode?: unknown }; code?: unknown } } | null)?.error;
+    if (typeof error?.data?.appCode === 'string') return error.data.appCode;
+    if (typeof error?.code === 'string') return error.code;
+    return undefined;
+  };
+  return Array.isArray(body) ? body.map(one) : [one(body)];
+}
+
+/** A refusal as the contract wants it: 4xx, no leak, and (unless `codes` is null) one of these appCodes. */
+function expectRefused(answer: Answer, codes: readonly AppCode[] | null) {
+  const summary = `${answer.status} ${answer.text.slice(0, 400)}`;
+  expect(answer.status, summary).toBeGreaterThanOrEqual(400);
+  expect(answer.status, summary).toBeLessThan(500);
+  for (const [what, pattern] of LEAKS) {
+    expect(pattern.test(answer.text), `the answer leaks ${what}: ${summary}`).toBe(false);
+  }
+  if (codes === null) return;
+  const found = appCodesOf(answer.body);
+  for (const code of found) expect(codes, summary).toContain(code);
+  if (answer.status === 429) expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
+}
+
+const trpcPost = (procedure: string, input: unknown, as?: Sender) =>
+  sendAs(`/trpc/${procedure}`, { body: input === undefined ? undefined : JSON.stringify(input), as });
+
+/** Path parameters of a REST route, taken out of the input (undefined when the case cannot be a URL). */
+function restRequest(
+  path: string,
+  input: unknown,
+  fx: Fx,
+  spec: MutationSpec,
+): { url: string; body: unknown } | undefined {
+  const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+  const isObject = typeof input === 'object' && input !== null && !Array.isArray(input);
+  const source = (isObject ? input : spec.base(fx)) as Record<string, unknown>;
+  let url = path;
+  for (const name of names) {
+    const value = source[name];
+    // A URL carries text: non-strings, empty, huge or unencodable values are tested through createCaller.
+    if (typeof value !== 'string' || value.trim() === '' || value.length > 2000 || value.includes('\ud800')) {
+      return undefined;
+    }
+    url = url.replace(`{${name}}`, encodeURIComponent(value));
+  }
+  const body = isObject
+    ? Object.fromEntries(Object.entries(source).filter(([k]) => !names.includes(k)))
+    : input;
+  return { url: `/api/v1${url}`, body };
+}
+
+/** Bodies the REST adapter cannot take apart without overflowing its stack (see the transport tests). */
+const TOO_DEEP = new Set(['nested 10000 deep', 'nested objects 5000 deep']);
+/** Not objects: a path-only route's adapter spreads them into nothing (`{ ...true }`), see the transport tests. */
+const NOT_OBJECTS = new Set(['input null', 'input an empty array', 'input a number', 'input true']);
+
+describe('bad input on the wire', () => {
+  let fx: Fx;
+  let before: Record<string, unknown>;
+
+  beforeAll(async () => {
+    const admin = api.client(tokens.admin);
+    const users = await admin.users.list.query();
+    const userId = (email: string) => users.find((u) => u.email === email)?.id as string;
+    const reservation = await admin.reservations.create.mutate({
+      lines: [{ sku: 'EL-SPK-001', quantity: 1 }],
+      reference: 'bad-input fixture',
+    });
+    fx = {
+      version: (await level(wh['NYC-1'] as string)).version,
+      nyc: wh['NYC-1'] as string,
+      dfw: wh['DFW-1'] as string,
+      sea: wh['SEA-1'] as string,
+      buyerId: userId('buyer@example.com'),
+      sellerId: userId('seller@example.com'),
+      reservationId: reservation.id,
+      unknownId: '00000000-0000-4000-8000-000000000000',
+    };
+    // Every REST route once, with valid input that changes nothing, so trpc-to-openapi has done
+    // whatever it does to a procedure's schemas on its first REST call before the cases run.
+    for (const path of ['/api/v1/health', '/api/v1/products?limit=1', `/api/v1/stock/${fx.nyc}/EL-HDP-001`]) {
+      expect((await sendAs(path, { method: 'GET' })).status).toBe(200);
+    }
+    const nowhere = `/api/v1/stock/${fx.unknownId}/EL-HDP-001`;
+    for (const [method, path, body] of [
+      ['POST', `${nowhere}/receive`, { quantity: 1 }],
+      ['POST', `${nowhere}/adjust`, { delta: 1, expectedVersion: 1, reason: 'warm-up' }],
+      ['PUT', nowhere, { onHand: 1 }],
+      [
+        'POST',
+        '/api/v1/stock/sync',
+        { items: [{ warehouseId: fx.unknownId, sku: 'EL-HDP-001', onHand: 1 }] },
+      ],
+      ['POST', '/api/v1/reservations', { lines: [{ sku: 'ZZ-NONE-001', quantity: 1 }] }],
+      ['POST', `/api/v1/reservations/${fx.unknownId}/confirm`, {}],
+      ['POST', `/api/v1/reservations/${fx.unknownId}/release`, {}],
+      ['PATCH', `/api/v1/webhooks/${fx.unknownId}`, { description: 'warm-up' }],
+      ['POST', `/api/v1/webhook-deliveries/${fx.unknownId}/redeliver`, {}],
+    ] as const) {
+      expect((await sendAs(path, { method, body: JSON.stringify(body) })).status).toBe(404);
+    }
+    before = await databaseDigest(api.services.db);
+  });
+
+  describe.each(ALL_MUTATIONS)('$procedure', (spec) => {
+    const as = spec.as ?? 'admin';
+
+    it.each(RAW_BODIES.filter((raw) => !(spec.emptyIsValid && raw.body === '')))(
+      'tRPC raw body: $label',
+      async ({ body, contentType }) => {
+        expectRefused(await sendAs(`/trpc/${spec.procedure}`, { body, contentType, as }), V);
+      },
+    );
+
+    // Skipped only where no input is a valid call (cart.clear): nothing to refuse there.
+    it.skipIf(spec.emptyIsValid)('tRPC: no body at all', async () => {
+      expectRefused(await trpcPost(spec.procedure, undefined, as), V);
+    });
+
+    const rest = spec.rest;
+    if (rest) {
+      const restCases = casesFor(spec).filter((c) => !(rest.bodyless && NOT_OBJECTS.has(c.label)));
+      it.each(restCases)('REST: $label', async ({ input, codes }) => {
+        const request = restRequest(rest.path, input(fx), fx, spec);
+        if (!request) return;
+        const answer = await sendAs(request.url, {
+          method: rest.method,
+          body: JSON.stringify(request.body),
+          as,
+        });
+        expectRefused(answer, codes);
+      });
+
+      // Fastify parses REST bodies itself; its refusals must still be 4xx without leaks.
+      const rawBodies = RAW_BODIES.filter(
+        (raw) => !TOO_DEEP.has(raw.label) && !(rest.bodyless && raw.body === ''),
+      );
+      it.each(rawBodies)('REST raw body: $label', async ({ body, contentType }) => {
+        const request = restRequest(rest.path, spec.base(fx), fx, spec);
+        if (!request) throw new Error('the base input makes a URL');
+        const answer = await sendAs(request.url, { method: rest.method, body, contentType, as });
+        expectRefused(answer, null);
+      });
+    }
+  });
+
+  describe('the Idempotency-Key header', () => {
+    it.each([
+      ['blanks', '   '],
+      ['a space inside', 'key with space'],
+      ['latin-1', 'clé'],
+      ['201 characters', 'k'.repeat(201)],
+    ])('refuses %s', async (_label, key) => {
+      const input = { warehouseId: fx.nyc, sku: 'EL-HDP-001', quantity: 1 };
+      const overTrpc = await sendAs('/trpc/inventory.receive', {
+        body: JSON.stringify(input),
+        headers: { 'idempotency-key': key },
+      });
+      expectRefused(overTrpc, V);
+      const overRest = await sendAs(`/api/v1/stock/${fx.nyc}/EL-HDP-001/receive`, {
+        body: JSON.stringify({ quantity: 1 }),
+        headers: { 'idempotency-key': key },
+      });
+      expectRefused(overRest, V);
+    });
+  });
+
+  describe('batches', () => {
+    it('refuses every malformed call of a batch', async () => {
+      const answer = await sendAs('/trpc/inventory.receive,products.archive,reservations.confirm?batch=1', {
+        body: JSON.stringify({ 0: { quantity: -1 }, 1: { sku: '' }, 2: { id: 'nope' } }),
+      });
+      expectRefused(answer, V);
+      expect(appCodesOf(answer.body)).toEqual([
+        'VALIDATION_FAILED',
+        'VALIDATION_FAILED',
+        'VALIDATION_FAILED',
+      ]);
+    });
+
+    it.each([
+      ['an array body', '[{"sku":"EL-HDP-001"}]'],
+      ['a string body', '"EL-HDP-001"'],
+      ['null', 'null'],
+    ])('refuses a batch with %s', async (_label, body) => {
+      expectRefused(await sendAs('/trpc/products.archive,products.archive?batch=1', { body }), V);
+    });
+
+    it('refuses a batch larger than 50 calls', async () => {
+      const names = Array.from({ length: 51 }, () => 'products.archive').join(',');
+      const inputs = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [i, { sku: 'EL-HDP-001' }]));
+      expectRefused(await sendAs(`/trpc/${names}?batch=1`, { body: JSON.stringify(inputs) }), V);
+    });
+
+    it('refuses an unknown procedure', async () => {
+      expectRefused(await trpcPost('inventory.steal', { sku: 'EL-HDP-001' }), NF);
+    });
+  });
+
+  it.each([
+    ['groupBy=week', V],
+    ['groupBy=day&from=nope', V],
+    ['groupBy=product&sellerId=%27%20or%201%3D1', V],
+  ] as const)('GET /api/v1/orders/sales?%s is refused', async (query, codes) => {
+    expectRefused(await sendAs(`/api/v1/orders/sales?${query}`, { method: 'GET' }), codes);
+  });
+
+  describe('the transport', () => {
+    const big = JSON.stringify({ items: [], padding: 'x'.repeat(1_100_000) });
+
+    it('answers a body over BODY_LIMIT_BYTES with 413 over /trpc', async () => {
+      const answer = await sendAs('/trpc/inventory.sync', { body: big });
+      expect(answer.status).toBe(413);
+      expectRefused(answer, null);
+    });
+
+    it('answers a body over BODY_LIMIT_BYTES with 413 over REST', async () => {
+      const answer = await sendAs('/api/v1/stock/sync', { body: big });
+      expect(answer.status).toBe(413);
+      expectRefused(answer, null);
+    });
+
+    it('answers a URL too long for the server with a 4xx', async () => {
+      const answer = await sendAs(`/api/v1/stock/${fx.nyc}/${'A'.repeat(70_000)}/receive`, {
+        body: JSON.stringify({ quantity: 1 }),
+      });
+      expectRefused(answer, null);
+    });
+
+    it('answers a path with a broken percent-encoding with a 4xx', async () => {
+      const answer = await sendAs(`/api/v1/stock/${fx.nyc}/%E0%A4%A/receive`, {
+        body: JSON.stringify({ quantity: 1 }),
+      });
+      expectRefused(answer, null);
+    });
+
+    it('answers a path with an encoded unpaired surrogate with a 4xx', async () => {
+      const answer = await sendAs(`/api/v1/stock/${fx.nyc}/A%ED%A0%80B/receive`, {
+        body: JSON.stringify({ quantity: 1 }),
+      });
+      expectRefused(answer, null);
+    });
+
+    it('answers GET on a mutation with a 4xx', async () => {
+      expectRefused(await sendAs('/trpc/inventory.receive', { method: 'GET' }), V);
+    });
+
+    it('answers a mutation sent to a query with a 4xx', async () => {
+      expectRefused(await trpcPost('products.search', { query: 'mug' }), V);
+    });
+
+    it('takes JSON nested 10000 deep over /trpc as bad input', async () => {
+      const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+      expectRefused(await sendAs('/trpc/inventory.sync', { body: deep }), V);
+    });
+
+    it('answers REST malformed JSON, oversize bodies and bad URLs with an appCode', async () => {
+      const answers = [
+        await sendAs('/api/v1/stock/sync', { body: '{"items":' }),
+        await sendAs('/api/v1/stock/sync', { body: big }),
+        await sendAs('/trpc/inventory.sync', { body: big }),
+        await sendAs(`/api/v1/stock/${fx.nyc}/%E0%A4%A/receive`, { body: '{}' }),
+      ];
+      for (const answer of answers) expectRefused(answer, V);
+    });
+
+    // The REST adapter (trpc-to-openapi → @trpc/server incomingMessageToRequest) JSON.stringifies
+    // the parsed body and would overflow the stack on deep nesting.
+    it('answers REST JSON nested 5000 deep with a 4xx', async () => {
+      const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+      expectRefused(await sendAs('/api/v1/stock/sync', { body: deep }), null);
+    });
+
+    // The REST adapter builds the input as `{ ...body, ...pathParams }`: a body of `true`, `null`,
+    // `42` or `[]` must be refused, not dropped (POST /reservations/{id}/confirm with `true`).
+    it('refuses a REST body that is not an object', async () => {
+      const answer = await sendAs(`/api/v1/reservations/${fx.unknownId}/confirm`, { body: 'true' });
+      expectRefused(answer, V);
+    });
+  });
+
+  it('left the database exactly as it was', async () => {
+    expect(await databaseDigest(api.services.db)).toEqual(before);
+  });
+
+  it('still coerces REST query strings (GET /products?limit=2)', async () => {
+    const answer = await sendAs('/api/v1/products?limit=2', { method: 'GET' });
+    expect(answer.status).toBe(200);
+    expect((answer.body as { items: unknown[] }).items).toHaveLength(2);
+  });
+});
+
+// ------------------------------------------------------------------ roles on the wire
+
+interface SseResult {
+  text: string;
+  error?: { message?: string; data?: { appCode?: string } };
+}
+
+/** Open an SSE subscription, read until it reports an error or has been quiet a moment after connecting. */
+async function readSse(url: string, token: string | undefined): Promise<SseResult> {
+  const abort = new AbortController();
+  const res = await fetch(url, {
+    headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    signal: abort.signal,
+  });
+  if (!res.body) throw new Error(`no stream (HTTP ${res.status})`);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const deadline = Date.now() + 5000;
+  let quietUntil = Number.POSITIVE_INFINITY;
+  try {
+    while (Date.now() < Math.min(deadline, quietUntil)) {
+      const wait = Math.max(1, Math.min(deadline, quietUntil) - Date.now());
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), wait)),
+      ]);
+      if (chunk === 'timeout') break;
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+      const error = /event: serialized-error\ndata: (.*)\n/.exec(text);
+      if (error?.[1]) return { text, error: JSON.parse(error[1]) as SseResult['error'] };
+      if (text.includes('event: connected') && quietUntil === Number.POSITIVE_INFINITY)
+        quietUntil = Date.now() + 500;
+    }
+    return { text };
+  } finally {
+    abort.abort();
+    await reader.cancel().catch(() => {});
+  }
+}
+
+describe('roles on the wire', () => {
+  const PRINCIPALS = ['anonymous', 'buyer', 'seller', 'staff', 'admin', 'service'] as const;
+  type Who = (typeof PRINCIPALS)[number];
+  const SUBSCRIPTIONS: { procedure: string; allowed: readonly Who[] }[] = [
+    { procedure: 'events.onEvent', allowed: ['staff', 'admin'] },
+    { procedure: 'orders.onChange', allowed: ['staff', 'admin'] },
+  ];
+  const expectedFor = (allowed: readonly Who[], who: Who) =>
+    allowed.includes(who) ? 'ok' : who === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+
+  describe.each(SUBSCRIPTIONS)('$procedure (SSE)', ({ procedure, allowed }) => {
+    const tokenOf = async (who: Who): Promise<string | undefined> => {
+      if (who === 'anonymous') return undefined;
+      if (who === 'service') return SERVICE_TOKEN;
+      return api.login(`${who}@example.com`);
+    };
+    it.each(PRINCIPALS.map((who) => ({ who, expected: expectedFor(allowed, who) })))(
+      '$who → $expected',
+      async ({ who, expected }) => {
+        const stream = await readSse(`${api.url}/trpc/${procedure}`, await tokenOf(who));
+        if (expected === 'ok') {
+          expect(stream.text).toContain('event: connected');
+          expect(stream.error, stream.text).toBeUndefined();
+        } else {
+          expect(stream.error?.data?.appCode, stream.text).toBe(expected);
+        }
+      },
+    );
+  });
+
+  it('REST routes apply the same rules (401 and 403), and change nothing', async () => {
+    const MAIN = 'EL-HDP-001';
+    const GUARD = 'KT-KNF-001';
+    const nyc = wh['NYC-1'] as string;
+    const dfw = wh['DFW-1'] as string;
+    const held = await api.client(tokens.buyer).reservations.create.mutate({
+      lines: [{ sku: MAIN, quantity: 1, warehouseId: nyc }],
+    });
+    const guardBefore = await level(dfw, GUARD);
+    const cases = [
+      {
+        who: 'anonymous',
+        method: 'GET',
+        path: `/stock/${nyc}/${MAIN}`,
+        code: 'UNAUTHENTICATED',
+        status: 401,
+      },
+      { who: 'buyer', method: 'GET', path: `/stock/${nyc}/${MAIN}`, code: 'FORBIDDEN', status: 403 },
+      {
+        who: 'staff',
+        method: 'POST',
+        path: `/stock/${dfw}/${GUARD}/receive`,
+        body: { quantity: 1 },
+        code: 'FORBIDDEN',
+        status: 403,
+      },
+      {
+        who: 'staff',
+        method: 'PUT',
+        path: `/stock/${dfw}/${GUARD}`,
+        body: { onHand: 1 },
+        code: 'FORBIDDEN',
+        status: 403,
+      },
+      {
+        who: 'staff',
+        method: 'POST',
+        path: '/stock/sync',
+        body: { items: [{ warehouseId: dfw, sku: GUARD, onHand: 1 }] },
+        code: 'FORBIDDEN',
+        status: 403,
+      },
+      {
+        who: 'staff',
+        method: 'POST',
+        path: '/reservations',
+        body: { lines: [{ sku: MAIN, quantity: 1 }] },
+        code: 'FORBIDDEN',
+        status: 403,
+      },
+      {
+        who: 'anonymous',
+        method: 'POST',
+        path: `/reservations/${held.id}/release`,
+        body: {},
+        code: 'UNAUTHENTICATED',
+        status: 401,
+      },
+    ] as const;
+    for (const c of cases) {
+      const token = c.who === 'anonymous' ? undefined : tokens[c.who];
+      const answer = await send(c.method, `/api/v1${c.path}`, {
+        token,
+        body: 'body' in c ? c.body : undefined,
+      });
+      expect({ who: c.who, path: c.path, status: answer.status, code: answer.body?.error?.code }).toEqual({
+        who: c.who,
+        path: c.path,
+        status: c.status,
+        code: c.code,
+      });
+      expectRestError(answer, c.status, c.code);
+    }
+    expect(await level(dfw, GUARD)).toEqual(guardBefore);
+    expect((await api.client(tokens.admin).reservations.get.query({ id: held.id })).status).toBe('pending');
+  });
+
+  it('answers refusals over /trpc with 401 and 403 and the envelope', async () => {
+    const anonymous = await trpcQuery('auth.me', undefined);
+    expect(anonymous.status).toBe(401);
+    expectTrpcError(anonymous.body, 'UNAUTHENTICATED', 401);
+    expect(anonymous.body.error.data.code).toBe('UNAUTHORIZED');
+    const buyer = await trpcQuery('users.list', undefined, { token: tokens.buyer });
+    expect(buyer.status).toBe(403);
+    expectTrpcError(buyer.body, 'FORBIDDEN', 403);
+  });
+
+  // The typed client sends a mutation without input as a POST with no body (trpc-http.ts reads it as `{}`).
+  it('lets a buyer clear the cart without an input', async () => {
+    await api.client(tokens.buyer).cart.clear.mutate();
+  });
+});
+
+describe('the sign-in limit on the wire', () => {
+  let limited: TestApi;
+  beforeAll(async () => {
+    // The same database; sign-in attempts are counted in it, so this account is used nowhere else.
+    limited = await startTestApi({ LOGIN_LIMIT_PER_ACCOUNT: '3' }, api.database);
+  });
+  afterAll(() => limited?.stop());
+
+  it('answers 429 RATE_LIMITED with Retry-After, to fetch and to the typed client', async () => {
+    const email = 'wire-limit@example.com';
+    for (let i = 0; i < 3; i++) {
+      const failed = await send('POST', '/trpc/auth.login', {
+        base: limited.url,
+        body: { email, password: `wrong-${i}` },
+      });
+      expect(failed.status).toBe(401);
+    }
+    const blocked = await send('POST', '/trpc/auth.login', {
+      base: limited.url,
+      body: { email, password: 'x' },
+    });
+    expect(blocked.status).toBe(429);
+    expectTrpcError(blocked.body, 'RATE_LIMITED', 429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // With the typed client: the appCode is in the error's data.
+    const error = await limited
+      .client()
+      .auth.login.mutate({ email, password: 'x' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({
+      appCode: 'RATE_LIMITED',
+      httpStatus: 429,
+    });
   });
 });
