@@ -20,6 +20,39 @@ async function plusOne(fx: RolesFixture, warehouseId: string, sku: string) {
 /** Who may call stock levels and the ledger. */
 export const ROWS: Row[] = [
   {
+    procedure: 'inventory.setLocation',
+    note: "NYC-1, staff's",
+    staffScoped: true,
+    allowed: stockPrincipals,
+    call: (c, who, fx) =>
+      c.inventory.setLocation({ warehouseId: fx.wh.nyc, sku: MAIN, location: `A-${who}` }),
+  },
+  {
+    procedure: 'inventory.setLocation',
+    note: "DFW-1, not staff's",
+    allowed: ['admin', 'service'],
+    call: (c, _who, fx) => c.inventory.setLocation({ warehouseId: fx.wh.dfw, sku: MAIN, location: null }),
+  },
+  {
+    procedure: 'inventory.syncPreview',
+    note: 'reads only; rows at other warehouses are reported, not refused',
+    allowed: stockPrincipals,
+    call: (c, _who, fx) =>
+      c.inventory.syncPreview({ rows: [{ warehouse: fx.wh.nyc, sku: MAIN, onHand: 1 }] }),
+  },
+  {
+    procedure: 'dashboard.summary',
+    allowed: stockPrincipals,
+    call: (c) => c.dashboard.summary(),
+  },
+  {
+    procedure: 'dashboard.summary',
+    note: "NYC-1, staff's",
+    staffScoped: true,
+    allowed: stockPrincipals,
+    call: (c, _who, fx) => c.dashboard.summary({ warehouseId: fx.wh.nyc }),
+  },
+  {
     procedure: 'inventory.get',
     allowed: stockPrincipals,
     call: (c, _who, fx) => c.inventory.get({ warehouseId: fx.wh.nyc, sku: MAIN }),
@@ -158,6 +191,21 @@ export const ROWS: Row[] = [
 
 /** Malformed input for each mutation (cases made by kit/inputs.ts `casesFor`). */
 export const MUTATIONS: MutationSpec[] = [
+  {
+    procedure: 'inventory.setLocation',
+    base: (fx) => ({ warehouseId: fx.nyc, sku: MAIN, location: 'B-07' }),
+    fields: { warehouseId: 'uuid', sku: 'sku', location: 'location' },
+    required: ['warehouseId', 'sku', 'location'],
+    idempotent: true,
+    rest: { method: 'PUT', path: '/stock/{warehouseId}/{sku}/location' },
+    specials: [
+      {
+        label: 'an unknown product',
+        input: (fx) => ({ warehouseId: fx.nyc, sku: 'ZZ-NONE-001', location: 'A-1' }),
+        codes: NF,
+      },
+    ],
+  },
   {
     procedure: 'inventory.receive',
     base: (fx) => ({ warehouseId: fx.nyc, sku: 'EL-HDP-001', quantity: 5, reason: 'delivery' }),

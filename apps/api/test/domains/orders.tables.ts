@@ -26,6 +26,19 @@ async function pickingOrderAt(fx: RolesFixture, warehouseId: string): Promise<st
 
 /** Who may call the cart, checkout and orders. */
 export const ROWS: Row[] = [
+  {
+    procedure: 'orders.pickList',
+    note: "NYC-1, staff's",
+    staffScoped: true,
+    allowed: ['staff', 'admin', 'service'],
+    call: (c, _who, fx) => c.orders.pickList({ warehouseId: fx.wh.nyc }),
+  },
+  {
+    procedure: 'orders.pickList',
+    note: "DFW-1, not staff's",
+    allowed: ['admin', 'service'],
+    call: (c, _who, fx) => c.orders.pickList({ warehouseId: fx.wh.dfw }),
+  },
   { procedure: 'cart.get', allowed: ['buyer'], call: (c) => c.cart.get() },
   {
     procedure: 'cart.setItem',

@@ -261,6 +261,15 @@ const KINDS = {
     ...BAD_TEXT,
   ],
   reason: [['""', ''], ['501 characters', 'r'.repeat(501)], ['null', null], ...BAD_TEXT],
+  /** A bin location: null clears it, so null is not bad here. */
+  location: [
+    ['""', ''],
+    ['blanks', '   '],
+    ['41 characters', 'l'.repeat(41)],
+    ['"<b>"', '<b>'],
+    ['"=1+1"', '=1+1'],
+    ...BAD_TEXT,
+  ],
   countedAt: [
     ['a word', 'yesterday'],
     ['month 13', '2024-13-01T00:00:00Z'],
