@@ -12,8 +12,8 @@ export {
   ZProductSkuInput,
   ZProductUpdateInput,
 } from './products.js';
+export { queryWords } from './search-terms.js';
 export {
-  fullTextQuery,
   type SearchProductsInput,
   searchProducts,
   ZSearchProductsInput,

@@ -1,0 +1,109 @@
+/**
+ * A keyword's page: a bounded set of candidates from the indexes, ranked, then
+ * the page after the cursor. The work is bounded whatever the catalogue's size:
+ *   - full text: at most CANDIDATES products with `search @@ q` (GIN on `search`;
+ *     a word a tenth of the catalogue has may be read by a scan that stops at
+ *     CANDIDATES matches, which is the planner's fair choice for such a word);
+ *   - SKU prefix: at most CANDIDATES products of the `lower(sku) text_pattern_ops`
+ *     btree range, in SKU order, when the keyword could be (the start of) a SKU.
+ * Filters (category, stocked at a warehouse) are tests of each candidate row,
+ * applied before the bound. Each candidate is ranked once:
+ *   ts_rank(search, q) + word_similarity(keyword, lower(name)) + 2 for the exact
+ *   SKU, 1 for a SKU prefix;
+ * ties break on name, then id, so the order is total and the cursor walks every
+ * candidate exactly once. A keyword with more than CANDIDATES matches ranks the
+ * CANDIDATES the index yields first and its pages end there: all of them match
+ * every word, and a longer query, a category or a warehouse reaches the others.
+ */
+import type { Db } from '@stockroom/db';
+import { type RawBuilder, sql } from 'kysely';
+import { z } from 'zod';
+import { decodeCursor } from '../shared/cursor.js';
+import { ZUuid } from '../shared/schemas.js';
+
+/** Most products each source (full text; SKU prefix) gives a keyword's ranking. */
+export const CANDIDATES = 200;
+
+/** The sort key of a ranked page's last row. */
+const ZRankedKey = z.tuple([z.number(), z.string(), ZUuid]);
+
+export interface RankedFilters {
+  category?: string;
+  warehouseId?: string;
+}
+
+/** A page row before its stock figures. */
+export interface RankedRow {
+  id: string;
+  sku: string;
+  name: string;
+  category: string;
+  priceMinor: number;
+  currency: string;
+  rank: number;
+}
+
+/** Escape LIKE's wildcards so a keyword is matched literally. */
+const likePrefix = (text: string) => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** SKUs hold letters, digits, ".", "_" and "-": any other keyword is neither a SKU nor the start of one. */
+const couldBeSku = (keyword: string) => /^[a-z0-9._-]{1,64}$/.test(keyword);
+
+/**
+ * Each filter as a test of the candidate row (never an index of its own: a
+ * bitmap of every product of a category, or a join over every level of a
+ * warehouse, would cost more than the candidates).
+ */
+function filterTests({ category, warehouseId }: RankedFilters): RawBuilder<unknown> {
+  const tests = [sql`p.active`];
+  if (category !== undefined) tests.push(sql`(p.category = ${category}) is true`);
+  if (warehouseId !== undefined) {
+    tests.push(sql`(select true from stock_levels as stocked
+      where stocked.warehouse_id = ${warehouseId} and stocked.product_id = p.id) is true`);
+  }
+  return sql.join(tests, sql` and `);
+}
+
+/**
+ * The ranked page query: `take` rows after the cursor, without stock figures.
+ * `terms` is the tsquery text from `fullTextTerms` (null: no full-text arm).
+ */
+export function rankedPage(
+  keyword: string,
+  terms: string | null,
+  filters: RankedFilters,
+  cursor: string | undefined,
+  take: number,
+): RawBuilder<RankedRow> | undefined {
+  const sku = couldBeSku(keyword);
+  if (terms === null && !sku) return undefined;
+  const prefix = likePrefix(keyword);
+  const q = terms === null ? sql`null::tsquery` : sql`${terms}::tsquery`;
+  const where = filterTests(filters);
+  const columns = sql`p.id, p.sku, p.name, p.category, p.price_minor, p.currency,
+    (coalesce(ts_rank(p.search, ${q}), 0)::float8
+     + word_similarity(${keyword}, lower(p.name))::float8
+     + ${sku ? sql`case when lower(p.sku) = ${keyword} then 2 when lower(p.sku) like ${prefix} then 1 else 0 end` : sql`0`}
+    ) as rank`;
+  const arms: RawBuilder<unknown>[] = [];
+  if (terms !== null) {
+    arms.push(sql`(select ${columns} from products as p
+      where p.search @@ ${q} and ${where}
+      limit ${sql.lit(CANDIDATES)})`);
+  }
+  if (sku) {
+    arms.push(sql`(select ${columns} from products as p
+      where lower(p.sku) like ${prefix} and ${where}
+      order by lower(p.sku)
+      limit ${sql.lit(CANDIDATES)})`);
+  }
+  let after = sql`true`;
+  if (cursor !== undefined) {
+    const [lastRank, lastName, lastId] = decodeCursor(cursor, ZRankedKey);
+    after = sql`(m.rank < ${lastRank} or (m.rank = ${lastRank} and (m.name, m.id) > (${lastName}, ${lastId}::uuid)))`;
+  }
+  return sql<RankedRow>`select m.* from (${sql.join(arms, sql` union `)}) as m
+    where ${after}
+    order by m.rank desc, m.name, m.id
+    limit ${sql.lit(take)}`;
+}
