@@ -20,6 +20,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor } from '../shared/cursor.js';
 import { ZUuid } from '../shared/schemas.js';
+import type { FullTextTerms } from './search-terms.js';
 
 /** Most products each source (full text; SKU prefix) gives a keyword's ranking. */
 export const CANDIDATES = 200;
@@ -66,11 +67,12 @@ function filterTests({ category, warehouseId }: RankedFilters): RawBuilder<unkno
 
 /**
  * The ranked page query: `take` rows after the cursor, without stock figures.
- * `terms` is the tsquery text from `fullTextTerms` (null: no full-text arm).
+ * `terms` come from `fullTextTerms` (null: no full-text arm); the relaxed arm
+ * (all words but one) runs only when no candidate has every word.
  */
 export function rankedPage(
   keyword: string,
-  terms: string | null,
+  terms: FullTextTerms | null,
   filters: RankedFilters,
   cursor: string | undefined,
   take: number,
@@ -78,21 +80,23 @@ export function rankedPage(
   const sku = couldBeSku(keyword);
   if (terms === null && !sku) return undefined;
   const prefix = likePrefix(keyword);
-  const q = terms === null ? sql`null::tsquery` : sql`${terms}::tsquery`;
   const where = filterTests(filters);
-  const columns = sql`p.id, p.sku, p.name, p.category, p.price_minor, p.currency,
+  const columns = (q: RawBuilder<unknown>) => sql`p.id, p.sku, p.name, p.category, p.price_minor, p.currency,
     (coalesce(ts_rank(p.search, ${q}), 0)::float8
      + word_similarity(${keyword}, lower(p.name))::float8
      + ${sku ? sql`case when lower(p.sku) = ${keyword} then 2 when lower(p.sku) like ${prefix} then 1 else 0 end` : sql`0`}
     ) as rank`;
+  const strict = terms === null ? sql`null::tsquery` : sql`${terms.strict}::tsquery`;
   const arms: RawBuilder<unknown>[] = [];
-  if (terms !== null) {
-    arms.push(sql`(select ${columns} from products as p
-      where p.search @@ ${q} and ${where}
+  if (terms !== null) arms.push(sql`(select * from strict)`);
+  if (terms?.relaxed) {
+    const relaxed = sql`${terms.relaxed}::tsquery`;
+    arms.push(sql`(select ${columns(relaxed)} from products as p
+      where not exists (select from strict) and p.search @@ ${relaxed} and ${where}
       limit ${sql.lit(CANDIDATES)})`);
   }
   if (sku) {
-    arms.push(sql`(select ${columns} from products as p
+    arms.push(sql`(select ${columns(strict)} from products as p
       where lower(p.sku) like ${prefix} and ${where}
       order by lower(p.sku)
       limit ${sql.lit(CANDIDATES)})`);
@@ -102,7 +106,17 @@ export function rankedPage(
     const [lastRank, lastName, lastId] = decodeCursor(cursor, ZRankedKey);
     after = sql`(m.rank < ${lastRank} or (m.rank = ${lastRank} and (m.name, m.id) > (${lastName}, ${lastId}::uuid)))`;
   }
-  return sql<RankedRow>`select m.* from (${sql.join(arms, sql` union `)}) as m
+  // `strict` is materialized and read lazily: its LIMIT stops the scan, and the
+  // relaxed arm asks it only whether it has a row.
+  return sql<RankedRow>`with strict as materialized (
+      select ${columns(strict)} from products as p
+      where ${terms === null ? sql`false` : sql`p.search @@ ${strict}`} and ${where}
+      limit ${sql.lit(CANDIDATES)}
+    )
+    select m.* from (
+      select distinct on (u.id) u.* from (${sql.join(arms, sql` union all `)}) as u
+      order by u.id, u.rank desc
+    ) as m
     where ${after}
     order by m.rank desc, m.name, m.id
     limit ${sql.lit(take)}`;

@@ -4,17 +4,27 @@
  *
  * A query is split into words (letters and digits; anything else separates).
  * A word written with a leading "-" ("-red") is a word the product must not
- * have. For each other word:
- *   - the word itself, stemmed (`plainto_tsquery('english', w)`); the LAST word
- *     as a prefix too (`w:*`, "headph" → "headphones"), when it has a letter;
+ * have. For each other word, the alternatives are:
+ *   - the word itself, stemmed (`plainto_tsquery('english', w)`);
+ *   - for the LAST word, when the query ends inside it (it may be half-typed):
+ *     the PREFIX_WORDS shortest catalogue words that start with it ("headph" →
+ *     headphone, headphones). Explicit words, not a `w:*` prefix query: GIN
+ *     answers a prefix by merging the posting lists of every matching lexeme
+ *     into a bitmap before it can intersect anything, several times the cost
+ *     of exact lexemes at a million products (docs/search.md);
  *   - when the word is in no product name or category (not in `search_words`,
  *     and for the last word no known word starts with it), its nearest known
  *     words by trigram word similarity — a KNN scan of the GiST index of the
  *     vocabulary, a few thousand short words — kept when the similarity is at
  *     least CLOSE_ENOUGH ("hedphones" → headphones, "nukaege" → nukaenge,
- *     "lantr" → lantern). The vocabulary is kept by triggers in the product's
- *     own transaction (migration 2026-12-04T0010-search-words).
+ *     "lantr" → lantern).
+ * The vocabulary is kept by triggers in the product's own transaction
+ * (migration 2026-12-04T0010-search-words), so a new name is found at once.
  * Words that are stop words ("the", "of") drop out, as they do in full text.
+ *
+ * Besides the strict query (every word), `relaxed` asks for all words but
+ * one: the ranking falls back to it when no product has every word ("oak desk
+ * lamp" when the catalogue has oak lamps and oak desks, but no oak desk lamp).
  */
 import type { Db } from '@stockroom/db';
 import { sql } from 'kysely';
@@ -23,6 +33,8 @@ import { sql } from 'kysely';
 const CLOSE_WORDS = 6;
 /** Least trigram word similarity of a correction (pg_trgm's own `<%` threshold is 0.6). */
 const CLOSE_ENOUGH = 0.5;
+/** Catalogue words a half-typed last word stands for, at most. */
+const PREFIX_WORDS = 8;
 /** At most this many words of a query count. */
 const MAX_WORDS = 8;
 
@@ -76,19 +88,27 @@ export function queryWords(query: string): QueryWords {
   };
 }
 
+export interface FullTextTerms {
+  /** Every word (each with its alternatives). */
+  strict: string;
+  /** All words but one, for a query of two or more; else null. */
+  relaxed: string | null;
+}
+
 /**
- * The tsquery text for a query's words (one small statement over the vocabulary),
- * or null when no word is left for full text (only stop words or symbols).
+ * The tsquery texts for a query's words (one small statement over the
+ * vocabulary), or null when no word is left for full text (only stop words or
+ * symbols).
  */
-export async function fullTextTerms(db: Db, parsed: QueryWords): Promise<string | null> {
+export async function fullTextTerms(db: Db, parsed: QueryWords): Promise<FullTextTerms | null> {
   const { terms } = parsed;
   if (terms.length === 0) return null;
   const last = parsed.lastIsPartial ? terms.length : 0;
-  const { rows } = await sql<{ q: string | null }>`
-    select string_agg('(' || t.alts || ')', ' & ' order by qw.ord)
-      || coalesce(' & ' || (select string_agg('!(' || plainto_tsquery('english', x)::text || ')', ' & ')
-                            from unnest(${parsed.excluded}::text[]) as x
-                            where plainto_tsquery('english', x)::text <> ''), '') as q
+  const { rows } = await sql<{ alts: string | null; excluded: string | null }>`
+    select t.alts,
+      (select string_agg('!(' || plainto_tsquery('english', x)::text || ')', ' & ')
+       from unnest(${parsed.excluded}::text[]) as x
+       where plainto_tsquery('english', x)::text <> '') as excluded
     from unnest(
       ${terms.map((t) => t.word)}::text[],
       ${terms.map((t) => t.compound)}::text[],
@@ -99,12 +119,15 @@ export async function fullTextTerms(db: Db, parsed: QueryWords): Promise<string 
     ) as kind
     cross join lateral (
       select concat_ws(' | ',
-        nullif(case when qw.compound is not null then plainto_tsquery('english', qw.compound)::text
-                    when kind.partial then to_tsquery('english', qw.word || ':*')::text
-                    else plainto_tsquery('english', qw.word)::text end, ''),
+        nullif(plainto_tsquery('english', coalesce(qw.compound, qw.word))::text, ''),
         case when qw.compound is not null and kind.partial then nullif(
-          (plainto_tsquery('english', qw.head) && to_tsquery('english', qw.word || ':*'))::text, '') end,
-        (select string_agg(nullif(plainto_tsquery('english', v.word)::text, ''), ' | ')
+          (plainto_tsquery('english', qw.head) && plainto_tsquery('english', qw.word))::text, '') end,
+        (select string_agg(distinct nullif(plainto_tsquery('english', v.word)::text, ''), ' | ')
+         from (select s.word from search_words as s
+               where kind.partial and s.word > qw.word and s.word < qw.word || chr(1114111)
+               order by length(s.word), s.word
+               limit ${sql.lit(PREFIX_WORDS)}) as v),
+        (select string_agg(distinct nullif(plainto_tsquery('english', v.word)::text, ''), ' | ')
          from (select s.word from search_words as s
                order by qw.word <<-> s.word
                limit ${sql.lit(CLOSE_WORDS)}) as v
@@ -112,11 +135,21 @@ export async function fullTextTerms(db: Db, parsed: QueryWords): Promise<string 
            and qw.compound is null and length(qw.word) > 2 and qw.word ~ '[[:alpha:]]'
            and not exists (select from search_words as known
                            where known.word = qw.word
-                              or (kind.partial and known.word >= qw.word
+                              or (kind.partial and known.word > qw.word
                                   and known.word < qw.word || chr(1114111))))
       ) as alts
     ) as t
-    where t.alts <> ''`.execute(db);
-  const q = rows[0]?.q ?? null;
-  return q && q.length > 0 ? q : null;
+    where t.alts <> ''
+    order by qw.ord`.execute(db);
+  const alts = rows.map((row) => `(${row.alts})`);
+  if (alts.length === 0) return null;
+  const excluded = rows[0]?.excluded ? ` & ${rows[0].excluded}` : '';
+  const relaxed =
+    alts.length > 1
+      ? alts.map((_, skip) => `(${alts.filter((_, i) => i !== skip).join(' & ')})`).join(' | ')
+      : null;
+  return {
+    strict: `${alts.join(' & ')}${excluded}`,
+    relaxed: relaxed === null ? null : `(${relaxed})${excluded}`,
+  };
 }

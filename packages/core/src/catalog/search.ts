@@ -24,7 +24,7 @@ import { type Page, ZCursor, ZLimit, ZUuid, ZWarehouseRef } from '../shared/sche
 import { parseInput } from '../shared/validate.js';
 import { ZCategory } from './products.js';
 import { type RankedRow, rankedPage } from './search-ranked.js';
-import { fullTextTerms, queryWords } from './search-terms.js';
+import { type FullTextTerms, fullTextTerms, queryWords } from './search-terms.js';
 
 export interface ProductSearchHit {
   id: string;
@@ -118,7 +118,12 @@ function namePage(db: Db, input: SearchInput, take: number) {
  * keyword can match nothing (no full-text word, and no SKU could start with it).
  * `terms` is `fullTextTerms` of the keyword. Exported for plan checks in tests.
  */
-export function searchQuery(db: Db, input: SearchInput, terms: string | null, take = input.limit + 1) {
+export function searchQuery(
+  db: Db,
+  input: SearchInput,
+  terms: FullTextTerms | null,
+  take = input.limit + 1,
+) {
   const { query, category, warehouseId, cursor } = input;
   let page: SelectQueryBuilder<any, any, RankedRow> | RawBuilder<RankedRow>;
   if (query) {
