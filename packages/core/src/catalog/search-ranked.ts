@@ -23,7 +23,16 @@ import { ZUuid } from '../shared/schemas.js';
 import type { FullTextTerms } from './search-terms.js';
 
 /** Most products each source (full text; SKU prefix) gives a keyword's ranking. */
-export const CANDIDATES = 200;
+export const CANDIDATES = 100;
+/**
+ * A keyword at least this common (estimated share of the catalogue) takes its
+ * candidates from the table in storage order: a scan that stops at CANDIDATES
+ * matches reads a few thousand rows, where the GIN index would first build a
+ * bitmap of every match (tens of thousands at a million products).
+ */
+const BROAD_SHARE = 0.02;
+/** Rows a storage-order scan reads at most before it gives up and asks the index. */
+const BROAD_SCAN_ROWS = 20_000;
 
 /** The sort key of a ranked page's last row. */
 const ZRankedKey = z.tuple([z.number(), z.string(), ZUuid]);
@@ -108,11 +117,7 @@ export function rankedPage(
   }
   // `strict` is materialized and read lazily: its LIMIT stops the scan, and the
   // relaxed arm asks it only whether it has a row.
-  return sql<RankedRow>`with strict as materialized (
-      select ${columns(strict)} from products as p
-      where ${terms === null ? sql`false` : sql`p.search @@ ${strict}`} and ${where}
-      limit ${sql.lit(CANDIDATES)}
-    )
+  return sql<RankedRow>`with strict as materialized (${strictArm(terms, columns(strict), where)})
     select m.* from (
       select distinct on (u.id) u.* from (${sql.join(arms, sql` union all `)}) as u
       order by u.id, u.rank desc
@@ -120,4 +125,27 @@ export function rankedPage(
     where ${after}
     order by m.rank desc, m.name, m.id
     limit ${sql.lit(take)}`;
+}
+
+/**
+ * The products with every word: from the GIN index; for a broad keyword, first
+ * from the table in storage order (at most BROAD_SCAN_ROWS rows read; `(… @@ …)
+ * is true` keeps the planner off the index), and from the index only when that
+ * found fewer than CANDIDATES (a broad word in a category that rarely has it).
+ */
+function strictArm(terms: FullTextTerms | null, columns: RawBuilder<unknown>, where: RawBuilder<unknown>) {
+  if (terms === null) return sql`select ${columns} from products as p where false`;
+  const q = sql`${terms.strict}::tsquery`;
+  const indexed = (more: RawBuilder<unknown>) => sql`select ${columns} from products as p
+    where p.search @@ ${q} and ${where} ${more}
+    limit ${sql.lit(CANDIDATES)}`;
+  if (terms.share < BROAD_SHARE) return indexed(sql``);
+  return sql`with scanned as materialized (
+      select ${columns} from (select * from products limit ${sql.lit(BROAD_SCAN_ROWS)}) as p
+      where (p.search @@ ${q}) is true and ${where}
+      limit ${sql.lit(CANDIDATES)}
+    )
+    select * from scanned
+    union all
+    (${indexed(sql`and (select count(*) from scanned) < ${sql.lit(CANDIDATES)}`)})`;
 }

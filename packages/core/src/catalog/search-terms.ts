@@ -15,8 +15,8 @@
  *   - when the word is in no product name or category (not in `search_words`,
  *     and for the last word no known word starts with it), its nearest known
  *     words by trigram word similarity — a KNN scan of the GiST index of the
- *     vocabulary, a few thousand short words — kept when the similarity is at
- *     least CLOSE_ENOUGH ("hedphones" → headphones, "nukaege" → nukaenge,
+ *     vocabulary, a few thousand short words, with similarity at least 0.45
+ *     (`search_words_near`: "hedphones" → headphones, "nukaege" → nukaenge,
  *     "lantr" → lantern).
  * The vocabulary is kept by triggers in the product's own transaction
  * (migration 2026-12-04T0010-search-words), so a new name is found at once.
@@ -28,11 +28,10 @@
  */
 import type { Db } from '@stockroom/db';
 import { sql } from 'kysely';
+import { estimateShare, lexemeFrequencies } from './search-stats.js';
 
 /** Nearest vocabulary words tried for a word nothing in the catalogue has. */
 const CLOSE_WORDS = 6;
-/** Least trigram word similarity of a correction (pg_trgm's own `<%` threshold is 0.6). */
-const CLOSE_ENOUGH = 0.5;
 /** Catalogue words a half-typed last word stands for, at most. */
 const PREFIX_WORDS = 8;
 /** At most this many words of a query count. */
@@ -91,6 +90,8 @@ export function queryWords(query: string): QueryWords {
 export interface FullTextTerms {
   /** Every word (each with its alternatives). */
   strict: string;
+  /** The estimated share of products `strict` matches (statistics; search-stats.ts). */
+  share: number;
   /** All words but one, for a query of two or more; else null. */
   relaxed: string | null;
 }
@@ -104,8 +105,22 @@ export async function fullTextTerms(db: Db, parsed: QueryWords): Promise<FullTex
   const { terms } = parsed;
   if (terms.length === 0) return null;
   const last = parsed.lastIsPartial ? terms.length : 0;
-  const { rows } = await sql<{ alts: string | null; excluded: string | null }>`
-    select t.alts,
+  const { rows } = await sql<{ typed: string | null; alts: string | null; excluded: string | null }>`
+    select
+      nullif(concat_ws(' | ',
+        nullif(plainto_tsquery('english', coalesce(qw.compound, qw.word))::text, ''),
+        case when qw.compound is not null and kind.partial then nullif(
+          (plainto_tsquery('english', qw.head) && to_tsquery('english', qw.word || ':*'))::text, '') end), '') as typed,
+      (select string_agg(distinct nullif(plainto_tsquery('english', v.word)::text, ''), ' | ')
+       from (
+         (select s.word from search_words as s
+          where kind.partial and qw.compound is null and s.word > qw.word and s.word < qw.word || chr(1114111)
+          order by length(s.word), s.word
+          limit ${sql.lit(PREFIX_WORDS)})
+         union all
+         (select near.word from search_words_near(qw.word, ${sql.lit(CLOSE_WORDS)}) as near (word)
+          where fix.unknown)
+       ) as v) as alts,
       (select string_agg('!(' || plainto_tsquery('english', x)::text || ')', ' & ')
        from unnest(${parsed.excluded}::text[]) as x
        where plainto_tsquery('english', x)::text <> '') as excluded
@@ -118,30 +133,17 @@ export async function fullTextTerms(db: Db, parsed: QueryWords): Promise<FullTex
       select qw.ord = ${last} and qw.word ~ '[[:alpha:]]' as partial
     ) as kind
     cross join lateral (
-      select concat_ws(' | ',
-        nullif(plainto_tsquery('english', coalesce(qw.compound, qw.word))::text, ''),
-        case when qw.compound is not null and kind.partial then nullif(
-          (plainto_tsquery('english', qw.head) && plainto_tsquery('english', qw.word))::text, '') end,
-        (select string_agg(distinct nullif(plainto_tsquery('english', v.word)::text, ''), ' | ')
-         from (select s.word from search_words as s
-               where kind.partial and s.word > qw.word and s.word < qw.word || chr(1114111)
-               order by length(s.word), s.word
-               limit ${sql.lit(PREFIX_WORDS)}) as v),
-        (select string_agg(distinct nullif(plainto_tsquery('english', v.word)::text, ''), ' | ')
-         from (select s.word from search_words as s
-               order by qw.word <<-> s.word
-               limit ${sql.lit(CLOSE_WORDS)}) as v
-         where word_similarity(qw.word, v.word) >= ${sql.lit(CLOSE_ENOUGH)}
-           and qw.compound is null and length(qw.word) > 2 and qw.word ~ '[[:alpha:]]'
-           and not exists (select from search_words as known
-                           where known.word = qw.word
-                              or (kind.partial and known.word > qw.word
-                                  and known.word < qw.word || chr(1114111))))
-      ) as alts
-    ) as t
-    where t.alts <> ''
+      select qw.compound is null and length(qw.word) > 2 and qw.word ~ '[[:alpha:]]'
+        and plainto_tsquery('english', qw.word)::text <> ''
+        and not exists (select from search_words as known where known.word = qw.word)
+        and not (kind.partial and exists (select from search_words as known
+                   where known.word > qw.word and known.word < qw.word || chr(1114111))) as unknown
+    ) as fix
     order by qw.ord`.execute(db);
-  const alts = rows.map((row) => `(${row.alts})`);
+  const alts = rows
+    .map((row) => [row.typed, row.alts].filter((part) => part).join(' | '))
+    .filter((part) => part !== '')
+    .map((part) => `(${part})`);
   if (alts.length === 0) return null;
   const excluded = rows[0]?.excluded ? ` & ${rows[0].excluded}` : '';
   const relaxed =
@@ -150,6 +152,7 @@ export async function fullTextTerms(db: Db, parsed: QueryWords): Promise<FullTex
       : null;
   return {
     strict: `${alts.join(' & ')}${excluded}`,
+    share: estimateShare(alts, await lexemeFrequencies(db)),
     relaxed: relaxed === null ? null : `(${relaxed})${excluded}`,
   };
 }

@@ -12,6 +12,8 @@ import { type Kysely, sql } from 'kysely';
  *   add the words of inserted, renamed and re-categorised products in the same
  *   transaction, so a new name is searchable the moment it commits. Words are never
  *   removed: a word no product uses any more only finds nothing.
+ *   The words are compared byte-wise (collate "C"): the words that start with a
+ *   half-typed word are a range of the primary key.
  * - `products_sku_prefix_idx`: a SKU prefix ("bn-01") is a range of this btree, read in
  *   SKU order, so a broad prefix reads only the rows it returns.
  * - The trigram GIN indexes on lower(name) and lower(sku) are dropped: nothing reads
@@ -27,6 +29,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     $$`.execute(db);
   await sql`create table search_words (word text collate "C" primary key)`.execute(db);
   await sql`create index search_words_trgm_idx on search_words using gist (word gist_trgm_ops)`.execute(db);
+  // The nearest words of the vocabulary to a word: a GiST scan that prunes by the
+  // word-similarity threshold, then orders by distance. pg_trgm's default threshold
+  // (0.6) misses a letter dropped from a short word ("karuovi" is 0.55 of
+  // "karutovi"), so the function sets its own; a SET clause holds only inside it.
+  await sql`
+    create function search_words_near(text, integer) returns setof text
+    language sql stable
+    set pg_trgm.word_similarity_threshold = 0.45
+    as $$
+      select s.word from search_words as s
+      where $1 <% s.word
+      order by $1 <<-> s.word, s.word
+      limit $2
+    $$`.execute(db);
 
   // Inserts: once per statement over all new rows (a bulk load pays one pass).
   // Sorted, so two writers adding the same new words wait for each other in one order.
@@ -81,6 +97,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists products_search_words_insert on products`.execute(db);
   await sql`drop function if exists search_words_add_changed`.execute(db);
   await sql`drop function if exists search_words_add_inserted`.execute(db);
+  await sql`drop function if exists search_words_near`.execute(db);
   await sql`drop table if exists search_words`.execute(db);
   await sql`drop function if exists search_words_of`.execute(db);
 }
