@@ -368,9 +368,9 @@ describe('money, search text and event positions', () => {
   });
 
   it('a run of NOT operators never nests: searches with 33+ "-" answer', async () => {
-    expect(queryWords('- - -x')).toMatchObject({ words: [], excluded: ['x'] });
+    expect(queryWords('- - -x')).toMatchObject({ terms: [], excluded: ['x'] });
     expect(queryWords('noise-cancelling -red')).toMatchObject({
-      words: ['noise', 'cancelling'],
+      terms: [{ word: 'cancelling', compound: 'noise-cancelling', head: 'noise' }],
       excluded: ['red'],
     });
     for (const query of [

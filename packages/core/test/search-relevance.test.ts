@@ -5,7 +5,8 @@
  */
 import { createTestDatabase, type TestDatabase } from '@stockroom/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SearchProductsInput, searchProducts } from './core.js';
+import type { SearchProductsInput } from '../src/catalog/index.js';
+import { searchProducts } from './core.js';
 
 let t: TestDatabase;
 

@@ -100,9 +100,8 @@ export function rankedPage(
   if (terms !== null) arms.push(sql`(select * from strict)`);
   if (terms?.relaxed) {
     const relaxed = sql`${terms.relaxed}::tsquery`;
-    arms.push(sql`(select ${columns(relaxed)} from products as p
-      where not exists (select from strict) and p.search @@ ${relaxed} and ${where}
-      limit ${sql.lit(CANDIDATES)})`);
+    arms.push(sql`(select ${columns(relaxed)} from ${fromIndex(relaxed, filters)}
+      where not exists (select from strict))`);
   }
   if (sku) {
     arms.push(sql`(select ${columns(strict)} from products as p
@@ -117,7 +116,7 @@ export function rankedPage(
   }
   // `strict` is materialized and read lazily: its LIMIT stops the scan, and the
   // relaxed arm asks it only whether it has a row.
-  return sql<RankedRow>`with strict as materialized (${strictArm(terms, columns(strict), where)})
+  return sql<RankedRow>`with strict as materialized (${strictArm(terms, columns(strict), where, filters)})
     select m.* from (
       select distinct on (u.id) u.* from (${sql.join(arms, sql` union all `)}) as u
       order by u.id, u.rank desc
@@ -128,18 +127,29 @@ export function rankedPage(
 }
 
 /**
+ * Products matching `q` from the GIN index (`search_candidates`: inside it only
+ * a bitmap scan is allowed, so however common the planner believes a word, the
+ * table is never read row by row), at most CANDIDATES, filters tested per row.
+ */
+function fromIndex(q: RawBuilder<unknown>, { category, warehouseId }: RankedFilters) {
+  return sql`search_candidates(${q}, ${category ?? null}::text, ${warehouseId ?? null}::uuid, ${sql.lit(CANDIDATES)}) as p`;
+}
+
+/**
  * The products with every word: from the GIN index; for a broad keyword, first
  * from the table in storage order (at most BROAD_SCAN_ROWS rows read; `(… @@ …)
  * is true` keeps the planner off the index), and from the index only when that
  * found fewer than CANDIDATES (a broad word in a category that rarely has it).
  */
-function strictArm(terms: FullTextTerms | null, columns: RawBuilder<unknown>, where: RawBuilder<unknown>) {
+function strictArm(
+  terms: FullTextTerms | null,
+  columns: RawBuilder<unknown>,
+  where: RawBuilder<unknown>,
+  filters: RankedFilters,
+) {
   if (terms === null) return sql`select ${columns} from products as p where false`;
   const q = sql`${terms.strict}::tsquery`;
-  const indexed = (more: RawBuilder<unknown>) => sql`select ${columns} from products as p
-    where p.search @@ ${q} and ${where} ${more}
-    limit ${sql.lit(CANDIDATES)}`;
-  if (terms.share < BROAD_SHARE) return indexed(sql``);
+  if (terms.share < BROAD_SHARE) return sql`select ${columns} from ${fromIndex(q, filters)}`;
   return sql`with scanned as materialized (
       select ${columns} from (select * from products limit ${sql.lit(BROAD_SCAN_ROWS)}) as p
       where (p.search @@ ${q}) is true and ${where}
@@ -147,5 +157,6 @@ function strictArm(terms: FullTextTerms | null, columns: RawBuilder<unknown>, wh
     )
     select * from scanned
     union all
-    (${indexed(sql`and (select count(*) from scanned) < ${sql.lit(CANDIDATES)}`)})`;
+    (select ${columns} from ${fromIndex(q, filters)}
+     where (select count(*) from scanned) < ${sql.lit(CANDIDATES)})`;
 }

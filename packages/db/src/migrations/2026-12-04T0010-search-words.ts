@@ -81,6 +81,25 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`analyze search_words`.execute(db);
 
   await sql`create index products_sku_prefix_idx on products (lower(sku) text_pattern_ops)`.execute(db);
+  // Products with a full-text query, from the GIN index, at most n of them, each
+  // filter a test of the row. Only a bitmap scan is allowed inside: the planner
+  // otherwise takes a word it believes common for a sequential scan that stops
+  // after n matches — and reads the whole table when they are rare after all
+  // (a misjudged SKU fragment, a common word in a category that rarely has it).
+  await sql`
+    create function search_candidates(tsquery, text, uuid, integer)
+    returns setof products
+    language sql stable
+    set enable_seqscan = off
+    set enable_indexscan = off
+    as $$
+      select p.* from products as p
+      where p.search @@ $1 and p.active
+        and ($2 is null or p.category = $2)
+        and ($3 is null or exists (select from stock_levels as s
+                                   where s.warehouse_id = $3 and s.product_id = p.id))
+      limit $4
+    $$`.execute(db);
   await sql`drop index if exists products_name_trgm_idx`.execute(db);
   await sql`drop index if exists products_sku_trgm_idx`.execute(db);
 }
@@ -92,6 +111,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`create index if not exists products_sku_trgm_idx on products using gin (lower(sku) gin_trgm_ops)`.execute(
     db,
   );
+  await sql`drop function if exists search_candidates`.execute(db);
   await sql`drop index if exists products_sku_prefix_idx`.execute(db);
   await sql`drop trigger if exists products_search_words_update on products`.execute(db);
   await sql`drop trigger if exists products_search_words_insert on products`.execute(db);
