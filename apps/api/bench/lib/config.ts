@@ -1,6 +1,7 @@
 /** The benchmark's settings, from the environment (see bench/README.md). */
 
-const SCENARIOS = ['hot', 'uniform', 'checkout', 'search', 'sync'] as const;
+// \`search-1m\` runs last: it grows the catalogue to 1,000,000 products first.
+const SCENARIOS = ['hot', 'uniform', 'checkout', 'search', 'sync', 'search-1m'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 const DEFAULT_CLIENTS = [16, 64, 256];
 const DEFAULT_SECONDS = 8;
@@ -41,8 +42,22 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   return n;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const scenarios = (list(env.BENCH_SCENARIOS) ?? [...SCENARIOS]).map((s) => {
+/** `--only search,hot` (or `--only=…`): like BENCH_SCENARIOS; a name also picks its variants (`search` → search, search-1m). */
+function onlyFromArgs(argv: string[]): string[] | undefined {
+  const at = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
+  if (at < 0) return undefined;
+  const value = argv[at]?.startsWith('--only=') ? argv[at]?.slice('--only='.length) : argv[at + 1];
+  const names = list(value);
+  if (!names) throw new Error('--only needs scenario names, e.g. --only search');
+  return names.flatMap((name) => {
+    const picked = SCENARIOS.filter((s) => s === name || s.startsWith(`${name}-`));
+    if (picked.length === 0) throw new Error(`--only: unknown scenario "${name}" (known: ${SCENARIOS.join(', ')})`);
+    return picked;
+  });
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): Config {
+  const scenarios = (onlyFromArgs(argv) ?? list(env.BENCH_SCENARIOS) ?? [...SCENARIOS]).map((s) => {
     if (!(SCENARIOS as readonly string[]).includes(s)) {
       throw new Error(`BENCH_SCENARIOS: unknown scenario "${s}" (known: ${SCENARIOS.join(', ')})`);
     }
