@@ -77,7 +77,8 @@ async function captureSearchSql(url: string) {
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],
     log: (event) => {
-      if (event.level === 'query') capturing?.push({ sql: event.query.sql, parameters: event.query.parameters });
+      if (event.level === 'query')
+        capturing?.push({ sql: event.query.sql, parameters: event.query.parameters });
     },
   });
   const searches: { sql: string; parameters: readonly unknown[] }[][] = [];

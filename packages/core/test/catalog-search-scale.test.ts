@@ -64,14 +64,18 @@ interface PlanNode {
  * `products` (rows returned plus rows a filter or recheck threw away, over all
  * loops). Bitmap index scans are left out: they read index entries, not rows.
  */
-async function plan(input: SearchProductsInput): Promise<{ text: string; ms: number; rowsRead: number; indexes: string[] }> {
+async function plan(
+  input: SearchProductsInput,
+): Promise<{ text: string; ms: number; rowsRead: number; indexes: string[] }> {
   const parsed = ZSearchProductsInput.parse(input);
   const terms = parsed.query ? await fullTextTerms(t.db, queryWords(parsed.query)) : null;
   const query = searchQuery(t.db, parsed, terms);
   if (!query) return { text: '(nothing to ask)', ms: 0, rowsRead: 0, indexes: [] };
   const compiled = query.compile();
   const started = performance.now();
-  const result = await t.pool.query(`explain (analyze, format json) ${compiled.sql}`, [...compiled.parameters]);
+  const result = await t.pool.query(`explain (analyze, format json) ${compiled.sql}`, [
+    ...compiled.parameters,
+  ]);
   const ms = performance.now() - started;
   const root = (result.rows[0] as { 'QUERY PLAN': { Plan: PlanNode }[] })['QUERY PLAN'][0]?.Plan as PlanNode;
   let rowsRead = 0;
@@ -80,7 +84,9 @@ async function plan(input: SearchProductsInput): Promise<{ text: string; ms: num
     if (node['Index Name']) indexes.push(node['Index Name']);
     if (node['Relation Name'] === 'products' && node['Node Type'] !== 'Bitmap Index Scan') {
       const read =
-        (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) *
+        (node['Actual Rows'] +
+          (node['Rows Removed by Filter'] ?? 0) +
+          (node['Rows Removed by Index Recheck'] ?? 0)) *
         node['Actual Loops'];
       rowsRead = Math.max(rowsRead, read);
     }
@@ -110,7 +116,9 @@ describe(`search over ${PRODUCTS.toLocaleString('en')} products`, () => {
     const first = await searchProducts(t.db, input);
     expect(first.items.length).toBeGreaterThan(0);
     const next = await plan({ ...input, cursor: first.nextCursor ?? undefined });
-    console.log(`search, ${label}: ${next.ms.toFixed(1)} ms, ${next.rowsRead} rows read (page 2, explain analyze)`);
+    console.log(
+      `search, ${label}: ${next.ms.toFixed(1)} ms, ${next.rowsRead} rows read (page 2, explain analyze)`,
+    );
     expect(next.rowsRead, next.text).toBeLessThanOrEqual(BOUNDED);
   });
 

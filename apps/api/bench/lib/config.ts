@@ -51,12 +51,16 @@ function onlyFromArgs(argv: string[]): string[] | undefined {
   if (!names) throw new Error('--only needs scenario names, e.g. --only search');
   return names.flatMap((name) => {
     const picked = SCENARIOS.filter((s) => s === name || s.startsWith(`${name}-`));
-    if (picked.length === 0) throw new Error(`--only: unknown scenario "${name}" (known: ${SCENARIOS.join(', ')})`);
+    if (picked.length === 0)
+      throw new Error(`--only: unknown scenario "${name}" (known: ${SCENARIOS.join(', ')})`);
     return picked;
   });
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: string[] = process.argv.slice(2),
+): Config {
   const scenarios = (onlyFromArgs(argv) ?? list(env.BENCH_SCENARIOS) ?? [...SCENARIOS]).map((s) => {
     if (!(SCENARIOS as readonly string[]).includes(s)) {
       throw new Error(`BENCH_SCENARIOS: unknown scenario "${s}" (known: ${SCENARIOS.join(', ')})`);

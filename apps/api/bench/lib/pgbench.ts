@@ -91,7 +91,8 @@ export function searchBaseline(
       statements
         .map(({ sql, parameters }) => {
           const inlined = sql.replace(/\$(\d+)/g, (_, n: string) => literal(parameters[Number(n) - 1]));
-          if (inlined.includes(';')) throw new Error('search SQL contains a ";"; cannot make a pgbench script');
+          if (inlined.includes(';'))
+            throw new Error('search SQL contains a ";"; cannot make a pgbench script');
           // pgbench reads ":name" as a variable; the SQL has only "::" casts and ":*", which it leaves alone.
           return `${inlined.replace(/\s*\n\s*/g, ' ')};\n`;
         })

@@ -238,7 +238,11 @@ export function evaluateTargets(cells: CellResult[], baselines: BaselineResult[]
           status: million16.stats.latency.p95 <= 60 ? 'met' : 'missed',
           detail: `p95 ${fmt(million16.stats.latency.p95)} ms (p50 ${fmt(million16.stats.latency.p50)}, p99 ${fmt(million16.stats.latency.p99)})`,
         }
-      : { name: 'Search over 1,000,000 products, 16 clients: p95 ≤ 60 ms', status: 'not measured', detail: 'needs search-1m at 16' },
+      : {
+          name: 'Search over 1,000,000 products, 16 clients: p95 ≤ 60 ms',
+          status: 'not measured',
+          detail: 'needs search-1m at 16',
+        },
   );
 
   const failedChecks = cells.filter((c) => !c.check.ok);

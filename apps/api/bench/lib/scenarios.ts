@@ -149,7 +149,11 @@ export const SCENARIO_DEFS: Record<ScenarioName, Scenario> = {
       };
     },
   },
-  search: searchScenario('search', `search (${CATALOGUE_PRODUCTS.toLocaleString('en')} products)`, 'search-sql'),
+  search: searchScenario(
+    'search',
+    `search (${CATALOGUE_PRODUCTS.toLocaleString('en')} products)`,
+    'search-sql',
+  ),
   sync: {
     name: 'sync',
     title: `bulk sync (${SYNC_ITEMS.toLocaleString('en')} items)`,
@@ -181,7 +185,11 @@ export const SCENARIO_DEFS: Record<ScenarioName, Scenario> = {
     },
   },
   'search-1m': {
-    ...searchScenario('search-1m', `search (${MILLION_PRODUCTS.toLocaleString('en')} products)`, 'search-sql-1m'),
+    ...searchScenario(
+      'search-1m',
+      `search (${MILLION_PRODUCTS.toLocaleString('en')} products)`,
+      'search-sql-1m',
+    ),
     prepare: growCatalogue,
   },
 };

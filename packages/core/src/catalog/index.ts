@@ -12,12 +12,12 @@ export {
   ZProductSkuInput,
   ZProductUpdateInput,
 } from './products.js';
-export { queryWords } from './search-terms.js';
 export {
   type SearchProductsInput,
   searchProducts,
   ZSearchProductsInput,
 } from './search.js';
+export { queryWords } from './search-terms.js';
 export { resolveWarehouseRefs } from './warehouse-refs.js';
 export {
   createWarehouse,

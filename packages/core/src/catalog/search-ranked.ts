@@ -15,7 +15,6 @@
  * CANDIDATES the index yields first and its pages end there: all of them match
  * every word, and a longer query, a category or a warehouse reaches the others.
  */
-import type { Db } from '@stockroom/db';
 import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor } from '../shared/cursor.js';
@@ -23,7 +22,7 @@ import { ZUuid } from '../shared/schemas.js';
 import type { FullTextTerms } from './search-terms.js';
 
 /** Most products each source (full text; SKU prefix) gives a keyword's ranking. */
-export const CANDIDATES = 100;
+const CANDIDATES = 100;
 /**
  * A keyword at least this common (estimated share of the catalogue) takes its
  * candidates from the table in storage order: a scan that stops at CANDIDATES

@@ -105,6 +105,9 @@ export async function fullTextTerms(db: Db, parsed: QueryWords): Promise<FullTex
   const { terms } = parsed;
   if (terms.length === 0) return null;
   const last = parsed.lastIsPartial ? terms.length : 0;
+  // A word is letters and digits: one not all digits has a letter (`~ '[^0-9]'`; not
+  // '[[:alpha:]]', which pgbench — the benchmark replays this SQL — reads as a variable).
+  // No "--" comments inside: the benchmark puts the statement on one line.
   const { rows } = await sql<{ typed: string | null; alts: string | null; excluded: string | null }>`
     select
       nullif(concat_ws(' | ',
@@ -129,8 +132,6 @@ export async function fullTextTerms(db: Db, parsed: QueryWords): Promise<FullTex
       ${terms.map((t) => t.compound)}::text[],
       ${terms.map((t) => t.head)}::text[]
     ) with ordinality as qw (word, compound, head, ord)
-    -- A word is letters and digits: one that is not all digits has a letter. (Not
-    -- '[[:alpha:]]': the benchmark replays this SQL through pgbench, which reads ":alpha" as a variable.)
     cross join lateral (
       select qw.ord = ${last} and qw.word ~ '[^0-9]' as partial
     ) as kind

@@ -16,7 +16,7 @@
  * Stock figures are added to the rows of the page only.
  */
 import type { Db } from '@stockroom/db';
-import { type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor } from '../shared/cursor.js';
 import { paginate } from '../shared/paginate.js';
@@ -103,9 +103,7 @@ function namePage(db: Db, input: SearchInput, take: number) {
     )
     .$if(cursor !== undefined, (qb) => {
       const [lastName, lastId] = decodeCursor(cursor as string, ZNameKey);
-      return qb.where((eb: ExpressionBuilder<any, any>) =>
-        eb(eb.refTuple('p.name', 'p.id'), '>', eb.tuple(lastName, lastId)),
-      );
+      return qb.where((eb) => eb(eb.refTuple('p.name', 'p.id'), '>', eb.tuple(lastName, lastId)));
     })
     .orderBy('p.name')
     .orderBy('p.id')
@@ -118,14 +116,9 @@ function namePage(db: Db, input: SearchInput, take: number) {
  * keyword can match nothing (no full-text word, and no SKU could start with it).
  * `terms` is `fullTextTerms` of the keyword. Exported for plan checks in tests.
  */
-export function searchQuery(
-  db: Db,
-  input: SearchInput,
-  terms: FullTextTerms | null,
-  take = input.limit + 1,
-) {
+export function searchQuery(db: Db, input: SearchInput, terms: FullTextTerms | null, take = input.limit + 1) {
   const { query, category, warehouseId, cursor } = input;
-  let page: SelectQueryBuilder<any, any, RankedRow> | RawBuilder<RankedRow>;
+  let page: RawBuilder<RankedRow> | ReturnType<typeof namePage>;
   if (query) {
     const ranked = rankedPage(query.toLowerCase(), terms, { category, warehouseId }, cursor, take);
     if (!ranked) return undefined;
