@@ -1,9 +1,9 @@
 /**
  * A keyword's page: a bounded set of candidates from the indexes, ranked, then
  * the page after the cursor. The work is bounded whatever the catalogue's size:
- *   - full text: at most CANDIDATES products with `search @@ q` (GIN on `search`;
- *     a word a tenth of the catalogue has may be read by a scan that stops at
- *     CANDIDATES matches, which is the planner's fair choice for such a word);
+ *   - full text: at most CANDIDATES products with `search @@ q` (GIN on `search`
+ *     through `search_candidates`; a broad keyword from storage order, see
+ *     strictArm); all but one word only when no product has every word;
  *   - SKU prefix: at most CANDIDATES products of the `lower(sku) text_pattern_ops`
  *     btree range, in SKU order, when the keyword could be (the start of) a SKU.
  * Filters (category, stocked at a warehouse) are tests of each candidate row,
