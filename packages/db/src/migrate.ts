@@ -6,7 +6,8 @@ import * as m0004 from './migrations/2026-12-03T0001-sessions.js';
 import * as m0005 from './migrations/2026-12-03T0002-service-tokens.js';
 import * as m0006 from './migrations/2026-12-03T0003-buyer-limits.js';
 import * as mWebhooks from './migrations/2026-12-03T0005-webhooks.js';
-import * as mLocations from './migrations/2026-12-04T0010-stock-locations.js';
+import * as mSearchWords from './migrations/2026-12-04T0010-search-words.js';
+import * as mLocations from './migrations/2026-12-04T0020-stock-locations.js';
 
 /**
  * Every migration, by name. Names are date-prefixed so they sort in the order
@@ -21,7 +22,8 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0002-service-tokens': m0005,
   '2026-12-03T0003-buyer-limits': m0006,
   '2026-12-03T0005-webhooks': mWebhooks,
-  '2026-12-04T0010-stock-locations': mLocations,
+  '2026-12-04T0010-search-words': mSearchWords,
+  '2026-12-04T0020-stock-locations': mLocations,
 };
 
 export function createMigrator(db: Kysely<any>): Migrator {

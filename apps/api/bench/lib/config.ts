@@ -2,7 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 
-const SCENARIOS = ['hot', 'uniform', 'checkout', 'search', 'sync'] as const;
+// \`search-1m\` runs last: it grows the catalogue to 1,000,000 products first.
+const SCENARIOS = ['hot', 'uniform', 'checkout', 'search', 'sync', 'search-1m'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 const DEFAULT_CLIENTS = [16, 64, 256];
 const DEFAULT_SECONDS = 8;

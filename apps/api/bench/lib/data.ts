@@ -157,6 +157,8 @@ export const SEARCH_QUERIES: { query: string; category?: string }[] = [
 ];
 
 export const HOT_SKU = 'BENCH-HOT';
+/** The catalogue of the `search-1m` cell: the 100,000 above plus 900,000 more (BX-000001 …). */
+export const MILLION_PRODUCTS = 1_000_000;
 export const UNIFORM_PRODUCTS = 10_000;
 export const CATALOGUE_PRODUCTS = 100_000;
 export const SYNC_ITEMS = 1_000;
@@ -283,6 +285,59 @@ export async function setupData(
   } catch (error) {
     await client.query('rollback').catch(() => {});
     throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Grow the catalogue to MILLION_PRODUCTS for the `search-1m` cell: 900,000 more
+ * products, BX-000001 …, in one INSERT … SELECT over generate_series. Their names
+ * start with a made-up brand (4,900 of them, "Kanu", "Bezo"…), so the vocabulary
+ * holds thousands of words as a real catalogue's does, then the word lists above
+ * (the adjective × colour × material × noun space, walked in a scrambled order).
+ * No stock: search reads levels only for the page.
+ */
+export async function growCatalogue(url: string, log: (line: string) => void): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const started = performance.now();
+  try {
+    const have = Number((await client.query<{ n: string }>('select count(*) as n from products')).rows[0]?.n);
+    const more = Math.max(0, MILLION_PRODUCTS - CATALOGUE_PRODUCTS);
+    log(`growing the catalogue from ${have.toLocaleString('en')} by ${more.toLocaleString('en')} products`);
+    const categories = Object.keys(NOUNS);
+    const nouns = categories.flatMap((c) => NOUNS[c] ?? []);
+    const nounCategories = categories.flatMap((c) => (NOUNS[c] ?? []).map(() => c));
+    const combos = ADJECTIVES.length * COLORS.length * MATERIALS.length * nouns.length;
+    await client.query(
+      `with w as (
+         select $1::text[] as adj, $2::text[] as col, $3::text[] as mat, $4::text[] as noun, $5::text[] as cat,
+                'bdfgklmnprstvz'::text as cons, 'aeiou'::text as vow
+       ), n as (
+         select i, (i::bigint * 7919) % $6 as j, (i::bigint * 104729) % 4900 as b from generate_series(1, $7::int) i
+       ), pick as (
+         select i, j,
+                w.adj[1 + (j % cardinality(w.adj))] as a,
+                w.col[1 + (j / cardinality(w.adj)) % cardinality(w.col)] as c,
+                w.mat[1 + (j / (cardinality(w.adj) * cardinality(w.col))) % cardinality(w.mat)] as m,
+                1 + (j / (cardinality(w.adj) * cardinality(w.col) * cardinality(w.mat))) % cardinality(w.noun) as k,
+                substr(w.cons, 1 + (b % 14)::int, 1) || substr(w.vow, 1 + (b / 14 % 5)::int, 1)
+                  || substr(w.cons, 1 + (b / 70 % 14)::int, 1) || substr(w.vow, 1 + (b / 980 % 5)::int, 1) as brand
+         from n, w
+       )
+       insert into products (sku, name, description, category, price_minor, currency)
+       select 'BX-' || lpad(i::text, 6, '0'),
+              initcap(brand) || ' ' || initcap(a) || ' ' || initcap(c) || ' ' || initcap(m) || ' ' || initcap(w.noun[k]),
+              'A ' || a || ' ' || w.noun[k] || ' in ' || c || ' ' || m || ' by ' || initcap(brand) || '.',
+              w.cat[k], 500 + (j * 37) % 49500, 'USD'
+       from pick, w`,
+      [ADJECTIVES, COLORS, MATERIALS, nouns, nounCategories, combos, more],
+    );
+    await client.query('vacuum analyze products');
+    const ms = Math.round(performance.now() - started);
+    log(`  grown in ${(ms / 1000).toFixed(1)} s`);
+    return ms;
   } finally {
     await client.end();
   }

@@ -13,7 +13,8 @@ export type BaselineName =
   | 'hot-for-update'
   | 'uniform-for-update'
   | 'bulk-1000'
-  | 'search-sql';
+  | 'search-sql'
+  | 'search-sql-1m';
 
 export interface BaselineSpec {
   name: BaselineName;
@@ -31,7 +32,7 @@ INSERT INTO bench_moves (stock_id, on_hand_delta, reserved_delta, reason) VALUES
 COMMIT;
 `;
 
-export const BASELINES: Record<Exclude<BaselineName, 'search-sql'>, BaselineSpec> = {
+export const BASELINES: Record<Exclude<BaselineName, 'search-sql' | 'search-sql-1m'>, BaselineSpec> = {
   'hot-update': {
     name: 'hot-update',
     title: 'one hot row: single conditional UPDATE',
@@ -65,24 +66,38 @@ COMMIT;
   },
 };
 
-/** The search baseline: the very SQL the API runs for each query, with its parameters inlined. */
-export function searchBaseline(statements: { sql: string; parameters: readonly unknown[] }[]): BaselineSpec {
+/**
+ * The search baseline: the very SQL the API runs for each query (all its
+ * statements, one pgbench script per query), with its parameters inlined.
+ */
+export function searchBaseline(
+  name: 'search-sql' | 'search-sql-1m',
+  searches: { sql: string; parameters: readonly unknown[] }[][],
+): BaselineSpec {
   const literal = (value: unknown): string => {
     if (typeof value === 'number' || typeof value === 'bigint') return String(value);
     if (typeof value === 'boolean') return value ? 'true' : 'false';
     if (value === null || value === undefined) return 'null';
-    return `'${String(value).replace(/'/g, "''")}'`;
+    const text = Array.isArray(value)
+      ? `{${value.map((v) => (v === null ? 'NULL' : `"${String(v).replace(/["\\]/g, '\\$&')}"`)).join(',')}}`
+      : String(value);
+    return `'${text.replace(/'/g, "''")}'`;
   };
   return {
-    name: 'search-sql',
+    name,
     title: 'the search SQL of the API, same queries, straight to PostgreSQL',
     database: 'app',
-    scripts: statements.map(({ sql, parameters }) => {
-      const inlined = sql.replace(/\$(\d+)/g, (_, n: string) => literal(parameters[Number(n) - 1]));
-      if (inlined.includes(';')) throw new Error('search SQL contains a ";"; cannot make a pgbench script');
-      // pgbench reads ":name" as a variable; the SQL has only "::" casts, which it leaves alone.
-      return `${inlined.replace(/\s*\n\s*/g, ' ')};\n`;
-    }),
+    scripts: searches.map((statements) =>
+      statements
+        .map(({ sql, parameters }) => {
+          const inlined = sql.replace(/\$(\d+)/g, (_, n: string) => literal(parameters[Number(n) - 1]));
+          if (inlined.includes(';'))
+            throw new Error('search SQL contains a ";"; cannot make a pgbench script');
+          // pgbench reads ":name" as a variable; the SQL has only "::" casts and ":*", which it leaves alone.
+          return `${inlined.replace(/\s*\n\s*/g, ' ')};\n`;
+        })
+        .join(''),
+    ),
   };
 }
 

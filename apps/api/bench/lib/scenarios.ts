@@ -1,9 +1,12 @@
-/** The five scenarios: what one unit of work of one client is, over real HTTP (tRPC). */
+/** The scenarios: what one unit of work of one client is, over real HTTP (tRPC). */
 import type { Counters } from './checks.js';
 import type { ScenarioName } from './config.js';
 import {
   type BenchData,
+  CATALOGUE_PRODUCTS,
+  growCatalogue,
   HOT_SKU,
+  MILLION_PRODUCTS,
   SEARCH_QUERIES,
   SYNC_ITEMS,
   SYNC_SETS,
@@ -33,6 +36,8 @@ export interface Scenario {
   extraBaselines?: BaselineName[];
   /** Items per success (bulk sync), for items/s. */
   itemsPerOp?: number;
+  /** Work before the scenario's baselines and cells (e.g. more data); returns its milliseconds. */
+  prepare?(databaseUrl: string, log: (line: string) => void): Promise<number>;
   /** Which counter must grow by exactly the number of successes. */
   accounting?: { counter: keyof Counters; what: string };
   operation(ctx: ScenarioContext): Operation;
@@ -40,6 +45,27 @@ export interface Scenario {
 
 const auth = { authorization: `Bearer ${SERVICE_TOKEN}` };
 const randomInt = (n: number) => Math.floor(Math.random() * n);
+
+/** `products.search` over the bench's queries, round robin across clients. */
+function searchScenario(name: ScenarioName, title: string, baseline: BaselineName): Scenario {
+  return {
+    name,
+    title,
+    unit: 'queries',
+    baseline,
+    operation({ http }) {
+      const queries = SEARCH_QUERIES.map((q) => ({
+        path: `/trpc/products.search?input=${encodeURIComponent(JSON.stringify(q))}`,
+        tag: q.category ? `${q.query} [${q.category}]` : q.query,
+      }));
+      return async (client, seq) => {
+        const query = queries[(client * 7 + seq) % queries.length] as (typeof queries)[number];
+        const reply = await http.request('GET', query.path, {});
+        return reply.status === 200 ? { ok: true, tag: query.tag } : failed(reply);
+      };
+    },
+  };
+}
 
 export const SCENARIO_DEFS: Record<ScenarioName, Scenario> = {
   hot: {
@@ -123,23 +149,11 @@ export const SCENARIO_DEFS: Record<ScenarioName, Scenario> = {
       };
     },
   },
-  search: {
-    name: 'search',
-    title: 'search (100,000 products)',
-    unit: 'queries',
-    baseline: 'search-sql',
-    operation({ http }) {
-      const queries = SEARCH_QUERIES.map((q) => ({
-        path: `/trpc/products.search?input=${encodeURIComponent(JSON.stringify(q))}`,
-        tag: q.category ? `${q.query} [${q.category}]` : q.query,
-      }));
-      return async (client, seq) => {
-        const query = queries[(client * 7 + seq) % queries.length] as (typeof queries)[number];
-        const reply = await http.request('GET', query.path, {});
-        return reply.status === 200 ? { ok: true, tag: query.tag } : failed(reply);
-      };
-    },
-  },
+  search: searchScenario(
+    'search',
+    `search (${CATALOGUE_PRODUCTS.toLocaleString('en')} products)`,
+    'search-sql',
+  ),
   sync: {
     name: 'sync',
     title: `bulk sync (${SYNC_ITEMS.toLocaleString('en')} items)`,
@@ -169,5 +183,13 @@ export const SCENARIO_DEFS: Record<ScenarioName, Scenario> = {
         return reply.status === 200 ? OK : failed(reply);
       };
     },
+  },
+  'search-1m': {
+    ...searchScenario(
+      'search-1m',
+      `search (${MILLION_PRODUCTS.toLocaleString('en')} products)`,
+      'search-sql-1m',
+    ),
+    prepare: growCatalogue,
   },
 };

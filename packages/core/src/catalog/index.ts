@@ -13,11 +13,11 @@ export {
   ZProductUpdateInput,
 } from './products.js';
 export {
-  fullTextQuery,
   type SearchProductsInput,
   searchProducts,
   ZSearchProductsInput,
 } from './search.js';
+export { queryWords } from './search-terms.js';
 export { resolveWarehouseRefs } from './warehouse-refs.js';
 export {
   createWarehouse,
