@@ -16,7 +16,7 @@ import type { Database } from '@stockroom/db';
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { checkCorrectness, readCounters } from './lib/checks.js';
-import { type Config, loadConfig } from './lib/config.js';
+import { type Config, loadConfig, type ScenarioName } from './lib/config.js';
 import { cpuMeter } from './lib/cpu.js';
 import { type BenchData, SEARCH_QUERIES, setupData, setupPgbenchTables } from './lib/data.js';
 import { apiLogTail, type Infra, startInfra } from './lib/infra.js';
@@ -292,7 +292,8 @@ async function main(config: Config): Promise<number> {
 
 let config: Config;
 try {
-  config = loadConfig();
+  const titles = Object.fromEntries(Object.values(SCENARIO_DEFS).map((s) => [s.name, s.title]));
+  config = loadConfig(process.env, process.argv.slice(2), titles as Record<ScenarioName, string>);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);

@@ -41,13 +41,48 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   return n;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const scenarios = (list(env.BENCH_SCENARIOS) ?? [...SCENARIOS]).map((s) => {
+/**
+ * `--only a,b` (or `--only=a,b`, repeatable): keep the scenarios whose name or
+ * title contains one of the substrings (case-insensitive). Undefined without it.
+ */
+export function onlyFilter(argv: string[]): string[] | undefined {
+  const parts: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--only') {
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new Error('--only needs a value');
+      parts.push(value);
+      i++;
+    } else if (arg.startsWith('--only=')) parts.push(arg.slice('--only='.length));
+  }
+  if (parts.length === 0) return undefined;
+  return parts.flatMap((p) => list(p) ?? []).map((p) => p.toLowerCase());
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: string[] = process.argv.slice(2),
+  titles: Record<ScenarioName, string> = Object.fromEntries(SCENARIOS.map((s) => [s, s])) as Record<
+    ScenarioName,
+    string
+  >,
+): Config {
+  let scenarios = (list(env.BENCH_SCENARIOS) ?? [...SCENARIOS]).map((s) => {
     if (!(SCENARIOS as readonly string[]).includes(s)) {
       throw new Error(`BENCH_SCENARIOS: unknown scenario "${s}" (known: ${SCENARIOS.join(', ')})`);
     }
     return s as ScenarioName;
   });
+  const only = onlyFilter(argv);
+  if (only) {
+    scenarios = scenarios.filter((s) =>
+      only.some((o) => s.includes(o) || titles[s].toLowerCase().includes(o)),
+    );
+    if (scenarios.length === 0) {
+      throw new Error(`--only ${only.join(',')}: no scenario matches (known: ${SCENARIOS.join(', ')})`);
+    }
+  }
   const clients = (list(env.BENCH_CLIENTS) ?? DEFAULT_CLIENTS.map(String)).map((c) => {
     const n = Number(c);
     if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`BENCH_CLIENTS: "${c}" is not 1–1000`);
@@ -55,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
   const seconds = positive('BENCH_SECONDS', env.BENCH_SECONDS, DEFAULT_SECONDS);
   const fullRun =
+    !only &&
     scenarios.length === SCENARIOS.length &&
     DEFAULT_CLIENTS.every((c) => clients.includes(c)) &&
     seconds >= DEFAULT_SECONDS;

@@ -12,9 +12,15 @@
  * Correctness does not depend on the batching: the batch locks its stock rows
  * (FOR NO KEY UPDATE, global order) and decides every request against the
  * locked, current values, so batches of several processes on one database
- * serialise exactly like single reservations do. Requests are sharded by
- * product, so unrelated products batch in parallel; a shard runs one batch at
- * a time and the next batch is whatever arrived meanwhile (no artificial wait).
+ * serialise exactly like single reservations do. A batch spans products: one
+ * transaction holds the reservations of many products and locks every level
+ * it touches once, in the global order (warehouse id, product id), so batches
+ * never deadlock each other — within a process or across processes. One queue
+ * (by default) runs a bounded number of batches at a time and the next batch is
+ * whatever arrived meanwhile (no artificial wait): under load, batches grow,
+ * and a thousand buyers of a thousand products cost a few transactions, not a
+ * thousand. (Sharding by product, `shards`, is still there for measurements;
+ * one shard batched uniform traffic best: fewer, larger transactions.)
  * If a batch fails for an unexpected reason, its requests are retried one by
  * one on the plain path, so one bad request cannot fail the others.
  */
@@ -42,7 +48,7 @@ import { createReservation } from './create.js';
 export interface CoalescerOptions extends ReserveOptions {
   /** Most requests in one batch (default 256). */
   maxBatch?: number;
-  /** Independent queues, by product (default 8). */
+  /** Independent queues, by product (default 1: every product batches together). */
   shards?: number;
   /** Most requests waiting per shard before new ones are refused (back-pressure, default 5000). */
   maxQueue?: number;
@@ -82,7 +88,7 @@ export class ReservationCoalescer {
     private readonly db: Db,
     private readonly options: CoalescerOptions = {},
   ) {
-    const shards = options.shards ?? 8;
+    const shards = options.shards ?? 1;
     this.queues = Array.from({ length: shards }, () => []);
     this.running = Array.from({ length: shards }, () => new Set());
     this.maxBatch = options.maxBatch ?? 256;
