@@ -19,6 +19,7 @@ import { checkCorrectness, readCounters } from './lib/checks.js';
 import { type Config, loadConfig, type ScenarioName } from './lib/config.js';
 import { cpuMeter } from './lib/cpu.js';
 import { type BenchData, SEARCH_QUERIES, setupData, setupPgbenchTables } from './lib/data.js';
+import { runExpiryStorm, type StormResult, stormTarget } from './lib/expiry-storm.js';
 import { apiLogTail, type Infra, startInfra } from './lib/infra.js';
 import { Http, runCell } from './lib/load.js';
 import {
@@ -185,7 +186,24 @@ async function main(config: Config): Promise<number> {
       return entry;
     };
 
+    let storm: StormResult | undefined;
     for (const name of config.scenarios) {
+      if (name === 'expiry') {
+        log('scenario expiry storm');
+        const http = new Http(infra.apiUrl, 64);
+        storm = await runExpiryStorm({
+          db,
+          http,
+          checkHttp,
+          adminToken,
+          data,
+          keyPrefix: `${runId}-expiry`,
+          clients: 64,
+          log,
+        });
+        await http.close();
+        continue;
+      }
       const scenario = SCENARIO_DEFS[name];
       log(`scenario ${scenario.title}`);
       for (const clients of config.clients) {
@@ -262,7 +280,8 @@ async function main(config: Config): Promise<number> {
       setupMs: data.timings,
       baselines,
       cells,
-      targets: evaluateTargets(cells, baselines),
+      ...(storm ? { storm } : {}),
+      targets: [...evaluateTargets(cells, baselines), stormTarget(storm)],
       durationSeconds: (performance.now() - started) / 1000,
     };
     console.log(renderText(results));
@@ -277,7 +296,7 @@ async function main(config: Config): Promise<number> {
     } else {
       log('RESULTS.md not updated (a subset or short run; BENCH_WRITE_RESULTS=1 forces it)');
     }
-    return cells.every((c) => c.check.ok) ? 0 : 1;
+    return cells.every((c) => c.check.ok) && (storm?.check.ok ?? true) ? 0 : 1;
   } catch (error) {
     const tail = apiLogTail(infra);
     if (tail) console.error(`API log (last lines):\n${tail}`);
@@ -292,7 +311,10 @@ async function main(config: Config): Promise<number> {
 
 let config: Config;
 try {
-  const titles = Object.fromEntries(Object.values(SCENARIO_DEFS).map((s) => [s.name, s.title]));
+  const titles = {
+    ...Object.fromEntries(Object.values(SCENARIO_DEFS).map((s) => [s.name, s.title])),
+    expiry: 'expiry storm',
+  };
   config = loadConfig(process.env, process.argv.slice(2), titles as Record<ScenarioName, string>);
 } catch (error) {
   console.error((error as Error).message);

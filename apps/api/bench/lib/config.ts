@@ -1,7 +1,9 @@
 /** The benchmark's settings, from the environment (see bench/README.md). */
 
-const SCENARIOS = ['hot', 'uniform', 'checkout', 'search', 'sync'] as const;
+const SCENARIOS = ['hot', 'uniform', 'checkout', 'search', 'sync', 'expiry'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+/** The scenarios measured at each client count (the expiry storm is one timed event). */
+export type LoadScenarioName = Exclude<ScenarioName, 'expiry'>;
 const DEFAULT_CLIENTS = [16, 64, 256];
 const DEFAULT_SECONDS = 8;
 

@@ -2,6 +2,7 @@
 import type { CheckResult } from './checks.js';
 import type { ScenarioName } from './config.js';
 import type { CpuUse } from './cpu.js';
+import type { StormResult } from './expiry-storm.js';
 import type { CellStats } from './load.js';
 import type { BaselineName, PgbenchResult } from './pgbench.js';
 
@@ -56,6 +57,8 @@ export interface Results {
   setupMs: Record<string, number>;
   baselines: BaselineResult[];
   cells: CellResult[];
+  /** The expiry storm (one timed event, not a cell per client count). */
+  storm?: StormResult;
   targets: Target[];
   durationSeconds: number;
 }
@@ -216,6 +219,40 @@ export function evaluateTargets(cells: CellResult[], baselines: BaselineResult[]
           name: 'Uniform, 64 clients ≥ 0.8 × pgbench FOR UPDATE over 10,000 rows',
           status: 'not measured',
           detail: 'needs uniform at 64 clients',
+        },
+  );
+
+  const checkout64 = cell('checkout', 64);
+  targets.push(
+    checkout64 && uniformBase64
+      ? {
+          name: 'Checkout, 64 clients: flows/s ≥ 0.1 × pgbench FOR UPDATE over 10,000 rows, p99 ≤ 250 ms',
+          status:
+            checkout64.stats.throughput >= 0.1 * uniformBase64.tps && checkout64.stats.latency.p99 <= 250
+              ? 'met'
+              : 'missed',
+          detail: `${rate(checkout64.stats.throughput)}/s vs 0.1 × ${rate(uniformBase64.tps)} = ${rate(0.1 * uniformBase64.tps)}/s (${(checkout64.stats.throughput / uniformBase64.tps).toFixed(3)}×), p99 ${fmt(checkout64.stats.latency.p99)} ms`,
+        }
+      : {
+          name: 'Checkout, 64 clients ≥ 0.1 × FOR UPDATE',
+          status: 'not measured',
+          detail: 'needs checkout at 64',
+        },
+  );
+
+  const sync64 = cell('sync', 64);
+  const bulkBase64 = base('bulk-1000', 64);
+  targets.push(
+    sync64?.itemsPerSecond !== undefined && bulkBase64
+      ? {
+          name: 'Bulk sync, 64 clients: items/s ≥ 0.8 × pgbench 1,000-row transaction',
+          status: sync64.stats.throughput >= 0.8 * bulkBase64.tps ? 'met' : 'missed',
+          detail: `${rate(sync64.itemsPerSecond)} items/s vs 0.8 × ${rate(bulkBase64.tps * 1000)} (${(sync64.stats.throughput / bulkBase64.tps).toFixed(2)}×)`,
+        }
+      : {
+          name: 'Bulk sync, 64 clients ≥ 0.8 × bulk-1000',
+          status: 'not measured',
+          detail: 'needs sync at 64',
         },
   );
 

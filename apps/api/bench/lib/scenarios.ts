@@ -1,6 +1,6 @@
 /** The five scenarios: what one unit of work of one client is, over real HTTP (tRPC). */
 import type { Counters } from './checks.js';
-import type { ScenarioName } from './config.js';
+import type { LoadScenarioName } from './config.js';
 import {
   type BenchData,
   HOT_SKU,
@@ -23,7 +23,7 @@ interface ScenarioContext {
 }
 
 export interface Scenario {
-  name: ScenarioName;
+  name: LoadScenarioName;
   title: string;
   /** What one success is. */
   unit: string;
@@ -41,7 +41,7 @@ export interface Scenario {
 const auth = { authorization: `Bearer ${SERVICE_TOKEN}` };
 const randomInt = (n: number) => Math.floor(Math.random() * n);
 
-export const SCENARIO_DEFS: Record<ScenarioName, Scenario> = {
+export const SCENARIO_DEFS: Record<LoadScenarioName, Scenario> = {
   hot: {
     name: 'hot',
     title: 'hot product',

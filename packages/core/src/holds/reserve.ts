@@ -92,14 +92,15 @@ export async function reserveOne(
   actor: Actor,
   input: ReserveInput,
   options: ReserveOptions = {},
+  /** The request's SKUs, already resolved to active products by the caller (checkout prices them). */
+  known?: Products,
 ): Promise<Reservation> {
   const data = parseInput(ZReserveInput, input);
   const bounds = holdBounds(actor, data.ttlSeconds, options);
   // Everything that needs no lock happens first: resolve SKUs and warehouses.
-  const products = await resolveActiveProducts(
-    trx,
-    data.lines.map((l) => l.sku),
-  );
+  const skus = data.lines.map((l) => l.sku);
+  const products =
+    known && skus.every((sku) => known.has(sku)) ? known : await resolveActiveProducts(trx, skus);
   const pinned = pinnedWarehouses(data.lines);
   assertTokenMayActAt(actor, pinned);
   assertActive(pinned, await activeWarehouses(trx, pinned));

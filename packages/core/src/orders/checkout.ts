@@ -12,9 +12,9 @@ import type { MutationContext } from '../shared/context.js';
 import { validationFailed } from '../shared/errors.js';
 import { parseInput } from '../shared/validate.js';
 import { buyerOf, loadCart } from './cart.js';
-import { orderEvent, pricedAt, priceSkus, writeItems } from './order-writes.js';
+import { orderEvent, type PricedLine, pricedAt, priceSkus, writeItems } from './order-writes.js';
 import { priceLines } from './pricing.js';
-import { mustLoad } from './queries.js';
+import { mustLoad, toOrder } from './queries.js';
 import { type Order, type OrderOptions, ZCheckoutInput, ZDirectOrderInput } from './schemas.js';
 
 async function checkoutInTrx(
@@ -50,8 +50,9 @@ async function checkoutInTrx(
       reference: `order:${orderId}`,
     },
     options,
+    activeProducts(prices),
   );
-  await trx
+  const row = await trx
     .insertInto('orders')
     .values({
       id: orderId,
@@ -66,14 +67,19 @@ async function checkoutInTrx(
       expiresAt: reservation.expiresAt,
       createdBy: actorLabel(actor),
     })
-    .execute();
-  await writeItems(trx, orderId, reservation.lines, prices);
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const items = await writeItems(trx, orderId, reservation.lines, prices, false);
   if (!input.lines && isBuyer)
     await trx.deleteFrom('cartItems').where('buyerId', '=', buyerOf(actor)).execute();
-  const order = await mustLoad(trx, orderId);
+  const order = toOrder(row, items);
   await orderEvent(trx, order, 'order.created', actorLabel(actor), { totalMinor: order.totalMinor });
   return order;
 }
+
+/** The priced products (priceSkus refuses unknown and archived ones), as the reserve step takes them. */
+const activeProducts = (prices: Map<string, PricedLine>) =>
+  new Map([...prices.values()].map((p) => [p.sku, { id: p.productId, sku: p.sku }]));
 
 /** Checkout: the order (pending payment) and its hold, in one transaction. */
 export function startCheckout(

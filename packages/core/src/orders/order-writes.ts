@@ -9,8 +9,8 @@ import { appendEvents } from '../events/index.js';
 import { endHold, lockReservation, reserveOne } from '../holds/index.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../shared/errors.js';
-import { mustLoad } from './queries.js';
-import type { Order, OrderOptions } from './schemas.js';
+import { itemsOf, toOrder } from './queries.js';
+import type { Order, OrderItem, OrderOptions } from './schemas.js';
 
 export function assertMayOperate(actor: Actor, warehouseIds: string[]): void {
   if (actor.kind !== 'user') return;
@@ -53,6 +53,11 @@ export async function orderEvent(
   ]);
 }
 
+/**
+ * Move an order's status (with other fields) and return it. `items`: the
+ * order's items when the caller has them and they did not change (saves
+ * reading them again).
+ */
 export async function setStatus(
   trx: Transaction<Database>,
   id: string,
@@ -65,13 +70,16 @@ export async function setStatus(
     reservationId: string;
     expiresAt: string | null;
   }> = {},
+  items?: OrderItem[],
 ): Promise<Order> {
-  await trx
+  const row = await trx
     .updateTable('orders')
     .set({ ...fields, status, version: sql`version + 1`, updatedAt: sql`now()` })
     .where('id', '=', id)
-    .execute();
-  return mustLoad(trx, id);
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw notFound(`Order ${id}`, { id });
+  return toOrder(row, items ?? (await itemsOf(trx, [id])).get(id) ?? []);
 }
 
 export interface PricedLine {
@@ -103,31 +111,51 @@ export const pricedAt = (lines: { sku: string; quantity: number }[], prices: Map
     unitPriceMinor: (prices.get(l.sku) as PricedLine).unitPriceMinor,
   }));
 
-/** Items per (product, warehouse) from where a reservation holds them, priced now. */
+/**
+ * Items per (product, warehouse) from where a reservation holds them, priced
+ * now; returned as the order shows them. `replace`: the order had items (they go first).
+ */
 export async function writeItems(
   trx: Transaction<Database>,
   orderId: string,
   lines: { sku: string; warehouseId: string; quantity: number }[],
   prices: Map<string, PricedLine>,
-) {
-  await trx.deleteFrom('orderItems').where('orderId', '=', orderId).execute();
-  await trx
-    .insertInto('orderItems')
-    .values(
-      lines.map((l) => {
-        const p = prices.get(l.sku) as PricedLine;
-        return {
-          orderId,
-          productId: p.productId,
-          warehouseId: l.warehouseId,
-          sku: l.sku,
-          name: p.name,
-          quantity: l.quantity,
-          unitPriceMinor: p.unitPriceMinor,
-        };
-      }),
-    )
-    .execute();
+  replace = true,
+): Promise<OrderItem[]> {
+  if (replace) await trx.deleteFrom('orderItems').where('orderId', '=', orderId).execute();
+  const items = lines.map((l) => {
+    const p = prices.get(l.sku) as PricedLine;
+    return {
+      orderId,
+      productId: p.productId,
+      warehouseId: l.warehouseId,
+      sku: l.sku,
+      name: p.name,
+      quantity: l.quantity,
+      unitPriceMinor: p.unitPriceMinor,
+    };
+  });
+  await trx.insertInto('orderItems').values(items).execute();
+  // The order's items are read sorted by SKU, then warehouse (queries.ts).
+  return items
+    .map(({ sku, name, quantity, unitPriceMinor, warehouseId }) => ({
+      sku,
+      name,
+      quantity,
+      unitPriceMinor,
+      warehouseId,
+    }))
+    .sort((a, b) =>
+      a.sku < b.sku
+        ? -1
+        : a.sku > b.sku
+          ? 1
+          : a.warehouseId < b.warehouseId
+            ? -1
+            : a.warehouseId > b.warehouseId
+              ? 1
+              : 0,
+    );
 }
 
 /**
@@ -135,11 +163,30 @@ export async function writeItems(
  * Returns undefined when the order does not exist.
  */
 export async function lockOrder(trx: Transaction<Database>, id: string) {
-  const peek = await trx.selectFrom('orders').select('reservationId').where('id', '=', id).executeTakeFirst();
-  if (!peek) return undefined;
-  const reservation = peek.reservationId ? await lockReservation(trx, peek.reservationId) : undefined;
-  await trx.selectFrom('orders').select('id').where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
-  return { order: await mustLoad(trx, id), reservation };
+  // The reservation row of the order, locked (an order's reservation is fixed
+  // while the order is pending; a later change of it takes this same lock first).
+  const reservation = await trx
+    .selectFrom('reservations as r')
+    .innerJoin('orders as o', 'o.reservationId', 'r.id')
+    .select([
+      'r.id',
+      'r.status',
+      'r.expiresAt',
+      'r.holdLimitAt',
+      'r.ownerUserId',
+      sql<boolean>`r.expires_at <= now()`.as('due'),
+    ])
+    .where('o.id', '=', id)
+    .forNoKeyUpdate('r')
+    .executeTakeFirst();
+  const row = await trx
+    .selectFrom('orders')
+    .selectAll()
+    .where('id', '=', id)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { order: toOrder(row, (await itemsOf(trx, [id])).get(id) ?? []), reservation };
 }
 
 /** Reserve the order's items again (after its hold ended) and confirm at once. */

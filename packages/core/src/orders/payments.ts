@@ -42,10 +42,13 @@ async function paymentSucceededInTrx(
   const committed = reservation?.status === 'confirmed';
   if (reservation && (committed || (reservation.status === 'pending' && !reservation.due))) {
     if (!committed) await endHold(trx, reservation.id, 'confirmed', label);
-    const paid = await setStatus(trx, order.id, 'paid', {
-      paymentReference: input.paymentReference,
-      expiresAt: null,
-    });
+    const paid = await setStatus(
+      trx,
+      order.id,
+      'paid',
+      { paymentReference: input.paymentReference, expiresAt: null },
+      order.items,
+    );
     await orderEvent(trx, paid, 'order.paid', label);
     return paid;
   }
