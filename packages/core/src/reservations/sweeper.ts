@@ -16,34 +16,53 @@ import { expireLockedHolds } from './expiry.js';
 
 /** Holds ended per transaction by default. */
 const DEFAULT_BATCH = 250;
+/** Sweep transactions at once by default. */
+const DEFAULT_WORKERS = 2;
 
-/** Expire up to `limit` due holds, `batchSize` per transaction; returns the ids it expired. */
+/** End up to `take` due holds in one transaction; returns their ids. */
+function expireBatch(db: Db, take: number): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('reservations')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('expiresAt', '<=', sql<Date>`now()`)
+      .orderBy('expiresAt')
+      .limit(take)
+      .forNoKeyUpdate()
+      .skipLocked()
+      .execute();
+    const ids = due.map((r) => r.id);
+    await expireLockedHolds(trx, ids);
+    return ids;
+  });
+}
+
+/**
+ * Expire up to `limit` due holds, `batchSize` per transaction, `workers`
+ * transactions at a time (they skip each other's holds and lock levels in the
+ * global order); returns the ids it expired.
+ */
 export async function sweepExpiredReservations(
   db: Db,
   limit = 5000,
   batchSize = DEFAULT_BATCH,
+  workers = DEFAULT_WORKERS,
 ): Promise<string[]> {
   const expired: string[] = [];
-  while (expired.length < limit) {
-    const take = Math.min(batchSize, limit - expired.length);
-    const ids = await db.transaction().execute(async (trx) => {
-      const due = await trx
-        .selectFrom('reservations')
-        .select('id')
-        .where('status', '=', 'pending')
-        .where('expiresAt', '<=', sql<Date>`now()`)
-        .orderBy('expiresAt')
-        .limit(take)
-        .forNoKeyUpdate()
-        .skipLocked()
-        .execute();
-      const ids = due.map((r) => r.id);
-      await expireLockedHolds(trx, ids);
-      return ids;
-    });
-    expired.push(...ids);
-    if (ids.length < take) break;
-  }
+  let claimed = 0;
+  let drained = false;
+  const worker = async () => {
+    while (!drained && claimed < limit) {
+      const take = Math.min(batchSize, limit - claimed);
+      claimed += take;
+      const ids = await expireBatch(db, take);
+      claimed -= take - ids.length;
+      expired.push(...ids);
+      if (ids.length < take) drained = true;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
   return expired;
 }
 
@@ -52,6 +71,8 @@ export interface SweeperOptions {
   intervalMs?: number;
   /** Holds ended per transaction (default 250). */
   batchSize?: number;
+  /** Sweep transactions at once (default 2). */
+  workers?: number;
   /** Holds ended per sweep (default 5000); a sweep that reached it is followed at once by the next. */
   limit?: number;
   onExpired?: (ids: string[]) => void;
@@ -68,19 +89,25 @@ export function startSweeper(db: Db, options: SweeperOptions = {}): Sweeper {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
-  let sweeps = 0;
+  let purgedAt = performance.now();
 
   const limit = options.limit ?? 5000;
-  // More due holds than one sweep takes: the next sweep starts at once.
-  let behind = false;
+  // A sweep that reached its limit left due holds behind: the next starts at once.
+  let wait = intervalMs;
   const sweep = async () => {
-    behind = false;
+    wait = intervalMs;
     try {
-      const ids = await sweepExpiredReservations(db, limit, options.batchSize ?? DEFAULT_BATCH);
-      behind = ids.length >= limit;
+      const ids = await sweepExpiredReservations(
+        db,
+        limit,
+        options.batchSize ?? DEFAULT_BATCH,
+        options.workers ?? DEFAULT_WORKERS,
+      );
+      if (ids.length >= limit) wait = 0;
       if (ids.length > 0) options.onExpired?.(ids);
       // Old idempotency records go every minute or so.
-      if (++sweeps % Math.max(1, Math.round(60_000 / intervalMs)) === 0) {
+      if (performance.now() - purgedAt >= 60_000) {
+        purgedAt = performance.now();
         await purgeExpiredIdempotencyRecords(db);
       }
     } catch (error) {
@@ -89,12 +116,9 @@ export function startSweeper(db: Db, options: SweeperOptions = {}): Sweeper {
   };
   const schedule = () => {
     if (stopped) return;
-    timer = setTimeout(
-      () => {
-        running = sweep().finally(schedule);
-      },
-      behind ? 0 : intervalMs,
-    );
+    timer = setTimeout(() => {
+      running = sweep().finally(schedule);
+    }, wait);
   };
   schedule();
 
