@@ -12,9 +12,9 @@ import type { MutationContext } from '../shared/context.js';
 import { validationFailed } from '../shared/errors.js';
 import { parseInput } from '../shared/validate.js';
 import { buyerOf, loadCart } from './cart.js';
-import { orderEvent, type PricedLine, pricedAt, priceSkus, writeItems } from './order-writes.js';
+import { insertOrder, orderEvent, type PricedLine, pricedAt, priceSkus, writeItems } from './order-writes.js';
 import { priceLines } from './pricing.js';
-import { mustLoad, toOrder } from './queries.js';
+import { mustLoad } from './queries.js';
 import { type Order, type OrderOptions, ZCheckoutInput, ZDirectOrderInput } from './schemas.js';
 
 async function checkoutInTrx(
@@ -52,9 +52,9 @@ async function checkoutInTrx(
     options,
     activeProducts(prices),
   );
-  const row = await trx
-    .insertInto('orders')
-    .values({
+  const order = await insertOrder(
+    trx,
+    {
       id: orderId,
       status: 'pending_payment',
       buyerId: isBuyer ? (actor as { id: string }).id : null,
@@ -66,14 +66,13 @@ async function checkoutInTrx(
       reservationId: reservation.id,
       expiresAt: reservation.expiresAt,
       createdBy: actorLabel(actor),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const items = await writeItems(trx, orderId, reservation.lines, prices, false);
+    },
+    reservation.lines,
+    prices,
+    { type: 'order.created', actor: actorLabel(actor), extra: { totalMinor: totals.totalMinor } },
+  );
   if (!input.lines && isBuyer)
     await trx.deleteFrom('cartItems').where('buyerId', '=', buyerOf(actor)).execute();
-  const order = toOrder(row, items);
-  await orderEvent(trx, order, 'order.created', actorLabel(actor), { totalMinor: order.totalMinor });
   return order;
 }
 

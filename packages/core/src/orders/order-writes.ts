@@ -4,12 +4,12 @@
  * writing its items, and committing its items again after its hold ended.
  */
 import type { Database, OrderStatus } from '@stockroom/db';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import { appendEvents } from '../events/index.js';
 import { endHold, lockReservation, reserveOne } from '../holds/index.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../shared/errors.js';
-import { itemsOf, toOrder } from './queries.js';
+import { itemsOf, type OrderRow, toOrder } from './queries.js';
 import type { Order, OrderItem, OrderOptions } from './schemas.js';
 
 export function assertMayOperate(actor: Actor, warehouseIds: string[]): void {
@@ -53,10 +53,28 @@ export async function orderEvent(
   ]);
 }
 
+/** An order event written by the statement that changes the order (see `orderEvent`). */
+export interface OrderEventSpec {
+  type: string;
+  actor: string;
+  extra?: Record<string, unknown>;
+}
+
+/** The `order.*` event of the order rows in `from` (a CTE's name), as `orderEvent` writes it. */
+function orderEventSelect(from: 'o', event: OrderEventSpec) {
+  return sql`
+    insert into events (type, aggregate_type, aggregate_id, payload)
+    select ${event.type}::text, 'order', o.id::text,
+           jsonb_build_object('id', o.id, 'number', o.number, 'status', o.status,
+                              'version', o.version, 'actor', ${event.actor}::text)
+           || ${JSON.stringify(event.extra ?? {})}::jsonb
+    from ${sql.raw(from)} as o`;
+}
+
 /**
- * Move an order's status (with other fields) and return it. `items`: the
- * order's items when the caller has them and they did not change (saves
- * reading them again).
+ * Move an order's status (with other fields) and return it, with its event
+ * when one is given — one statement. `items`: the order's items when the
+ * caller has them and they did not change (saves reading them again).
  */
 export async function setStatus(
   trx: Transaction<Database>,
@@ -71,15 +89,22 @@ export async function setStatus(
     expiresAt: string | null;
   }> = {},
   items?: OrderItem[],
+  event?: OrderEventSpec,
 ): Promise<Order> {
-  const row = await trx
+  const update = trx
     .updateTable('orders')
     .set({ ...fields, status, version: sql`version + 1`, updatedAt: sql`now()` })
     .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
+    .returningAll();
+  const row = event
+    ? (
+        await sql<OrderRow>`
+          with o as (${update}), e as (${orderEventSelect('o', event)})
+          select * from o`.execute(trx)
+      ).rows[0]
+    : await update.executeTakeFirst();
   if (!row) throw notFound(`Order ${id}`, { id });
-  return toOrder(row, items ?? (await itemsOf(trx, [id])).get(id) ?? []);
+  return toOrder(row as OrderRow, items ?? (await itemsOf(trx, [id])).get(id) ?? []);
 }
 
 export interface PricedLine {
@@ -111,19 +136,13 @@ export const pricedAt = (lines: { sku: string; quantity: number }[], prices: Map
     unitPriceMinor: (prices.get(l.sku) as PricedLine).unitPriceMinor,
   }));
 
-/**
- * Items per (product, warehouse) from where a reservation holds them, priced
- * now; returned as the order shows them. `replace`: the order had items (they go first).
- */
-export async function writeItems(
-  trx: Transaction<Database>,
+/** The item rows of an order from where its hold holds the units, priced now, and the items as the order shows them. */
+export function itemRows(
   orderId: string,
   lines: { sku: string; warehouseId: string; quantity: number }[],
   prices: Map<string, PricedLine>,
-  replace = true,
-): Promise<OrderItem[]> {
-  if (replace) await trx.deleteFrom('orderItems').where('orderId', '=', orderId).execute();
-  const items = lines.map((l) => {
+) {
+  const rows = lines.map((l) => {
     const p = prices.get(l.sku) as PricedLine;
     return {
       orderId,
@@ -135,9 +154,8 @@ export async function writeItems(
       unitPriceMinor: p.unitPriceMinor,
     };
   });
-  await trx.insertInto('orderItems').values(items).execute();
   // The order's items are read sorted by SKU, then warehouse (queries.ts).
-  return items
+  const items: OrderItem[] = rows
     .map(({ sku, name, quantity, unitPriceMinor, warehouseId }) => ({
       sku,
       name,
@@ -156,6 +174,42 @@ export async function writeItems(
               ? 1
               : 0,
     );
+  return { rows, items };
+}
+
+/** Replace an order's items: per (product, warehouse) from where a reservation holds them, priced now. */
+export async function writeItems(
+  trx: Transaction<Database>,
+  orderId: string,
+  lines: { sku: string; warehouseId: string; quantity: number }[],
+  prices: Map<string, PricedLine>,
+): Promise<void> {
+  await trx.deleteFrom('orderItems').where('orderId', '=', orderId).execute();
+  await trx
+    .insertInto('orderItems')
+    .values(itemRows(orderId, lines, prices).rows)
+    .execute();
+}
+
+/**
+ * Create an order with its items and its `order.created`-style event in one
+ * statement; returns the order.
+ */
+export async function insertOrder(
+  trx: Transaction<Database>,
+  values: Insertable<Database['orders']>,
+  lines: { sku: string; warehouseId: string; quantity: number }[],
+  prices: Map<string, PricedLine>,
+  event: OrderEventSpec,
+): Promise<Order> {
+  const id = values.id as string;
+  const { rows, items } = itemRows(id, lines, prices);
+  const inserted = await sql<OrderRow>`
+    with o as (${trx.insertInto('orders').values(values).returningAll()}),
+    i as (${trx.insertInto('orderItems').values(rows)}),
+    e as (${orderEventSelect('o', event)})
+    select * from o`.execute(trx);
+  return toOrder(inserted.rows[0] as OrderRow, items);
 }
 
 /**

@@ -48,8 +48,8 @@ async function paymentSucceededInTrx(
       'paid',
       { paymentReference: input.paymentReference, expiresAt: null },
       order.items,
+      { type: 'order.paid', actor: label },
     );
-    await orderEvent(trx, paid, 'order.paid', label);
     return paid;
   }
   // The hold ended before the money arrived: end it properly if the sweeper has
