@@ -47,7 +47,7 @@ function positive(name: string, value: string | undefined, fallback: number): nu
  * `--only a,b` (or `--only=a,b`, repeatable): keep the scenarios whose name or
  * title contains one of the substrings (case-insensitive). Undefined without it.
  */
-export function onlyFilter(argv: string[]): string[] | undefined {
+function onlyFilter(argv: string[]): string[] | undefined {
   const parts: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;

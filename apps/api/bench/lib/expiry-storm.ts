@@ -23,7 +23,7 @@ import { type BenchData, sku, UNIFORM_PRODUCTS } from './data.js';
 import type { Http } from './load.js';
 import type { Target } from './report.js';
 
-export const STORM_HOLDS = 10_000;
+const STORM_HOLDS = 10_000;
 /** Seconds from "now" to the storm's due instant (after the expiry moves). */
 const LEAD_SECONDS = 2;
 const GIVE_UP_SECONDS = 120;

@@ -137,7 +137,7 @@ export const pricedAt = (lines: { sku: string; quantity: number }[], prices: Map
   }));
 
 /** The item rows of an order from where its hold holds the units, priced now, and the items as the order shows them. */
-export function itemRows(
+function itemRows(
   orderId: string,
   lines: { sku: string; warehouseId: string; quantity: number }[],
   prices: Map<string, PricedLine>,

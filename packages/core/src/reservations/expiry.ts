@@ -14,7 +14,7 @@ import { offerFreedStock } from '../waitlist/index.js';
  * Expire one reservation if it is pending and past its expiry. Returns whether
  * it did. Safe to call from anywhere, any number of times.
  */
-export async function expireIfDueInTrx(
+async function expireIfDueInTrx(
   trx: Transaction<Database>,
   id: string,
   actor: Actor = SYSTEM_SWEEPER,
