@@ -13,6 +13,7 @@ export {
 } from './demand.js';
 export {
   endHold,
+  endHolds,
   loadReservation,
   lockReservation,
 } from './hold.js';

@@ -92,14 +92,15 @@ export async function reserveOne(
   actor: Actor,
   input: ReserveInput,
   options: ReserveOptions = {},
+  /** The request's SKUs, already resolved to active products by the caller (checkout prices them). */
+  known?: Products,
 ): Promise<Reservation> {
   const data = parseInput(ZReserveInput, input);
   const bounds = holdBounds(actor, data.ttlSeconds, options);
   // Everything that needs no lock happens first: resolve SKUs and warehouses.
-  const products = await resolveActiveProducts(
-    trx,
-    data.lines.map((l) => l.sku),
-  );
+  const skus = data.lines.map((l) => l.sku);
+  const products =
+    known && skus.every((sku) => known.has(sku)) ? known : await resolveActiveProducts(trx, skus);
   const pinned = pinnedWarehouses(data.lines);
   assertTokenMayActAt(actor, pinned);
   assertActive(pinned, await activeWarehouses(trx, pinned));
@@ -133,8 +134,8 @@ async function claimRequestKeys(
 
 /**
  * Step 3: lock every level the demands may take from — each pinned level and
- * every level of a product to allocate (found first without a lock, so the
- * lock itself is a list of primary keys) — in the global order.
+ * every level of a product to allocate (found in the same statement, before
+ * the lock) — in the global order. One round trip.
  */
 async function lockLevels(
   trx: Transaction<Database>,
@@ -147,20 +148,18 @@ async function lockLevels(
     }
   }
   const openProducts = [...new Set(demands.flatMap((d) => [...d.open.keys()]))];
-  if (openProducts.length > 0) {
-    const rows = await trx
-      .selectFrom('stockLevels')
-      .select(['warehouseId', 'productId'])
-      .where('productId', 'in', openProducts)
-      .execute();
-    for (const r of rows) pairs.set(levelKey(r), { warehouse_id: r.warehouseId, product_id: r.productId });
-  }
   // The transaction's clock (now() is fixed for the transaction) dates every hold.
   const locked = await sql<LockedLevel & { nowMs: number }>`
+    with k as (
+      select warehouse_id, product_id
+      from jsonb_to_recordset(${JSON.stringify([...pairs.values()])}::jsonb) as k(warehouse_id uuid, product_id uuid)
+      union
+      select warehouse_id, product_id from stock_levels where product_id = any(${openProducts}::uuid[])
+    )
     select s.warehouse_id, s.product_id, s.on_hand, s.reserved, s.available, s.version,
            w.latitude, w.longitude, w.priority, w.code, w.active,
            floor(extract(epoch from now()) * 1000)::float8 as now_ms
-    from jsonb_to_recordset(${JSON.stringify([...pairs.values()])}::jsonb) as k(warehouse_id uuid, product_id uuid)
+    from k
     join stock_levels s on s.warehouse_id = k.warehouse_id and s.product_id = k.product_id
     join warehouses w on w.id = s.warehouse_id
     order by s.warehouse_id, s.product_id

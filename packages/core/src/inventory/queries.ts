@@ -55,7 +55,12 @@ export async function resolveSkus(
 ): Promise<Map<string, string>> {
   const unique = [...new Set(skus)];
   if (unique.length === 0) return new Map();
-  const rows = await db.selectFrom('products').select(['id', 'sku']).where('sku', 'in', unique).execute();
+  // One array parameter, not one placeholder per SKU: a bulk sync names a thousand.
+  const rows = await db
+    .selectFrom('products')
+    .select(['id', 'sku'])
+    .where(sql<boolean>`sku = any(${unique}::text[])`)
+    .execute();
   const bySku = new Map(rows.map((r) => [r.sku, r.id]));
   const unknown = unique.filter((s) => !bySku.has(s));
   if (unknown.length > 0) throw notFound(`Product ${unknown.join(', ')}`, { skus: unknown });

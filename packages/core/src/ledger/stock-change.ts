@@ -245,18 +245,24 @@ async function write(
   return applied.rows;
 }
 
-/** Make sure a stock level row exists (for receiving into a new warehouse/product pair). */
+/**
+ * Make sure stock level rows exist (for receiving into a new warehouse/product
+ * pair). One statement, whatever the number: only the pairs that have no row
+ * yet are inserted, in the global order.
+ */
 export async function ensureStockLevels(
   trx: Transaction<Database>,
   pairs: { warehouseId: string; productId: string }[],
 ): Promise<void> {
   if (pairs.length === 0) return;
-  const sorted = [...pairs].sort(
-    (a, b) => a.warehouseId.localeCompare(b.warehouseId) || a.productId.localeCompare(b.productId),
-  );
-  await trx
-    .insertInto('stockLevels')
-    .values(sorted.map((p) => ({ warehouseId: p.warehouseId, productId: p.productId })))
-    .onConflict((oc) => oc.columns(['warehouseId', 'productId']).doNothing())
-    .execute();
+  const keys = JSON.stringify(pairs.map((p) => ({ warehouse_id: p.warehouseId, product_id: p.productId })));
+  await sql`
+    insert into stock_levels (warehouse_id, product_id)
+    select k.warehouse_id, k.product_id
+    from jsonb_to_recordset(${keys}::jsonb) as k(warehouse_id uuid, product_id uuid)
+    where not exists (
+      select 1 from stock_levels s where s.warehouse_id = k.warehouse_id and s.product_id = k.product_id
+    )
+    order by k.warehouse_id, k.product_id
+    on conflict (warehouse_id, product_id) do nothing`.execute(trx);
 }

@@ -12,7 +12,7 @@ import type { MutationContext } from '../shared/context.js';
 import { validationFailed } from '../shared/errors.js';
 import { parseInput } from '../shared/validate.js';
 import { buyerOf, loadCart } from './cart.js';
-import { orderEvent, pricedAt, priceSkus, writeItems } from './order-writes.js';
+import { insertOrder, orderEvent, type PricedLine, pricedAt, priceSkus, writeItems } from './order-writes.js';
 import { priceLines } from './pricing.js';
 import { mustLoad } from './queries.js';
 import { type Order, type OrderOptions, ZCheckoutInput, ZDirectOrderInput } from './schemas.js';
@@ -50,10 +50,11 @@ async function checkoutInTrx(
       reference: `order:${orderId}`,
     },
     options,
+    activeProducts(prices),
   );
-  await trx
-    .insertInto('orders')
-    .values({
+  const order = await insertOrder(
+    trx,
+    {
       id: orderId,
       status: 'pending_payment',
       buyerId: isBuyer ? (actor as { id: string }).id : null,
@@ -65,15 +66,19 @@ async function checkoutInTrx(
       reservationId: reservation.id,
       expiresAt: reservation.expiresAt,
       createdBy: actorLabel(actor),
-    })
-    .execute();
-  await writeItems(trx, orderId, reservation.lines, prices);
+    },
+    reservation.lines,
+    prices,
+    { type: 'order.created', actor: actorLabel(actor), extra: { totalMinor: totals.totalMinor } },
+  );
   if (!input.lines && isBuyer)
     await trx.deleteFrom('cartItems').where('buyerId', '=', buyerOf(actor)).execute();
-  const order = await mustLoad(trx, orderId);
-  await orderEvent(trx, order, 'order.created', actorLabel(actor), { totalMinor: order.totalMinor });
   return order;
 }
+
+/** The priced products (priceSkus refuses unknown and archived ones), as the reserve step takes them. */
+const activeProducts = (prices: Map<string, PricedLine>) =>
+  new Map([...prices.values()].map((p) => [p.sku, { id: p.productId, sku: p.sku }]));
 
 /** Checkout: the order (pending payment) and its hold, in one transaction. */
 export function startCheckout(

@@ -7,7 +7,7 @@ export {
 } from './cart.js';
 export { createPaidOrder, startCheckout } from './checkout.js';
 export { cancelOrder, shipOrder, updateOrderStatus } from './fulfilment.js';
-export { expireOrderOfReservation, paymentFailed, paymentSucceeded } from './payments.js';
+export { expireOrdersOfReservations, paymentFailed, paymentSucceeded } from './payments.js';
 export { pickList, ZPickList, ZPickListInput } from './pick-list.js';
 export { MAX_MONEY_MINOR, priceLines } from './pricing.js';
 export { getOrder, listOrders } from './queries.js';

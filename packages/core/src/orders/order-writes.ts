@@ -4,7 +4,7 @@
  * writing its items, and committing its items again after its hold ended.
  */
 import type { Database, OrderStatus } from '@stockroom/db';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import {
   appendEvents,
   type EventCatalogue,
@@ -15,8 +15,8 @@ import {
 import { endHold, lockReservation, reserveOne } from '../holds/index.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../shared/errors.js';
-import { mustLoad } from './queries.js';
-import type { Order, OrderOptions } from './schemas.js';
+import { itemsOf, type OrderRow, toOrder } from './queries.js';
+import type { Order, OrderItem, OrderOptions } from './schemas.js';
 
 export function assertMayOperate(actor: Actor, warehouseIds: string[]): void {
   if (actor.kind !== 'user') return;
@@ -58,6 +58,29 @@ export async function orderEvent<T extends OrderEventType>(
   await appendEvents(trx, [newEvent(type, order.id, { ...base, ...extra } as EventCatalogue[T])]);
 }
 
+/** An order event written by the statement that changes the order (see `orderEvent`). */
+export interface OrderEventSpec {
+  type: string;
+  actor: string;
+  extra?: Record<string, unknown>;
+}
+
+/** The `order.*` event of the order rows in `from` (a CTE's name), as `orderEvent` writes it. */
+function orderEventSelect(from: 'o', event: OrderEventSpec) {
+  return sql`
+    insert into events (type, aggregate_type, aggregate_id, payload)
+    select ${event.type}::text, 'order', o.id::text,
+           jsonb_build_object('id', o.id, 'number', o.number, 'status', o.status,
+                              'version', o.version, 'actor', ${event.actor}::text)
+           || ${JSON.stringify(event.extra ?? {})}::jsonb
+    from ${sql.raw(from)} as o`;
+}
+
+/**
+ * Move an order's status (with other fields) and return it, with its event
+ * when one is given — one statement. `items`: the order's items when the
+ * caller has them and they did not change (saves reading them again).
+ */
 export async function setStatus(
   trx: Transaction<Database>,
   id: string,
@@ -70,13 +93,23 @@ export async function setStatus(
     reservationId: string;
     expiresAt: string | null;
   }> = {},
+  items?: OrderItem[],
+  event?: OrderEventSpec,
 ): Promise<Order> {
-  await trx
+  const update = trx
     .updateTable('orders')
     .set({ ...fields, status, version: sql`version + 1`, updatedAt: sql`now()` })
     .where('id', '=', id)
-    .execute();
-  return mustLoad(trx, id);
+    .returningAll();
+  const row = event
+    ? (
+        await sql<OrderRow>`
+          with o as (${update}), e as (${orderEventSelect('o', event)})
+          select * from o`.execute(trx)
+      ).rows[0]
+    : await update.executeTakeFirst();
+  if (!row) throw notFound(`Order ${id}`, { id });
+  return toOrder(row as OrderRow, items ?? (await itemsOf(trx, [id])).get(id) ?? []);
 }
 
 export interface PricedLine {
@@ -108,31 +141,80 @@ export const pricedAt = (lines: { sku: string; quantity: number }[], prices: Map
     unitPriceMinor: (prices.get(l.sku) as PricedLine).unitPriceMinor,
   }));
 
-/** Items per (product, warehouse) from where a reservation holds them, priced now. */
+/** The item rows of an order from where its hold holds the units, priced now, and the items as the order shows them. */
+function itemRows(
+  orderId: string,
+  lines: { sku: string; warehouseId: string; quantity: number }[],
+  prices: Map<string, PricedLine>,
+) {
+  const rows = lines.map((l) => {
+    const p = prices.get(l.sku) as PricedLine;
+    return {
+      orderId,
+      productId: p.productId,
+      warehouseId: l.warehouseId,
+      sku: l.sku,
+      name: p.name,
+      quantity: l.quantity,
+      unitPriceMinor: p.unitPriceMinor,
+    };
+  });
+  // The order's items are read sorted by SKU, then warehouse (queries.ts).
+  const items: OrderItem[] = rows
+    .map(({ sku, name, quantity, unitPriceMinor, warehouseId }) => ({
+      sku,
+      name,
+      quantity,
+      unitPriceMinor,
+      warehouseId,
+    }))
+    .sort((a, b) =>
+      a.sku < b.sku
+        ? -1
+        : a.sku > b.sku
+          ? 1
+          : a.warehouseId < b.warehouseId
+            ? -1
+            : a.warehouseId > b.warehouseId
+              ? 1
+              : 0,
+    );
+  return { rows, items };
+}
+
+/** Replace an order's items: per (product, warehouse) from where a reservation holds them, priced now. */
 export async function writeItems(
   trx: Transaction<Database>,
   orderId: string,
   lines: { sku: string; warehouseId: string; quantity: number }[],
   prices: Map<string, PricedLine>,
-) {
+): Promise<void> {
   await trx.deleteFrom('orderItems').where('orderId', '=', orderId).execute();
   await trx
     .insertInto('orderItems')
-    .values(
-      lines.map((l) => {
-        const p = prices.get(l.sku) as PricedLine;
-        return {
-          orderId,
-          productId: p.productId,
-          warehouseId: l.warehouseId,
-          sku: l.sku,
-          name: p.name,
-          quantity: l.quantity,
-          unitPriceMinor: p.unitPriceMinor,
-        };
-      }),
-    )
+    .values(itemRows(orderId, lines, prices).rows)
     .execute();
+}
+
+/**
+ * Create an order with its items and its `order.created`-style event in one
+ * statement; returns the order.
+ */
+export async function insertOrder(
+  trx: Transaction<Database>,
+  values: Insertable<Database['orders']>,
+  lines: { sku: string; warehouseId: string; quantity: number }[],
+  prices: Map<string, PricedLine>,
+  event: OrderEventSpec,
+): Promise<Order> {
+  const id = values.id as string;
+  const { rows, items } = itemRows(id, lines, prices);
+  const inserted = await sql<OrderRow>`
+    with o as (${trx.insertInto('orders').values(values).returningAll()}),
+    i as (${trx.insertInto('orderItems').values(rows)}),
+    e as (${orderEventSelect('o', event)})
+    select * from o`.execute(trx);
+  return toOrder(inserted.rows[0] as OrderRow, items);
 }
 
 /**
@@ -140,11 +222,30 @@ export async function writeItems(
  * Returns undefined when the order does not exist.
  */
 export async function lockOrder(trx: Transaction<Database>, id: string) {
-  const peek = await trx.selectFrom('orders').select('reservationId').where('id', '=', id).executeTakeFirst();
-  if (!peek) return undefined;
-  const reservation = peek.reservationId ? await lockReservation(trx, peek.reservationId) : undefined;
-  await trx.selectFrom('orders').select('id').where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
-  return { order: await mustLoad(trx, id), reservation };
+  // The reservation row of the order, locked (an order's reservation is fixed
+  // while the order is pending; a later change of it takes this same lock first).
+  const reservation = await trx
+    .selectFrom('reservations as r')
+    .innerJoin('orders as o', 'o.reservationId', 'r.id')
+    .select([
+      'r.id',
+      'r.status',
+      'r.expiresAt',
+      'r.holdLimitAt',
+      'r.ownerUserId',
+      sql<boolean>`r.expires_at <= now()`.as('due'),
+    ])
+    .where('o.id', '=', id)
+    .forNoKeyUpdate('r')
+    .executeTakeFirst();
+  const row = await trx
+    .selectFrom('orders')
+    .selectAll()
+    .where('id', '=', id)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { order: toOrder(row, (await itemsOf(trx, [id])).get(id) ?? []), reservation };
 }
 
 /** Reserve the order's items again (after its hold ended) and confirm at once. */

@@ -6,6 +6,7 @@
 import type { Database } from '@stockroom/db';
 import { sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
+import { appendEvents } from '../events/index.js';
 import { endHold } from '../holds/index.js';
 import { runMutation } from '../idempotency/index.js';
 import { assertTokenMayActAt } from '../shared/access.js';
@@ -41,11 +42,14 @@ async function paymentSucceededInTrx(
   const committed = reservation?.status === 'confirmed';
   if (reservation && (committed || (reservation.status === 'pending' && !reservation.due))) {
     if (!committed) await endHold(trx, reservation.id, 'confirmed', label);
-    const paid = await setStatus(trx, order.id, 'paid', {
-      paymentReference: input.paymentReference,
-      expiresAt: null,
-    });
-    await orderEvent(trx, paid, 'order.paid', label);
+    const paid = await setStatus(
+      trx,
+      order.id,
+      'paid',
+      { paymentReference: input.paymentReference, expiresAt: null },
+      order.items,
+      { type: 'order.paid', actor: label },
+    );
     return paid;
   }
   // The hold ended before the money arrived: end it properly if the sweeper has
@@ -121,20 +125,30 @@ export function paymentFailed(
 }
 
 /**
- * Called with the reservation row locked, when its hold expires: an unpaid
- * order expires with it, in the same transaction.
+ * Called with the reservation rows locked, when their holds expire: their
+ * unpaid orders expire with them, in the same transaction (two statements for
+ * any number of holds).
  */
-export async function expireOrderOfReservation(
+export async function expireOrdersOfReservations(
   trx: Transaction<Database>,
-  reservationId: string,
+  reservationIds: string[],
   actor: string,
-) {
-  const row = await trx
+): Promise<void> {
+  if (reservationIds.length === 0) return;
+  const rows = await trx
     .updateTable('orders')
     .set({ status: 'expired', version: sql`version + 1`, updatedAt: sql`now()` })
-    .where('reservationId', '=', reservationId)
+    .where('reservationId', 'in', reservationIds)
     .where('status', '=', 'pending_payment')
-    .returning('id')
-    .executeTakeFirst();
-  if (row) await orderEvent(trx, await mustLoad(trx, row.id), 'order.expired', actor);
+    .returning(['id', 'number', 'status', 'version'])
+    .execute();
+  await appendEvents(
+    trx,
+    rows.map((order) => ({
+      type: 'order.expired',
+      aggregateType: 'order',
+      aggregateId: order.id,
+      payload: { id: order.id, number: order.number, status: order.status, version: order.version, actor },
+    })),
+  );
 }

@@ -17,13 +17,13 @@ import {
   ZOrdersListInput,
 } from './schemas.js';
 
-type OrderRow = Awaited<ReturnType<typeof orderRows>>[number];
+export type OrderRow = Awaited<ReturnType<typeof orderRows>>[number];
 
 function orderRows(db: Kysely<Database>, ids: string[]) {
   return db.selectFrom('orders').selectAll().where('id', 'in', ids).execute();
 }
 
-async function itemsOf(db: Kysely<Database>, ids: string[]) {
+export async function itemsOf(db: Kysely<Database>, ids: string[]) {
   if (ids.length === 0) return new Map<string, OrderItem[]>();
   const rows = await db
     .selectFrom('orderItems')
@@ -37,7 +37,7 @@ async function itemsOf(db: Kysely<Database>, ids: string[]) {
   return byOrder;
 }
 
-function toOrder(row: OrderRow, items: OrderItem[]): Order {
+export function toOrder(row: OrderRow, items: OrderItem[]): Order {
   return {
     id: row.id,
     number: row.number,

@@ -166,6 +166,16 @@ export async function listWaitlist(
   return { items: rows.map(({ createdAtKey: _k, ...r }) => toEntry(r)), nextCursor };
 }
 
+/** The products among `productIds` that someone is waiting for. */
+async function productsWaitedFor(trx: Transaction<Database>, productIds: string[]): Promise<Set<string>> {
+  const unique = [...new Set(productIds)];
+  if (unique.length === 0) return new Set();
+  const rows = await sql<{ productId: string }>`
+    select distinct product_id from waitlist_entries
+    where status = 'waiting' and product_id = any(${unique}::uuid[])`.execute(trx);
+  return new Set(rows.rows.map((r) => r.productId));
+}
+
 /**
  * Stock just became available at these levels (the caller holds their locks):
  * offer it to the oldest waiting entry of each product that it can serve.
@@ -176,9 +186,14 @@ export async function offerFreedStock(
 ): Promise<number> {
   let offers = 0;
   const seen = new Set<string>();
+  // One look for all the levels first: most freed stock has nobody waiting for it.
+  const waited = await productsWaitedFor(
+    trx,
+    levels.map((l) => l.productId),
+  );
   for (const level of levels) {
     const key = `${level.warehouseId}:${level.productId}`;
-    if (seen.has(key)) continue;
+    if (seen.has(key) || !waited.has(level.productId)) continue;
     seen.add(key);
     // Oldest first. An entry the stock cannot serve yet stops the line (nobody behind
     // it jumps the queue); a buyer already at their caps is passed over and keeps
