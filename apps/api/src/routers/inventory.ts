@@ -14,7 +14,7 @@ import {
   ZStockKey,
   ZSyncInput,
 } from '@stockroom/core';
-import { rest, ZStockLevelOut, ZSyncOut } from '../schemas.js';
+import { rest, ZMovementsPageOut, ZStockLevelOut, ZStockLevelsPageOut, ZSyncOut } from '../schemas.js';
 import { allow, idempotentMutation, router } from '../trpc.js';
 
 const stockPath = '/stock/{warehouseId}/{sku}';
@@ -34,10 +34,12 @@ export const inventoryRouter = router({
       openapi: rest('GET', '/inventory', 'stock', 'Stock levels, by warehouse (id or code) or product'),
     })
     .input(ZInventoryListInput)
+    .output(ZStockLevelsPageOut)
     .query(({ ctx, input }) => listStockLevels(ctx.db, input)),
   movements: allow('staff', 'admin', 'service')
     .meta({ scope: 'stock:read', openapi: rest('GET', '/inventory/movements', 'stock', 'The stock ledger') })
     .input(ZMovementsInput)
+    .output(ZMovementsPageOut)
     .query(({ ctx, input }) => listMovements(ctx.db, input)),
   receive: idempotentMutation({
     allow: ['staff', 'admin', 'service'],
