@@ -24,7 +24,9 @@ export const ZCartOut = z.object({
   subtotalMinor: ZMinor,
   taxMinor: ZMinor,
   totalMinor: ZMinor,
-  overLimit: z.boolean().describe('The total is more than one order may be: it can be trimmed, not checked out'),
+  overLimit: z
+    .boolean()
+    .describe('The total is more than one order may be: it can be trimmed, not checked out'),
 });
 
 export const ZOrderOut = z.object({

@@ -95,11 +95,16 @@ export const ZWebhookOut = z.object({
   consecutiveFailures: z.number().int(),
   failingSince: z.string().nullable(),
   lastSuccessAt: z.string().nullable(),
+  secretRotatedAt: z.string().nullable().describe('When the signing secret was last rotated'),
+  previousSecretValidUntil: z
+    .string()
+    .nullable()
+    .describe('Until when deliveries also carry a signature with the secret the last rotation replaced'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 
-/** Only create answers with the signing secret (`whsec_…`), and only once. */
+/** Only create and rotateSecret answer with the signing secret (`whsec_…`), and only once. */
 export const ZCreatedWebhookOut = ZWebhookOut.extend({ secret: z.string() });
 
 export const ZWebhookDeliveryOut = z.object({

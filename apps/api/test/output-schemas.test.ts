@@ -19,6 +19,8 @@ import type {
   listUsers,
   listWaitlist,
   listWarehouses,
+  listWebhooks,
+  rotateWebhookSecret,
   shipOrder,
   verifyLedger,
 } from '@stockroom/core';
@@ -26,7 +28,7 @@ import { initTRPC } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import {
+import type {
   ZCartOut,
   ZOrderOut,
   ZOrdersPageOut,
@@ -36,13 +38,15 @@ import {
   ZWaitlistPageOut,
 } from '../src/order-schemas.js';
 import { assertOutputsDeclared } from '../src/rest.js';
-import {
+import type {
   ZAuditOut,
+  ZCreatedWebhookOut,
   ZEventsPageOut,
   ZMovementsPageOut,
   ZStockLevelsPageOut,
   ZUserOut,
   ZWarehouseOut,
+  ZWebhookOut,
 } from '../src/schemas.js';
 
 type Answer<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
@@ -63,16 +67,25 @@ describe('output schemas', () => {
     expectTypeOf<z.output<typeof ZShipmentOut>>().toEqualTypeOf<Answer<typeof shipOrder>>();
     expectTypeOf<z.output<typeof ZWaitlistEntryOut>>().toEqualTypeOf<Answer<typeof joinWaitlist>>();
     expectTypeOf<z.output<typeof ZWaitlistPageOut>>().toEqualTypeOf<Answer<typeof listWaitlist>>();
+    expectTypeOf<z.output<typeof ZWebhookOut>[]>().toEqualTypeOf<Answer<typeof listWebhooks>>();
+    expectTypeOf<z.output<typeof ZCreatedWebhookOut>>().toEqualTypeOf<Answer<typeof rotateWebhookSecret>>();
   });
 
   it('the server refuses a REST route without one', () => {
     const t = initTRPC.meta<OpenApiMeta>().create();
     const openapi = { method: 'GET', path: '/x' } as const;
     const withOutput = t.router({
-      x: t.procedure.meta({ openapi }).input(z.void()).output(z.object({ ok: z.boolean() })).query(() => ({ ok: true })),
+      x: t.procedure
+        .meta({ openapi })
+        .input(z.void())
+        .output(z.object({ ok: z.boolean() }))
+        .query(() => ({ ok: true })),
     });
     const without = t.router({
-      x: t.procedure.meta({ openapi }).input(z.void()).query(() => ({ ok: true })),
+      x: t.procedure
+        .meta({ openapi })
+        .input(z.void())
+        .query(() => ({ ok: true })),
       live: t.procedure.query(() => 1),
     });
     expect(() => assertOutputsDeclared(withOutput)).not.toThrow();

@@ -80,7 +80,9 @@ describe('REST for every procedure', () => {
     }
     expect(undocumented).toEqual([]);
     const order = doc.paths['/orders/{id}'].get.responses['200'].content['application/json'].schema;
-    expect(order.required).toEqual(expect.arrayContaining(['id', 'status', 'totalMinor', 'items', 'shipments']));
+    expect(order.required).toEqual(
+      expect.arrayContaining(['id', 'status', 'totalMinor', 'items', 'shipments']),
+    );
   });
 
   it('GET list routes take their filters and page sizes from the query string', async () => {

@@ -6,6 +6,7 @@ import * as m0004 from './migrations/2026-12-03T0001-sessions.js';
 import * as m0005 from './migrations/2026-12-03T0002-service-tokens.js';
 import * as m0006 from './migrations/2026-12-03T0003-buyer-limits.js';
 import * as mWebhooks from './migrations/2026-12-03T0005-webhooks.js';
+import * as mWebhookRotation from './migrations/2026-12-04T0010-webhook-secret-rotation.js';
 
 /**
  * Every migration, by name. Names are date-prefixed so they sort in the order
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0002-service-tokens': m0005,
   '2026-12-03T0003-buyer-limits': m0006,
   '2026-12-03T0005-webhooks': mWebhooks,
+  '2026-12-04T0010-webhook-secret-rotation': mWebhookRotation,
 };
 
 export function createMigrator(db: Kysely<any>): Migrator {
