@@ -96,7 +96,7 @@ test('an admin adds an endpoint, copies its secret once, reads the delivery log 
 
     // The secret, once, with a copy button that puts it on the clipboard.
     const secretPanel = page.getByRole('region', { name: 'Signing secret' });
-    const secret = await secretPanel.getByLabel('Secret').inputValue();
+    const secret = await secretPanel.getByLabel('Secret', { exact: true }).inputValue();
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     await secretPanel.getByRole('button', { name: 'Copy' }).click();
     await expect(secretPanel.getByRole('status')).toHaveText('Copied');
@@ -104,7 +104,7 @@ test('an admin adds an endpoint, copies its secret once, reads the delivery log 
     receiver.useSecret(secret);
     await secretPanel.getByRole('button', { name: 'Done, I saved it' }).click();
     await expect(secretPanel).toBeHidden();
-    await expect(page.getByLabel('Secret')).toHaveCount(0);
+    await expect(page.getByLabel('Secret', { exact: true })).toHaveCount(0);
 
     const row = page.getByRole('row', { name: new RegExp(description) });
     await expect(row).toContainText('order.created');
@@ -193,11 +193,11 @@ test('an admin rotates a secret: the new one is shown once; meanwhile deliveries
 
     const secretPanel = page.getByRole('region', { name: 'Signing secret' });
     await expect(secretPanel).toContainText('the old one also signs deliveries until');
-    const fresh = await secretPanel.getByLabel('Secret').inputValue();
+    const fresh = await secretPanel.getByLabel('Secret', { exact: true }).inputValue();
     expect(fresh).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     expect(fresh).not.toBe(old);
     await secretPanel.getByRole('button', { name: 'Done, I saved it' }).click();
-    await expect(page.getByLabel('Secret')).toHaveCount(0);
+    await expect(page.getByLabel('Secret', { exact: true })).toHaveCount(0);
     await expect(row).toContainText('Old secret also signs until');
 
     // The receiver has not switched yet: it still verifies with the old secret, and so can one on the new.

@@ -20,7 +20,7 @@ export function SignInRoute() {
     const result = await requestSession(credentials);
     if (!canUseConsole(result.user.role)) {
       await endSession(result.csrfToken);
-      throw new Error('The console is for warehouse staff, sellers and admins. Buyers shop in the store.');
+      throw new Error('This account cannot use the console.');
     }
     // Nothing cached for a previous user may leak into this session.
     queryClient.clear();
