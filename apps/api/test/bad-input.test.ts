@@ -1117,6 +1117,15 @@ const MUTATIONS: MutationSpec[] = [
     specials: [{ label: 'an unknown delivery', input: (fx) => ({ deliveryId: fx.unknownId }), codes: NF }],
     rest: { method: 'POST', path: '/webhook-deliveries/{deliveryId}/redeliver', bodyless: true },
   },
+  {
+    procedure: 'webhooks.rotateSecret',
+    base: (fx) => ({ id: fx.unknownId, graceSeconds: 60 }),
+    fields: { id: 'uuid', graceSeconds: 'graceSeconds' },
+    required: ['id'],
+    idempotent: true,
+    specials: [{ label: 'an unknown webhook', input: (fx) => ({ id: fx.unknownId }), codes: NF }],
+    rest: { method: 'POST', path: '/webhooks/{id}/rotate-secret' },
+  },
 ];
 
 // ---------------------------------------------------------------- case generation

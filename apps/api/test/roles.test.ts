@@ -699,6 +699,15 @@ const ROWS: Row[] = [
     allowed: ['admin'],
     call: (c) => c.webhooks.redeliver.mutate({ deliveryId: fx.guardWebhook.deliveryId }),
   },
+  {
+    procedure: 'webhooks.rotateSecret',
+    allowed: ['admin'],
+    call: async (c, who) =>
+      c.webhooks.rotateSecret.mutate({
+        id: who === 'admin' ? await freshWebhook() : fx.guardWebhook.id,
+        graceSeconds: 60,
+      }),
+  },
 ];
 
 /** Subscriptions are checked over SSE below. */
@@ -1114,9 +1123,11 @@ describe('roles', () => {
       }
     });
 
-    it('left the guard webhook as it was, and made none for a refused caller', async () => {
+    it('left the guard webhook as it was (its secret never rotated), and made none for a refused caller', async () => {
       const hooks = await admin().webhooks.list.query();
-      expect(hooks.find((h) => h.id === fx.guardWebhook.id)?.description).toBe('guard');
+      const guard = hooks.find((h) => h.id === fx.guardWebhook.id);
+      expect(guard?.description).toBe('guard');
+      expect(guard?.secretRotatedAt).toBe(null);
       expect(hooks.map((h) => h.url).filter((u) => u.includes('made-by-'))).toEqual([
         'http://127.0.0.1:9/made-by-admin',
       ]);
