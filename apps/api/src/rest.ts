@@ -9,7 +9,6 @@ import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-opena
 import { createRequestContext } from './context.js';
 import { ERROR_TABLE, restErrorBody } from './errors.js';
 import { appRouter } from './router.js';
-import { ZListOut, ZObjectOut, ZPageOut } from './schemas.js';
 import type { Services } from './services.js';
 import { responseMeta } from './trpc-http.js';
 
@@ -168,41 +167,25 @@ function reshapeErrors(rest: FastifyInstance): void {
   });
 }
 
-/** Procedures whose answer is a plain list, or a page `{ items, nextCursor }`. */
-const LIST_ANSWERS = new Set(['users.list', 'warehouses.list']);
-const PAGE_ANSWERS = new Set([
-  'inventory.list',
-  'inventory.movements',
-  'orders.list',
-  'waitlist.list',
-  'events.list',
-]);
-
 type DocumentedProcedure = { _def: { output?: unknown; meta?: { openapi?: unknown } } };
 
 /**
- * trpc-to-openapi documents a route only with an output schema. Procedures that
- * declare none keep their use case's exact TypeScript answer (the console's
- * types), and the document describes it as an object (a list, a page) whose
- * fields API.md lists. Only the generator reads `_def.output`; the answer
- * itself is not parsed.
+ * Every REST route declares its answer with `.output()` (schemas.ts,
+ * order-schemas.ts), so the document lists every field. trpc-to-openapi would
+ * silently leave out a route without one: refuse to start instead.
  */
-function documentOutputs(): void {
-  for (const [path, procedure] of Object.entries(
-    appRouter._def.procedures as unknown as Record<string, DocumentedProcedure>,
-  )) {
-    if (!procedure._def.meta?.openapi || procedure._def.output) continue;
-    procedure._def.output = LIST_ANSWERS.has(path)
-      ? ZListOut
-      : PAGE_ANSWERS.has(path)
-        ? ZPageOut
-        : ZObjectOut;
+export function assertOutputsDeclared(router: { _def: { procedures: unknown } } = appRouter): void {
+  const missing = Object.entries(router._def.procedures as Record<string, DocumentedProcedure>)
+    .filter(([, procedure]) => procedure._def.meta?.openapi && !procedure._def.output)
+    .map(([path]) => path);
+  if (missing.length > 0) {
+    throw new Error(`REST procedures without an output schema: ${missing.join(', ')}`);
   }
 }
 
 /** /api/v1: the OpenAPI document and every procedure that declares an `openapi` meta. */
 export async function registerRest(app: FastifyInstance, services: Services): Promise<void> {
-  documentOutputs();
+  assertOutputsDeclared();
   const openApiDocument = describeRestContract(
     generateOpenApiDocument(appRouter, {
       title: 'Stockroom API',

@@ -95,11 +95,16 @@ export const ZWebhookOut = z.object({
   consecutiveFailures: z.number().int(),
   failingSince: z.string().nullable(),
   lastSuccessAt: z.string().nullable(),
+  secretRotatedAt: z.string().nullable().describe('When the signing secret was last rotated'),
+  previousSecretValidUntil: z
+    .string()
+    .nullable()
+    .describe('Until when deliveries also carry a signature with the secret the last rotation replaced'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 
-/** Only create answers with the signing secret (`whsec_…`), and only once. */
+/** Only create and rotateSecret answer with the signing secret (`whsec_…`), and only once. */
 export const ZCreatedWebhookOut = ZWebhookOut.extend({ secret: z.string() });
 
 export const ZWebhookDeliveryOut = z.object({
@@ -121,14 +126,6 @@ export const ZWebhookDeliveryOut = z.object({
   deliveredAt: z.string().nullable(),
   payload: z.record(z.string(), z.unknown()),
 });
-
-/**
- * An answer the document describes as an object whose fields API.md lists
- * (the shape is the use case's; the schema lets every field through).
- */
-export const ZObjectOut = z.looseObject({});
-export const ZListOut = z.array(ZObjectOut);
-export const ZPageOut = z.looseObject({ items: z.array(ZObjectOut), nextCursor: z.string().nullable() });
 
 /** An OpenAPI operation for a procedure (the `openapi` part of `meta`). */
 export const rest = (
@@ -178,4 +175,103 @@ export const ZSalesReportOut = z.object({
     }),
   ),
   totals: z.array(ZSalesFiguresOut),
+});
+
+const ZRoleOut = z.enum(['admin', 'staff', 'seller', 'buyer']);
+
+export const ZUserOut = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: ZRoleOut,
+  warehouseIds: z.array(z.string()).describe('The warehouses a staff member works in'),
+  active: z.boolean(),
+});
+
+/** auth.login: the bearer token and who it belongs to. */
+export const ZSessionOut = z.object({
+  token: z.string().describe('Send as `Authorization: Bearer <token>`'),
+  expiresAt: z.string(),
+  user: ZUserOut,
+});
+
+export const ZRegisterOut = z.object({ status: z.literal('accepted'), message: z.string() });
+export const ZLogoutOut = z.object({
+  signedOut: z.boolean().describe('false for a service token (it has no session to end)'),
+});
+
+/** auth.me: a user, or a service token (`role: service`, no email). */
+export const ZMeOut = z.object({
+  id: z.string(),
+  email: z.string().nullable(),
+  name: z.string(),
+  role: z.enum([...ZRoleOut.options, 'service']),
+  warehouseIds: z.array(z.string()),
+});
+
+export const ZWarehouseOut = z.object({
+  id: z.string(),
+  code: z.string().describe('Short name usable wherever a warehouse id is (`NYC-1`)'),
+  name: z.string(),
+  address: z.string().nullable(),
+  latitude: z.number(),
+  longitude: z.number(),
+  capacity: z.number().int().nullable(),
+  timezone: z.string().describe('IANA time zone'),
+  priority: z.number().int(),
+  active: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last'),
+  });
+
+export const ZStockLevelsPageOut = page(ZStockLevelOut);
+
+export const ZMovementsPageOut = page(
+  z.object({
+    id: z.number().int(),
+    warehouseId: z.string(),
+    sku: z.string(),
+    kind: z
+      .string()
+      .describe('receive, adjust, set, sync, reserve, release, expire, confirm, ship or return'),
+    onHandDelta: z.number().int(),
+    reservedDelta: z.number().int(),
+    reason: z.string().nullable(),
+    reference: z.string().nullable(),
+    actor: z.string().describe('Who made the change: `user:<id>`, `service:<id>` or `system:<name>`'),
+    createdAt: z.string(),
+  }),
+);
+
+export const ZEventsPageOut = page(
+  z.object({
+    id: z.number().int(),
+    position: z.string().describe('Opaque outbox position; resume after it'),
+    type: z.string(),
+    aggregateType: z.string(),
+    aggregateId: z.string(),
+    payload: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+  }),
+);
+
+export const ZAuditOut = z.object({
+  levelsChecked: z.number().int(),
+  mismatches: z.array(
+    z.object({
+      check: z.enum(['ledger', 'holds']),
+      warehouseId: z.string(),
+      sku: z.string(),
+      onHand: z.number().int(),
+      reserved: z.number().int(),
+      expectedOnHand: z.number().int(),
+      expectedReserved: z.number().int(),
+    }),
+  ),
 });

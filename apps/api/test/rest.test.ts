@@ -65,6 +65,26 @@ describe('REST for every procedure', () => {
     expect(counted).toBeGreaterThan(40);
   });
 
+  it('every operation documents the fields of its answer', async () => {
+    const doc = (await send('GET', '/openapi.json')).body;
+    const undocumented: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        let schema = operation.responses?.['200']?.content?.['application/json']?.schema;
+        if (schema?.type === 'array') schema = schema.items;
+        const fields = Object.keys(schema?.properties ?? {});
+        if (fields.length === 0 || schema.additionalProperties !== false) {
+          undocumented.push(`${method.toUpperCase()} ${path}`);
+        }
+      }
+    }
+    expect(undocumented).toEqual([]);
+    const order = doc.paths['/orders/{id}'].get.responses['200'].content['application/json'].schema;
+    expect(order.required).toEqual(
+      expect.arrayContaining(['id', 'status', 'totalMinor', 'items', 'shipments']),
+    );
+  });
+
   it('GET list routes take their filters and page sizes from the query string', async () => {
     const staff = await api.login('staff@example.com');
     const buyer = await api.login('buyer@example.com');

@@ -15,7 +15,8 @@
  *   refused when private addresses are not allowed, at create/update and again
  *   at send time (after DNS), with no connection made;
  * - an endpoint that keeps failing is disabled and `webhook.disabled` is delivered;
- * - the secret is shown once (also on an idempotent replay) and is not stored in clear.
+ * - the secret is shown once (also on an idempotent replay) and is not stored in clear;
+ * - a rotated secret: during the grace window both secrets verify, after it only the new one.
  */
 import { once } from 'node:events';
 import http from 'node:http';
@@ -493,6 +494,103 @@ describe('signatures', () => {
   });
 });
 
+describe('secret rotation', () => {
+  /** Which of these secrets verify a received request. */
+  const verifiesWith = (r: Received, secrets: string[]) =>
+    secrets.map((secret) => {
+      try {
+        new Webhook(secret).verify(r.body, r.headers);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+
+  /** A paid order, and the request that told the receiver about it. */
+  async function paidOrderArrives(path: string) {
+    const order = await directOrder(service, 'SP-YGA-001');
+    return until(async () => receiver.at(path).find((r) => r.payload.data.id === order.id), 'the delivery');
+  }
+
+  it('during the grace window deliveries verify with the old and the new secret; after it, only the new', async () => {
+    await setStock('SP-YGA-001', 50);
+    const created = await hook('/rotation', ['order.paid']);
+    const old = created.secret;
+    const rotated = await admin.webhooks.rotateSecret.mutate({ id: created.id, graceSeconds: 3600 });
+    const fresh = rotated.secret;
+    expect(fresh).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    expect(fresh).not.toBe(old);
+    expect(Date.parse(rotated.previousSecretValidUntil ?? '') - Date.now()).toBeGreaterThan(3500_000);
+    expect(rotated.secretRotatedAt).toEqual(expect.any(String));
+    // Listed without a secret, with the window.
+    const listed = (await admin.webhooks.list.query()).find((w) => w.id === created.id);
+    expect(listed).not.toHaveProperty('secret');
+    expect(listed?.previousSecretValidUntil).toBe(rotated.previousSecretValidUntil);
+
+    // A receiver still on the old secret and one already on the new both accept.
+    receiver.secrets.set('/rotation', old);
+    const during = await paidOrderArrives('/rotation');
+    expect(during.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=* v1,[A-Za-z0-9+/]+=*$/);
+    expect(verifiesWith(during, [old, fresh])).toEqual([true, true]);
+    expect(during.verified).toBe(true);
+
+    // The window passes (moved into the past rather than waited for): only the new secret signs.
+    await sql`update webhooks set previous_secret_expires_at = now() - interval '1 second'
+              where id = ${created.id}`.execute(api.database.db);
+    receiver.secrets.set('/rotation', fresh);
+    const after = await paidOrderArrives('/rotation');
+    expect(after.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+    expect(verifiesWith(after, [old, fresh])).toEqual([false, true]);
+    expect(
+      (await admin.webhooks.list.query()).find((w) => w.id === created.id)?.previousSecretValidUntil,
+    ).toBe(null);
+
+    // graceSeconds 0: the replaced secret stops signing at once; a replay shows the same new secret.
+    const key = `rotate-now-${Date.now()}`;
+    const now = await admin.webhooks.rotateSecret.mutate({
+      id: created.id,
+      graceSeconds: 0,
+      idempotencyKey: key,
+    });
+    const replay = await admin.webhooks.rotateSecret.mutate({
+      id: created.id,
+      graceSeconds: 0,
+      idempotencyKey: key,
+    });
+    expect(replay.secret).toBe(now.secret);
+    expect(now.previousSecretValidUntil).toBe(null);
+    receiver.secrets.set('/rotation', now.secret);
+    const immediate = await paidOrderArrives('/rotation');
+    expect(verifiesWith(immediate, [old, fresh, now.secret])).toEqual([false, false, true]);
+    // Stored encrypted, like the first secret.
+    const stored = await sql<{ secret: string; previous: string | null }>`
+      select secret_ciphertext as secret, previous_secret_ciphertext as previous
+      from webhooks where id = ${created.id}`.execute(api.database.db);
+    expect(JSON.stringify(stored.rows)).not.toContain(now.secret.slice(6));
+    expect(stored.rows[0]?.previous).toBe(null);
+  });
+
+  it('only admins rotate; an unknown endpoint is NOT_FOUND; a grace over a week is refused', async () => {
+    const created = await hook('/rotation-rules', ['order.paid']);
+    const staff = api.client(await api.login('staff@example.com'));
+    expect((await appCodeOf(staff.webhooks.rotateSecret.mutate({ id: created.id }))).appCode).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      (await appCodeOf(admin.webhooks.rotateSecret.mutate({ id: '00000000-0000-4000-8000-000000000000' })))
+        .appCode,
+    ).toBe('NOT_FOUND');
+    const long = await appCodeOf(
+      admin.webhooks.rotateSecret.mutate({ id: created.id, graceSeconds: 8 * 24 * 3600 }),
+    );
+    expect(long.appCode).toBe('VALIDATION_FAILED');
+    // Nothing changed: the first secret still verifies alone.
+    const row = await sql<{ rotated: Date | null }>`
+      select secret_rotated_at as rotated from webhooks where id = ${created.id}`.execute(api.database.db);
+    expect(row.rows[0]?.rotated).toBe(null);
+  });
+});
+
 describe('SSRF', () => {
   it('refuses private, loopback, link-local, CGNAT and multicast URLs and http when private addresses are not allowed', async () => {
     // Its own database: its dispatcher must not judge (and fail) the other tests' localhost endpoints.
@@ -552,6 +650,7 @@ describe('SSRF', () => {
           webhookId: '00000000-0000-4000-8000-000000000002',
           url,
           secretCiphertext: encryptWebhookSecret('whsec_dGVzdHRlc3R0ZXN0dGVzdA==', secretKey),
+          previousSecretCiphertext: null,
           attempt: 1,
           messageId: 'evt_1',
           payload: { id: 'evt_1', type: 'order.paid', createdAt: new Date().toISOString(), data: {} },
@@ -620,6 +719,11 @@ describe('admin only', () => {
       {},
     );
     expect([missing.status, (missing.body.error as { code: string }).code]).toEqual([404, 'NOT_FOUND']);
+    const rotated = await call('POST', `/webhooks/${id}/rotate-secret`, { graceSeconds: 60 });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(made.body.secret);
+    expect(rotated.body.previousSecretValidUntil).toEqual(expect.any(String));
     expect((await call('DELETE', `/webhooks/${id}`)).body).toEqual({ id });
     const bad = await call('POST', '/webhooks', { url: receiver.url('/rest'), events: [] });
     expect([bad.status, (bad.body.error as { code: string }).code]).toEqual([400, 'VALIDATION_FAILED']);

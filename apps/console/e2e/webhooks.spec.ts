@@ -9,6 +9,19 @@ interface Delivered {
   type: string;
   verified: boolean;
   orderId: unknown;
+  /** The request as received, to verify with other secrets. */
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** Whether this secret verifies the request. */
+function verifies(delivered: Delivered, secret: string): boolean {
+  try {
+    new Webhook(secret).verify(delivered.body, delivered.headers);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An integrator's endpoint on localhost: verifies each request with the secret copied from the page. */
@@ -28,7 +41,14 @@ async function startReceiver() {
         verified = false;
       }
       const payload = JSON.parse(body);
-      received.push({ id: payload.id, type: payload.type, verified, orderId: payload.data?.id });
+      received.push({
+        id: payload.id,
+        type: payload.type,
+        verified,
+        orderId: payload.data?.id,
+        body,
+        headers: req.headers as Record<string, string>,
+      });
       res
         .writeHead(verified ? 200 : 401, { 'content-type': 'text/plain' })
         .end(verified ? 'thanks' : 'bad signature');
@@ -76,7 +96,7 @@ test('an admin adds an endpoint, copies its secret once, reads the delivery log 
 
     // The secret, once, with a copy button that puts it on the clipboard.
     const secretPanel = page.getByRole('region', { name: 'Signing secret' });
-    const secret = await secretPanel.getByLabel('Secret').inputValue();
+    const secret = await secretPanel.getByLabel('Secret', { exact: true }).inputValue();
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     await secretPanel.getByRole('button', { name: 'Copy' }).click();
     await expect(secretPanel.getByRole('status')).toHaveText('Copied');
@@ -84,7 +104,7 @@ test('an admin adds an endpoint, copies its secret once, reads the delivery log 
     receiver.useSecret(secret);
     await secretPanel.getByRole('button', { name: 'Done, I saved it' }).click();
     await expect(secretPanel).toBeHidden();
-    await expect(page.getByLabel('Secret')).toHaveCount(0);
+    await expect(page.getByLabel('Secret', { exact: true })).toHaveCount(0);
 
     const row = page.getByRole('row', { name: new RegExp(description) });
     await expect(row).toContainText('order.created');
@@ -150,4 +170,52 @@ test('webhooks are for admins: the page and the API refuse others', async ({ pag
   await expect(page.getByText('This page is not available to your account')).toBeVisible();
   await expect(page.getByRole('navigation').getByRole('link', { name: 'Webhooks' })).toHaveCount(0);
   expect(await refusal(world.as(staff.session).webhooks.list.query())).toBe('FORBIDDEN');
+});
+
+test('an admin rotates a secret: the new one is shown once; meanwhile deliveries verify with the old and the new', async ({
+  page,
+  world,
+}) => {
+  const receiver = await startReceiver();
+  const description = `E2E rotation ${uniqueId()}`;
+  try {
+    const admin = await world.admin();
+    const hook = await admin.webhooks.create.mutate({
+      url: receiver.url,
+      events: ['order.paid'],
+      description,
+    });
+    const old = hook.secret;
+    await openSignedIn(page, { email: 'admin@example.com' }, '/webhooks');
+    const row = page.getByRole('row', { name: new RegExp(description) });
+    page.once('dialog', (dialog) => dialog.accept());
+    await row.getByRole('button', { name: `Rotate the secret of ${description}` }).click();
+
+    const secretPanel = page.getByRole('region', { name: 'Signing secret' });
+    await expect(secretPanel).toContainText('the old one also signs deliveries until');
+    const fresh = await secretPanel.getByLabel('Secret', { exact: true }).inputValue();
+    expect(fresh).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    expect(fresh).not.toBe(old);
+    await secretPanel.getByRole('button', { name: 'Done, I saved it' }).click();
+    await expect(page.getByLabel('Secret', { exact: true })).toHaveCount(0);
+    await expect(row).toContainText('Old secret also signs until');
+
+    // The receiver has not switched yet: it still verifies with the old secret, and so can one on the new.
+    receiver.useSecret(old);
+    const product = await world.product({ stock: { 'NYC-1': 5 } });
+    const nyc = await world.warehouse('NYC-1');
+    const order = await world.service().orders.create.mutate({
+      lines: [{ sku: product.sku, quantity: 1, warehouseId: nyc.id }],
+      customer: { name: 'Rotation Buyer', email: 'rotation-buyer@example.com' },
+      shipTo: { latitude: 40.75, longitude: -73.99 },
+    });
+    await expect.poll(() => receiver.received.filter((r) => r.orderId === order.id).length).toBe(1);
+    const delivered = receiver.received.find((r) => r.orderId === order.id) as Delivered;
+    expect(delivered.verified).toBe(true);
+    expect([verifies(delivered, old), verifies(delivered, fresh)]).toEqual([true, true]);
+    expect(delivered.headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    await admin.webhooks.delete.mutate({ id: hook.id });
+  } finally {
+    await receiver.close();
+  }
 });

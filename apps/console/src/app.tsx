@@ -1,6 +1,6 @@
 import { type ComponentType, lazy, type ReactNode, Suspense } from 'react';
 import { Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
-import { canSeeSales, isAdmin, isOperator, isSeller } from './auth/permissions';
+import { canSeeSales, isAdmin, isBuyer, isOperator, isSeller } from './auth/permissions';
 import type { SessionUser } from './auth/session';
 import { useSession, useUser } from './auth/session-context';
 import { SignInRoute } from './auth/sign-in-route';
@@ -31,6 +31,7 @@ const HoldsPage = page(() => import('./features/holds/holds-page'), 'HoldsPage')
 const WaitlistPage = page(() => import('./features/holds/waitlist-page'), 'WaitlistPage');
 const MyProductsPage = page(() => import('./features/sellers/my-products-page'), 'MyProductsPage');
 const SalesPage = page(() => import('./features/sellers/sales-page'), 'SalesPage');
+const MyWaitlistPage = page(() => import('./features/waitlist/my-waitlist-page'), 'MyWaitlistPage');
 const WebhooksPage = page(() => import('./features/webhooks/webhooks-page'), 'WebhooksPage');
 
 /** Pages only some roles may open; others are told why instead of seeing errors. */
@@ -88,6 +89,11 @@ function SignedInApp() {
           <Route path="/waitlist">
             <Only when={isOperator}>
               <WaitlistPage />
+            </Only>
+          </Route>
+          <Route path="/my-waitlist">
+            <Only when={isBuyer}>
+              <MyWaitlistPage />
             </Only>
           </Route>
           <Route path="/movements">

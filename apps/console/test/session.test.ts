@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { canManageStock, canOperateOrder, canUseConsole, safeNext } from '../src/auth/permissions';
+import { canManageStock, canOperateOrder, isBuyer, isOperator, safeNext } from '../src/auth/permissions';
 import { createSessionStore, type Session } from '../src/auth/session';
 
 function memoryStorage(initial: Record<string, string> = {}) {
@@ -84,9 +84,11 @@ describe('permissions', () => {
     expect(canOperateOrder(admin, ['w9'])).toBe(true);
   });
 
-  it('keeps buyers out of the console', () => {
-    expect(canUseConsole('buyer')).toBe(false);
-    expect(canUseConsole('seller')).toBe(true);
+  it('gives buyers their waitlist and nothing of the operators', () => {
+    const buyer = { ...staff, role: 'buyer' as const, warehouseIds: [] };
+    expect(isBuyer(buyer)).toBe(true);
+    expect(isOperator(buyer)).toBe(false);
+    expect(isBuyer(admin)).toBe(false);
   });
 
   it('only follows `next` to paths of this site', () => {

@@ -7,6 +7,7 @@ import * as m0005 from './migrations/2026-12-03T0002-service-tokens.js';
 import * as m0006 from './migrations/2026-12-03T0003-buyer-limits.js';
 import * as mWebhooks from './migrations/2026-12-03T0005-webhooks.js';
 import * as mSearchWords from './migrations/2026-12-04T0010-search-words.js';
+import * as mWebhookRotation from './migrations/2026-12-04T0010-webhook-secret-rotation.js';
 import * as mLocations from './migrations/2026-12-04T0020-stock-locations.js';
 
 /**
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0003-buyer-limits': m0006,
   '2026-12-03T0005-webhooks': mWebhooks,
   '2026-12-04T0010-search-words': mSearchWords,
+  '2026-12-04T0010-webhook-secret-rotation': mWebhookRotation,
   '2026-12-04T0020-stock-locations': mLocations,
 };
 

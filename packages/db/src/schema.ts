@@ -260,6 +260,10 @@ export interface WebhooksTable {
   events: string[];
   description: string | null;
   secretCiphertext: string;
+  /** The secret a rotation replaced, still signed with until previousSecretExpiresAt. */
+  previousSecretCiphertext: string | null;
+  previousSecretExpiresAt: NullableTimestamp;
+  secretRotatedAt: NullableTimestamp;
   active: Generated<boolean>;
   disabledReason: string | null;
   disabledAt: NullableTimestamp;

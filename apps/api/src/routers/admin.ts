@@ -1,10 +1,11 @@
 import { runRace, verifyLedger, ZRaceInput } from '@stockroom/core';
-import { rest } from '../schemas.js';
+import { rest, ZAuditOut } from '../schemas.js';
 import { allow, router } from '../trpc.js';
 
 export const auditRouter = router({
   verify: allow('admin')
     .meta({ openapi: rest('GET', '/audit/ledger', 'audit', 'Check the ledger against the stock levels') })
+    .output(ZAuditOut)
     .query(({ ctx }) => verifyLedger(ctx.db)),
 });
 

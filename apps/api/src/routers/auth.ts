@@ -1,6 +1,6 @@
 import { authenticate, getUser, registerBuyer, ZLoginInput, ZRegisterInput } from '@stockroom/core';
 import { MappedError } from '../errors.js';
-import { rest } from '../schemas.js';
+import { rest, ZLogoutOut, ZMeOut, ZRegisterOut, ZSessionOut } from '../schemas.js';
 import { authedProcedure, publicProcedure, router } from '../trpc.js';
 
 const invalidCredentials = () =>
@@ -36,6 +36,7 @@ export const authRouter = router({
       ),
     })
     .input(ZLoginInput)
+    .output(ZSessionOut)
     .mutation(async ({ ctx, input }) => {
       const { limits, sessions } = ctx.services;
       // Count first: every attempt takes its point before the password is checked.
@@ -58,6 +59,7 @@ export const authRouter = router({
   register: publicProcedure
     .meta({ openapi: rest('POST', '/auth/register', 'auth', 'Sign up as a buyer', false) })
     .input(ZRegisterInput)
+    .output(ZRegisterOut)
     .mutation(async ({ ctx, input }) => {
       const wait = await ctx.services.limits.consumeRegister(ctx.ip);
       if (wait !== undefined) throw tooMany('sign-ups from this address', wait);
@@ -68,6 +70,7 @@ export const authRouter = router({
   /** Sign out: this session's token is refused from now on, in every process. */
   logout: authedProcedure
     .meta({ scope: 'any', openapi: rest('POST', '/auth/logout', 'auth', 'Sign out this session') })
+    .output(ZLogoutOut)
     .mutation(async ({ ctx }) => {
       if (ctx.actor.kind === 'user' && ctx.token) await ctx.services.sessions.revoke(ctx.token);
       return { signedOut: ctx.actor.kind === 'user' };
@@ -75,6 +78,7 @@ export const authRouter = router({
 
   me: authedProcedure
     .meta({ scope: 'any', openapi: rest('GET', '/auth/me', 'auth', 'Who is asking') })
+    .output(ZMeOut)
     .query(async ({ ctx }) => {
       if (ctx.actor.kind !== 'user') {
         return {

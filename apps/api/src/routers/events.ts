@@ -1,13 +1,14 @@
 import { listEvents, ZEventsListInput, ZEventTypes } from '@stockroom/core';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { rest } from '../schemas.js';
+import { rest, ZEventsPageOut } from '../schemas.js';
 import { allow, liveFor, router } from '../trpc.js';
 
 export const eventsRouter = router({
   list: allow('staff', 'admin')
     .meta({ openapi: rest('GET', '/events', 'events', 'The event log, a page at a time') })
     .input(ZEventsListInput)
+    .output(ZEventsPageOut)
     .query(({ ctx, input }) => listEvents(ctx.db, input)),
   /**
    * Live events over SSE. Each event's id is its outbox position: a client that

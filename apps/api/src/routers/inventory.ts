@@ -20,7 +20,7 @@ import {
   ZSyncPreview,
   ZSyncPreviewInput,
 } from '@stockroom/core';
-import { rest, ZStockLevelOut, ZSyncOut } from '../schemas.js';
+import { rest, ZMovementsPageOut, ZStockLevelOut, ZStockLevelsPageOut, ZSyncOut } from '../schemas.js';
 import { allow, idempotentMutation, router } from '../trpc.js';
 
 const stockPath = '/stock/{warehouseId}/{sku}';
@@ -40,10 +40,12 @@ export const inventoryRouter = router({
       openapi: rest('GET', '/inventory', 'stock', 'Stock levels, by warehouse (id or code) or product'),
     })
     .input(ZInventoryListInput)
+    .output(ZStockLevelsPageOut)
     .query(({ ctx, input }) => listStockLevels(ctx.db, input)),
   movements: allow('staff', 'admin', 'service')
     .meta({ scope: 'stock:read', openapi: rest('GET', '/inventory/movements', 'stock', 'The stock ledger') })
     .input(ZMovementsInput)
+    .output(ZMovementsPageOut)
     .query(({ ctx, input }) => listMovements(ctx.db, input)),
   receive: idempotentMutation({
     allow: ['staff', 'admin', 'service'],

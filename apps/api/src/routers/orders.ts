@@ -37,6 +37,15 @@ import {
 } from '@stockroom/core';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
+import {
+  ZCartOut,
+  ZOrderOut,
+  ZOrdersPageOut,
+  ZOrderWithShipmentsOut,
+  ZShipmentOut,
+  ZWaitlistEntryOut,
+  ZWaitlistPageOut,
+} from '../order-schemas.js';
 import { rest, ZSalesReportOut } from '../schemas.js';
 import { allow, idempotentMutation, liveFor, router } from '../trpc.js';
 
@@ -45,17 +54,20 @@ const ORDER_EVENTS = eventTypesAbout('order');
 export const cartRouter = router({
   get: allow('buyer')
     .meta({ openapi: rest('GET', '/cart', 'cart', "The buyer's cart, priced") })
+    .output(ZCartOut)
     .query(({ ctx }) => getCart(ctx.db, ctx.actor, ctx.services.orderOptions)),
   setItem: idempotentMutation({
     allow: ['buyer'],
     meta: { openapi: rest('PUT', '/cart/items/{sku}', 'cart', "Set a line's quantity (0 removes it)") },
     input: ZSetCartItemInput,
+    output: ZCartOut,
     run: (mutation, input, ctx) => setCartItem(mutation, input, ctx.services.orderOptions),
   }),
   clear: idempotentMutation({
     allow: ['buyer'],
     meta: { openapi: rest('DELETE', '/cart', 'cart', 'Empty the cart') },
     input: z.object({}).strict(),
+    output: ZCartOut,
     wrap: (keyed) => keyed.optional(),
     run: (mutation, input, ctx) => clearCart(mutation, input, ctx.services.orderOptions),
   }),
@@ -74,6 +86,7 @@ export const checkoutRouter = router({
       ),
     },
     input: ZCheckoutInput,
+    output: ZOrderOut,
     run: (mutation, input, ctx) => startCheckout(mutation, input, ctx.services.orderOptions),
   }),
   paymentSucceeded: idempotentMutation({
@@ -88,6 +101,7 @@ export const checkoutRouter = router({
       ),
     },
     input: ZPaymentSucceededInput,
+    output: ZOrderOut,
     run: (mutation, input, ctx) => paymentSucceeded(mutation, input, ctx.services.orderOptions),
   }),
   paymentFailed: idempotentMutation({
@@ -102,6 +116,7 @@ export const checkoutRouter = router({
       ),
     },
     input: ZPaymentFailedInput,
+    output: ZOrderOut,
     run: paymentFailed,
   }),
 });
@@ -114,6 +129,7 @@ export const ordersRouter = router({
       openapi: rest('POST', '/orders', 'orders', 'A paid order placed by another system'),
     },
     input: ZDirectOrderInput,
+    output: ZOrderOut,
     run: (mutation, input, ctx) => createPaidOrder(mutation, input, ctx.services.orderOptions),
   }),
   /**
@@ -137,6 +153,7 @@ export const ordersRouter = router({
   list: allow('staff', 'admin', 'buyer', 'service')
     .meta({ scope: 'orders', openapi: rest('GET', '/orders', 'orders', 'Orders (a buyer sees their own)') })
     .input(ZOrdersListInput)
+    .output(ZOrdersPageOut)
     .query(({ ctx, input }) => listOrders(ctx.db, ctx.actor, input)),
   pickList: allow('staff', 'admin', 'service')
     .meta({
@@ -154,17 +171,20 @@ export const ordersRouter = router({
   get: allow('staff', 'admin', 'buyer', 'service')
     .meta({ scope: 'orders', openapi: rest('GET', '/orders/{id}', 'orders', 'One order') })
     .input(ZOrderIdInput)
+    .output(ZOrderWithShipmentsOut)
     .query(({ ctx, input }) => getOrder(ctx.db, ctx.actor, input)),
   updateStatus: idempotentMutation({
     allow: ['staff', 'admin'],
     meta: { openapi: rest('POST', '/orders/{id}/status', 'orders', 'Move an order along its lifecycle') },
     input: ZUpdateStatusInput,
+    output: ZOrderOut,
     run: (mutation, input, ctx) => updateOrderStatus(mutation, input, ctx.services.orderOptions),
   }),
   cancel: idempotentMutation({
     allow: ['staff', 'admin', 'buyer'],
     meta: { openapi: rest('POST', '/orders/{id}/cancel', 'orders', 'Cancel an order') },
     input: ZCancelInput,
+    output: ZOrderOut,
     run: cancelOrder,
   }),
   ship: idempotentMutation({
@@ -173,6 +193,7 @@ export const ordersRouter = router({
       openapi: rest('POST', '/orders/{id}/ship', 'orders', 'Ship an order from a warehouse (id or code)'),
     },
     input: ZShipInput,
+    output: ZShipmentOut,
     run: shipOrder,
   }),
   /** Order events, live (SSE), resumable from the last event id; optionally one status only. */
@@ -202,6 +223,7 @@ export const waitlistRouter = router({
     allow: ['buyer'],
     meta: { openapi: rest('POST', '/waitlist', 'waitlist', 'Wait for stock of a product') },
     input: ZWaitlistJoinInput,
+    output: ZWaitlistEntryOut,
     run: (mutation, input, ctx) => joinWaitlist(mutation, input, ctx.services.reserveOptions),
   }),
   // Own entries only; another buyer's entry is NOT_FOUND (its existence is not told).
@@ -216,10 +238,12 @@ export const waitlistRouter = router({
       ),
     },
     input: ZWaitlistLeaveInput,
+    output: ZWaitlistEntryOut,
     run: leaveWaitlist,
   }),
   list: allow('staff', 'admin', 'buyer')
     .meta({ openapi: rest('GET', '/waitlist', 'waitlist', 'Waitlist entries (a buyer sees their own)') })
     .input(ZWaitlistListInput)
+    .output(ZWaitlistPageOut)
     .query(({ ctx, input }) => listWaitlist(ctx.db, ctx.actor, input)),
 });

@@ -1,5 +1,6 @@
 import { createUser, listUsers, updateUser, ZCreateUserInput, ZUpdateUserInput } from '@stockroom/core';
-import { rest } from '../schemas.js';
+import { z } from 'zod';
+import { rest, ZUserOut } from '../schemas.js';
 import { allow, idempotentMutation, router } from '../trpc.js';
 
 /** A warehouse named twice would break the user–warehouse key: refuse it as bad input. */
@@ -10,11 +11,13 @@ const onceEach = { message: 'name each warehouse once', path: ['warehouseIds'] }
 export const usersRouter = router({
   list: allow('admin')
     .meta({ openapi: rest('GET', '/users', 'users', 'Every user') })
+    .output(z.array(ZUserOut))
     .query(({ ctx }) => listUsers(ctx.db, ctx.actor)),
   create: idempotentMutation({
     allow: ['admin'],
     meta: { openapi: rest('POST', '/users', 'users', 'Create a user (warehouses by id or code)') },
     input: ZCreateUserInput,
+    output: ZUserOut,
     wrap: (keyed) => keyed.refine(distinctWarehouses, onceEach),
     run: createUser,
   }),
@@ -22,6 +25,7 @@ export const usersRouter = router({
     allow: ['admin'],
     meta: { openapi: rest('PATCH', '/users/{id}', 'users', 'Change a user') },
     input: ZUpdateUserInput,
+    output: ZUserOut,
     wrap: (keyed) => keyed.refine(distinctWarehouses, onceEach),
     run: updateUser,
   }),

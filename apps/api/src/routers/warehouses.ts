@@ -5,7 +5,8 @@ import {
   ZWarehouseInput,
   ZWarehouseUpdateInput,
 } from '@stockroom/core';
-import { rest } from '../schemas.js';
+import { z } from 'zod';
+import { rest, ZWarehouseOut } from '../schemas.js';
 import { allow, idempotentMutation, router } from '../trpc.js';
 
 export const warehousesRouter = router({
@@ -14,17 +15,20 @@ export const warehousesRouter = router({
       scope: 'any',
       openapi: rest('GET', '/warehouses', 'warehouses', 'Every warehouse, with its id and code'),
     })
+    .output(z.array(ZWarehouseOut))
     .query(({ ctx }) => listWarehouses(ctx.db)),
   create: idempotentMutation({
     allow: ['admin'],
     meta: { openapi: rest('POST', '/warehouses', 'warehouses', 'Create a warehouse') },
     input: ZWarehouseInput,
+    output: ZWarehouseOut,
     run: createWarehouse,
   }),
   update: idempotentMutation({
     allow: ['admin'],
     meta: { openapi: rest('PATCH', '/warehouses/{id}', 'warehouses', 'Change a warehouse') },
     input: ZWarehouseUpdateInput,
+    output: ZWarehouseOut,
     run: updateWarehouse,
   }),
 });

@@ -4,8 +4,10 @@ import {
   listDeliveries,
   listWebhooks,
   redeliver,
+  rotateWebhookSecret,
   updateWebhook,
   ZRedeliverInput,
+  ZRotateWebhookSecretInput,
   ZWebhookCreateInput,
   ZWebhookDeliveriesInput,
   ZWebhookIdInput,
@@ -46,6 +48,17 @@ export const webhooksRouter = router({
     input: ZWebhookIdInput,
     output: z.object({ id: z.string() }),
     run: deleteWebhook,
+  }),
+  rotateSecret: idempotentMutation({
+    allow: ['admin'],
+    meta: rest(
+      'POST',
+      '/webhooks/{id}/rotate-secret',
+      'A new signing secret, shown this once; the old one also signs for graceSeconds (default 86400)',
+    ),
+    input: ZRotateWebhookSecretInput,
+    output: ZCreatedWebhookOut,
+    run: (mutation, input, ctx) => rotateWebhookSecret(mutation, ctx.services.webhooks, input),
   }),
   deliveries: allow('admin')
     .meta(rest('GET', '/webhooks/{webhookId}/deliveries', 'An endpoint’s delivery log, newest first'))

@@ -70,9 +70,18 @@ export function createSender(options: SenderOptions): Sender {
       } catch (error) {
         return { ok: false, latencyMs: 0, error: messageOf(error) };
       }
-      const secret = decryptWebhookSecret(delivery.secretCiphertext, options.secretKey);
       const timestamp = new Date();
-      const signature = new Webhook(secret).sign(delivery.messageId, timestamp, body);
+      // During a rotation's grace window: `v1,<new> v1,<old>` (either secret verifies).
+      const signature = [delivery.secretCiphertext, delivery.previousSecretCiphertext]
+        .filter((stored): stored is string => stored !== null)
+        .map((stored) =>
+          new Webhook(decryptWebhookSecret(stored, options.secretKey)).sign(
+            delivery.messageId,
+            timestamp,
+            body,
+          ),
+        )
+        .join(' ');
       try {
         const answer = await request(url, {
           method: 'POST',

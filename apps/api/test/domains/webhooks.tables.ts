@@ -50,6 +50,11 @@ export const ROWS: Row[] = [
     allowed: ['admin'],
     call: (c, _who, fx) => c.webhooks.redeliver({ deliveryId: fx.guardWebhook.deliveryId }),
   },
+  {
+    procedure: 'webhooks.rotateSecret',
+    allowed: ['admin'],
+    call: (c, _who, fx) => c.webhooks.rotateSecret({ id: fx.guardWebhook.id, graceSeconds: 60 }),
+  },
 ];
 
 /** Malformed input for each mutation (cases made by kit/inputs.ts `casesFor`). */

@@ -3,12 +3,14 @@
  * controls that will work. The API checks the same rules again: hiding a
  * button is a courtesy, never the protection.
  */
-import type { Role, SessionUser } from './session';
+import type { SessionUser } from './session';
 
-/** Buyers shop in the store; everyone else may use the console. */
-const CONSOLE_ROLES: readonly Role[] = ['admin', 'staff', 'seller'];
-
-export const canUseConsole = (role: Role): boolean => CONSOLE_ROLES.includes(role);
+/**
+ * Every role may sign in. Buyers shop in the store; in the console they see the
+ * catalogue and their own waitlist entries (to leave one), nothing else. Only
+ * buyers wait for stock (waitlist.join), so only they have entries of their own.
+ */
+export const isBuyer = (user: SessionUser): boolean => user.role === 'buyer';
 
 /** Stock levels, the ledger, orders and the event log are for staff and admins. */
 export const isOperator = (user: SessionUser): boolean => user.role === 'admin' || user.role === 'staff';

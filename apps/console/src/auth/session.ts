@@ -7,7 +7,7 @@
  * (useSyncExternalStore). A session ends by signing out or by expiring (or the
  * server refusing it); the sign-in page tells the two apart.
  */
-export type Role = 'admin' | 'staff' | 'seller' | 'buyer';
+type Role = 'admin' | 'staff' | 'seller' | 'buyer';
 
 export interface SessionUser {
   id: string;

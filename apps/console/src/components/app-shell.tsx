@@ -1,6 +1,6 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 import { Link, useLocation } from 'wouter';
-import { canSeeSales, isAdmin, isOperator, isSeller } from '../auth/permissions';
+import { canSeeSales, isAdmin, isBuyer, isOperator, isSeller } from '../auth/permissions';
 import type { SessionUser } from '../auth/session';
 import { endSession } from '../auth/session-api';
 import { useSessionStore, useUser } from '../auth/session-context';
@@ -20,6 +20,7 @@ const NAV: NavItem[] = [
   { href: '/orders', label: 'Orders', show: isOperator },
   { href: '/holds', label: 'Holds', show: isOperator },
   { href: '/waitlist', label: 'Waitlist', show: isOperator },
+  { href: '/my-waitlist', label: 'My waitlist', show: isBuyer },
   { href: '/movements', label: 'Movements', show: isOperator },
   { href: '/events', label: 'Event log', show: isOperator },
   { href: '/warehouses', label: 'Warehouses', show: () => true },

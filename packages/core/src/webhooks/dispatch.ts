@@ -132,6 +132,8 @@ export interface ClaimedDelivery {
   webhookId: string;
   url: string;
   secretCiphertext: string;
+  /** A rotated-out secret still in its grace window: the delivery is signed with it too. */
+  previousSecretCiphertext: string | null;
   /** This attempt's number (1 = first). */
   attempt: number;
   messageId: string;
@@ -148,6 +150,7 @@ export async function claimDueDeliveries(db: Db, limit: number, leaseMs: number)
     payload: Record<string, unknown>;
     url: string;
     secretCiphertext: string;
+    previousSecretCiphertext: string | null;
   }>`
     with due as (
       select d.id
@@ -173,12 +176,15 @@ export async function claimDueDeliveries(db: Db, limit: number, leaseMs: number)
         next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
     from due, webhooks w
     where d.id = due.id and w.id = d.webhook_id
-    returning d.id, d.webhook_id, d.attempts, d.payload, w.url, w.secret_ciphertext`.execute(db);
+    returning d.id, d.webhook_id, d.attempts, d.payload, w.url, w.secret_ciphertext,
+      case when w.previous_secret_expires_at > now() then w.previous_secret_ciphertext end
+        as previous_secret_ciphertext`.execute(db);
   return result.rows.map((r) => ({
     id: r.id,
     webhookId: r.webhookId,
     url: r.url,
     secretCiphertext: r.secretCiphertext,
+    previousSecretCiphertext: r.previousSecretCiphertext,
     attempt: r.attempts,
     messageId: String(r.payload.id),
     payload: r.payload,

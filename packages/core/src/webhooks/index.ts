@@ -1,4 +1,5 @@
 export * from './dispatch.js';
+export * from './rotate.js';
 export * from './schemas.js';
 export * from './secrets.js';
 export * from './url-policy.js';

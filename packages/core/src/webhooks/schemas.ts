@@ -46,6 +46,14 @@ export const ZWebhookDeliveriesInput = z
 export type WebhookDeliveriesInput = z.input<typeof ZWebhookDeliveriesInput>;
 export const ZRedeliverInput = z.object({ deliveryId: ZUuid }).strict();
 
+/** How long a rotated-out secret is still signed with: default a day, at most a week. */
+export const DEFAULT_SECRET_GRACE_SECONDS = 24 * 3600;
+const MAX_SECRET_GRACE_SECONDS = 7 * 24 * 3600;
+export const ZRotateWebhookSecretInput = z
+  .object({ id: ZUuid, graceSeconds: z.number().int().min(0).max(MAX_SECRET_GRACE_SECONDS).optional() })
+  .strict();
+export type RotateWebhookSecretInput = z.input<typeof ZRotateWebhookSecretInput>;
+
 export interface Webhook {
   id: string;
   url: string;
@@ -59,11 +67,15 @@ export interface Webhook {
   consecutiveFailures: number;
   failingSince: string | null;
   lastSuccessAt: string | null;
+  /** When the signing secret was last rotated (null: never). */
+  secretRotatedAt: string | null;
+  /** Until when deliveries are also signed with the secret the last rotation replaced (null: not any more). */
+  previousSecretValidUntil: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
-/** Returned by create only: the signing secret, `whsec_<base64>`, is shown this once. */
+/** Returned by create and rotateSecret only: the (new) signing secret, `whsec_<base64>`, is shown this once. */
 export interface CreatedWebhook extends Webhook {
   secret: string;
 }

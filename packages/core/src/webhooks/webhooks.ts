@@ -60,6 +60,11 @@ export function toWebhookDto(row: WebhookRow): Webhook {
     consecutiveFailures: row.consecutiveFailures,
     failingSince: at(row.failingSince),
     lastSuccessAt: at(row.lastSuccessAt),
+    secretRotatedAt: at(row.secretRotatedAt),
+    previousSecretValidUntil:
+      row.previousSecretExpiresAt && row.previousSecretExpiresAt.getTime() > Date.now()
+        ? iso(row.previousSecretExpiresAt)
+        : null,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ErrorMessage } from '../../components/error-message';
+import { formatDateTime } from '../../lib/format';
 import { useActionKeys } from '../../lib/idempotency';
 import { trpc } from '../../trpc';
 import { WEBHOOK_EVENT_TYPES } from '../events/event-types';
@@ -170,6 +171,12 @@ export function SecretPanel({ created, onDone }: { created: CreatedWebhook; onDo
       <p className="text-muted">
         Endpoint <span className="cell-wrap">{created.url}</span>
       </p>
+      {created.previousSecretValidUntil && (
+        <p className="text-muted">
+          A new secret: the old one also signs deliveries until{' '}
+          {formatDateTime(created.previousSecretValidUntil)}. Switch your receivers to this one before then.
+        </p>
+      )}
       <div className="webhook-secret">
         <input
           className="input webhook-secret__value"

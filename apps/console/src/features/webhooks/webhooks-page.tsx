@@ -9,10 +9,21 @@ import { SecretPanel, WebhookForm } from './webhook-form';
 import type { CreatedWebhook, Webhook } from './webhook-values';
 import './webhooks.css';
 
-function EndpointActions({ webhook, onDeleted }: { webhook: Webhook; onDeleted: () => void }) {
+/** How long a rotated-out secret keeps signing (the API's default). */
+const ROTATION_GRACE_HOURS = 24;
+
+interface EndpointActionsProps {
+  webhook: Webhook;
+  onDeleted: () => void;
+  /** The new secret, to be shown once. */
+  onRotated: (hook: CreatedWebhook) => void;
+}
+
+function EndpointActions({ webhook, onDeleted, onRotated }: EndpointActionsProps) {
   const utils = trpc.useUtils();
   const refresh = () => utils.webhooks.list.invalidate();
   const update = trpc.webhooks.update.useMutation({ onSettled: refresh });
+  const rotate = trpc.webhooks.rotateSecret.useMutation({ onSuccess: onRotated, onSettled: refresh });
   const remove = trpc.webhooks.delete.useMutation({
     onSuccess: onDeleted,
     onSettled: refresh,
@@ -33,6 +44,27 @@ function EndpointActions({ webhook, onDeleted }: { webhook: Webhook; onDeleted: 
       </button>
       <button
         type="button"
+        className="button button--small"
+        aria-label={`Rotate the secret of ${name}`}
+        disabled={rotate.isPending}
+        onClick={() => {
+          if (
+            window.confirm(
+              `Make a new signing secret for ${webhook.url}? The current one keeps signing deliveries for ${ROTATION_GRACE_HOURS} hours, so receivers can switch in that time.`,
+            )
+          ) {
+            rotate.mutate({
+              id: webhook.id,
+              graceSeconds: ROTATION_GRACE_HOURS * 3600,
+              idempotencyKey: crypto.randomUUID(),
+            });
+          }
+        }}
+      >
+        Rotate secret
+      </button>
+      <button
+        type="button"
         className="button button--small button--danger-outline"
         aria-label={`Delete ${name}`}
         disabled={remove.isPending}
@@ -44,7 +76,7 @@ function EndpointActions({ webhook, onDeleted }: { webhook: Webhook; onDeleted: 
       >
         Delete
       </button>
-      <ErrorMessage error={update.error ?? remove.error} />
+      <ErrorMessage error={update.error ?? rotate.error ?? remove.error} />
     </div>
   );
 }
@@ -132,6 +164,11 @@ export function WebhooksPage() {
                           <span className="badge badge--muted">disabled</span>
                         )}
                         {w.disabledReason && <div className="text-muted">{w.disabledReason}</div>}
+                        {w.previousSecretValidUntil && (
+                          <div className="text-muted">
+                            Old secret also signs until {formatDateTime(w.previousSecretValidUntil)}
+                          </div>
+                        )}
                         {w.consecutiveFailures > 0 && (
                           <div className="text-muted">{w.consecutiveFailures} failed attempts in a row</div>
                         )}
@@ -149,7 +186,14 @@ export function WebhooksPage() {
                         </button>
                       </td>
                       <td>
-                        <EndpointActions webhook={w} onDeleted={() => openLog === w.id && setOpenLog(null)} />
+                        <EndpointActions
+                          webhook={w}
+                          onDeleted={() => openLog === w.id && setOpenLog(null)}
+                          onRotated={(hook) => {
+                            setAdding(false);
+                            setCreated(hook);
+                          }}
+                        />
                       </td>
                     </tr>
                   ))
