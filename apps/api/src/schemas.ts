@@ -2,6 +2,7 @@
  * Output shapes of API.md, as zod schemas: they document the REST/OpenAPI
  * routes and keep what leaves the server to the contract.
  */
+import type { StockroomEvent } from '@stockroom/core';
 import { z } from 'zod';
 
 export const ZStockLevelOut = z.object({
@@ -249,17 +250,21 @@ export const ZMovementsPageOut = page(
   }),
 );
 
-export const ZEventsPageOut = page(
-  z.object({
-    id: z.number().int(),
-    position: z.string().describe('Opaque outbox position; resume after it'),
-    type: z.string(),
-    aggregateType: z.string(),
-    aggregateId: z.string(),
-    payload: z.record(z.string(), z.unknown()),
-    createdAt: z.string(),
-  }),
-);
+/**
+ * One event: the schema documents (and checks) the envelope; its type says what
+ * core's event catalogue says, so clients get each event type's payload typed.
+ */
+const ZEventOut = z.object({
+  id: z.number().int(),
+  position: z.string().describe('Opaque outbox position; resume after it'),
+  type: z.string(),
+  aggregateType: z.string(),
+  aggregateId: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+}) as unknown as z.ZodType<StockroomEvent>;
+
+export const ZEventsPageOut = page(ZEventOut);
 
 export const ZAuditOut = z.object({
   levelsChecked: z.number().int(),
