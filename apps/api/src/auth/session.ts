@@ -56,6 +56,38 @@ export interface SessionTokens {
   invalidate(subject?: string): void;
 }
 
+/** The user and session a session JWT names, or null when it is not one of ours or has expired. */
+async function sessionOf(
+  key: Uint8Array,
+  token: string,
+): Promise<{ userId: string; sessionId: string } | null> {
+  try {
+    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
+    return { userId: payload.sub, sessionId: payload.sid };
+  } catch {
+    return null;
+  }
+}
+
+/** Who a token (a session JWT or a service token) is now, and the id it names. */
+async function lookup(
+  db: Db,
+  key: Uint8Array,
+  token: string,
+): Promise<{ principal: Principal | null; subject?: string }> {
+  if (token.split('.').length === 3) {
+    const session = await sessionOf(key, token);
+    if (!session) return { principal: null };
+    const actor = await sessionActor(db, session.sessionId, session.userId);
+    return { principal: actor ? { actor, sessionId: session.sessionId } : null, subject: session.userId };
+  }
+  if (token.length > 512) return { principal: null };
+  const actor = await authenticateServiceToken(db, token);
+  if (!actor) return { principal: null };
+  return { principal: { actor, sessionId: null }, subject: actor.kind === 'system' ? undefined : actor.id };
+}
+
 export function createSessionTokens(db: Db, secret: string, ttlSeconds: number): SessionTokens {
   const key = new TextEncoder().encode(secret);
   // By token: the answer, until when it may be reused, and whose it is (the user or
@@ -66,29 +98,6 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
   >();
   // Bumped by every invalidation: a lookup that started before one must not fill the cache.
   let generation = 0;
-
-  async function sessionOf(token: string): Promise<{ userId: string; sessionId: string } | null> {
-    try {
-      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
-      return { userId: payload.sub, sessionId: payload.sid };
-    } catch {
-      return null;
-    }
-  }
-
-  async function lookup(token: string): Promise<{ principal: Principal | null; subject?: string }> {
-    if (token.split('.').length === 3) {
-      const session = await sessionOf(token);
-      if (!session) return { principal: null };
-      const actor = await sessionActor(db, session.sessionId, session.userId);
-      return { principal: actor ? { actor, sessionId: session.sessionId } : null, subject: session.userId };
-    }
-    if (token.length > 512) return { principal: null };
-    const actor = await authenticateServiceToken(db, token);
-    if (!actor) return { principal: null };
-    return { principal: { actor, sessionId: null }, subject: actor.kind === 'system' ? undefined : actor.id };
-  }
 
   const csrfToken = (sessionId: string) =>
     createHmac('sha256', key).update(`csrf:${sessionId}`).digest('base64url');
@@ -118,7 +127,7 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
         if (cached && cached.until > now) return cached.principal;
       }
       const started = generation;
-      const { principal, subject } = await lookup(token);
+      const { principal, subject } = await lookup(db, key, token);
       if (started === generation) {
         if (cache.size >= CACHE_LIMIT) cache.clear();
         cache.set(token, { principal, subject, until: now + PRINCIPAL_CACHE_MS });
@@ -127,7 +136,7 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
     },
 
     async revoke(token) {
-      const session = await sessionOf(token);
+      const session = await sessionOf(key, token);
       if (session) await revokeSession(db, session.sessionId);
       cache.delete(token);
     },

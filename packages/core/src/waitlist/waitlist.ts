@@ -166,88 +166,102 @@ export async function listWaitlist(
   return { items: rows.map(({ createdAtKey: _k, ...r }) => toEntry(r)), nextCursor };
 }
 
+type Level = { warehouseId: string; productId: string };
+
 /**
  * Stock just became available at these levels (the caller holds their locks):
  * offer it to the oldest waiting entry of each product that it can serve.
  */
-export async function offerFreedStock(
-  trx: Transaction<Database>,
-  levels: { warehouseId: string; productId: string }[],
-): Promise<number> {
+export async function offerFreedStock(trx: Transaction<Database>, levels: Level[]): Promise<number> {
   let offers = 0;
   const seen = new Set<string>();
   for (const level of levels) {
     const key = `${level.warehouseId}:${level.productId}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    // Oldest first. An entry the stock cannot serve yet stops the line (nobody behind
-    // it jumps the queue); a buyer already at their caps is passed over and keeps
-    // waiting (the offer would be a hold past BUYER_MAX_ACTIVE_HOLDS / _HELD_UNITS).
-    const waiting = await trx
-      .selectFrom('waitlistEntries as e')
-      .innerJoin('products as p', 'p.id', 'e.productId')
-      .select(['e.id', 'e.buyerId', 'e.quantity', 'p.sku'])
-      .where('e.productId', '=', level.productId)
-      .where('e.status', '=', 'waiting')
-      .where((eb) => eb.or([eb('e.warehouseId', 'is', null), eb('e.warehouseId', '=', level.warehouseId)]))
-      .orderBy('e.createdAt')
-      .limit(20)
-      .forUpdate('e')
-      .skipLocked()
-      .execute();
-    const available = await trx
-      .selectFrom('stockLevels')
-      .select('available')
-      .where('warehouseId', '=', level.warehouseId)
-      .where('productId', '=', level.productId)
-      .executeTakeFirst();
-    let entry: (typeof waiting)[number] | undefined;
-    for (const candidate of waiting) {
-      if (!available || available.available < candidate.quantity) break;
-      // Counted without the buyer's lock (stock rows are locked already; taking it
-      // now would invert the lock order), so a racing hold of the same buyer may
-      // still land: the caps hold to within that one offer.
-      const usage = (await buyerUsage(trx, [candidate.buyerId])).get(candidate.buyerId) as BuyerUsage;
-      if (buyerCapRefusal(buyerLimitsOf(), usage, candidate.quantity)) continue;
-      entry = candidate;
-      break;
-    }
+    const entry = await nextServable(trx, level);
     if (!entry) continue;
-    const buyer: Actor = { kind: 'user', id: entry.buyerId, role: 'buyer', warehouseIds: [] };
-    // Made by the system for the buyer, under stock locks already held: not capped
-    // (the buyer's waitlist entries are), and it counts against the buyer's later holds.
-    const reservation = await reserveOne(
-      trx,
-      buyer,
-      {
-        lines: [{ sku: entry.sku, quantity: entry.quantity, warehouseId: level.warehouseId }],
-        ttlSeconds: WAITLIST_HOLD_SECONDS,
-        reference: `waitlist:${entry.id}`,
-      },
-      { onBehalfOfBuyer: true },
-    );
-    await trx
-      .updateTable('waitlistEntries')
-      .set({ status: 'offered', reservationId: reservation.id, offeredAt: sql`now()` })
-      .where('id', '=', entry.id)
-      .execute();
-    await appendEvents(trx, [
-      {
-        type: 'waitlist.offered',
-        aggregateType: 'waitlist',
-        aggregateId: entry.id,
-        payload: {
-          id: entry.id,
-          buyerId: entry.buyerId,
-          sku: entry.sku,
-          warehouseId: level.warehouseId,
-          quantity: entry.quantity,
-          reservationId: reservation.id,
-          expiresAt: reservation.expiresAt,
-        },
-      },
-    ]);
+    await offer(trx, level, entry);
     offers++;
   }
   return offers;
+}
+
+/**
+ * The entry the level's stock goes to. Oldest first. An entry the stock cannot serve
+ * yet stops the line (nobody behind it jumps the queue); a buyer already at their caps
+ * is passed over and keeps waiting (the offer would be a hold past
+ * BUYER_MAX_ACTIVE_HOLDS / _HELD_UNITS).
+ */
+async function nextServable(trx: Transaction<Database>, level: Level) {
+  const waiting = await trx
+    .selectFrom('waitlistEntries as e')
+    .innerJoin('products as p', 'p.id', 'e.productId')
+    .select(['e.id', 'e.buyerId', 'e.quantity', 'p.sku'])
+    .where('e.productId', '=', level.productId)
+    .where('e.status', '=', 'waiting')
+    .where((eb) => eb.or([eb('e.warehouseId', 'is', null), eb('e.warehouseId', '=', level.warehouseId)]))
+    .orderBy('e.createdAt')
+    .limit(20)
+    .forUpdate('e')
+    .skipLocked()
+    .execute();
+  const available = await trx
+    .selectFrom('stockLevels')
+    .select('available')
+    .where('warehouseId', '=', level.warehouseId)
+    .where('productId', '=', level.productId)
+    .executeTakeFirst();
+  for (const candidate of waiting) {
+    if (!available || available.available < candidate.quantity) return undefined;
+    // Counted without the buyer's lock (stock rows are locked already; taking it
+    // now would invert the lock order), so a racing hold of the same buyer may
+    // still land: the caps hold to within that one offer.
+    const usage = (await buyerUsage(trx, [candidate.buyerId])).get(candidate.buyerId) as BuyerUsage;
+    if (buyerCapRefusal(buyerLimitsOf(), usage, candidate.quantity)) continue;
+    return candidate;
+  }
+  return undefined;
+}
+
+/** Hold the entry's units for its buyer and mark it offered. */
+async function offer(
+  trx: Transaction<Database>,
+  level: Level,
+  entry: { id: string; buyerId: string; quantity: number; sku: string },
+): Promise<void> {
+  const buyer: Actor = { kind: 'user', id: entry.buyerId, role: 'buyer', warehouseIds: [] };
+  // Made by the system for the buyer, under stock locks already held: not capped
+  // (the buyer's waitlist entries are), and it counts against the buyer's later holds.
+  const reservation = await reserveOne(
+    trx,
+    buyer,
+    {
+      lines: [{ sku: entry.sku, quantity: entry.quantity, warehouseId: level.warehouseId }],
+      ttlSeconds: WAITLIST_HOLD_SECONDS,
+      reference: `waitlist:${entry.id}`,
+    },
+    { onBehalfOfBuyer: true },
+  );
+  await trx
+    .updateTable('waitlistEntries')
+    .set({ status: 'offered', reservationId: reservation.id, offeredAt: sql`now()` })
+    .where('id', '=', entry.id)
+    .execute();
+  await appendEvents(trx, [
+    {
+      type: 'waitlist.offered',
+      aggregateType: 'waitlist',
+      aggregateId: entry.id,
+      payload: {
+        id: entry.id,
+        buyerId: entry.buyerId,
+        sku: entry.sku,
+        warehouseId: level.warehouseId,
+        quantity: entry.quantity,
+        reservationId: reservation.id,
+        expiresAt: reservation.expiresAt,
+      },
+    },
+  ]);
 }
