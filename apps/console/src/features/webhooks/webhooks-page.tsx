@@ -49,6 +49,62 @@ function EndpointActions({ webhook, onDeleted }: { webhook: Webhook; onDeleted: 
   );
 }
 
+function WebhookRow({
+  webhook: w,
+  logOpen,
+  onToggleLog,
+  onDeleted,
+}: {
+  webhook: Webhook;
+  logOpen: boolean;
+  onToggleLog: () => void;
+  onDeleted: () => void;
+}) {
+  return (
+    <tr className={w.active ? undefined : 'webhook-row--disabled'}>
+      <th scope="row">
+        <span className="cell-wrap">{w.url}</span>
+        {w.description && <div className="text-muted">{w.description}</div>}
+      </th>
+      <td>
+        <div className="webhook-events">
+          {w.events.map((e) => (
+            <span key={e} className="badge">
+              {e}
+            </span>
+          ))}
+        </div>
+      </td>
+      <td>
+        {w.active ? (
+          <span className="badge badge--success">active</span>
+        ) : (
+          <span className="badge badge--muted">disabled</span>
+        )}
+        {w.disabledReason && <div className="text-muted">{w.disabledReason}</div>}
+        {w.consecutiveFailures > 0 && (
+          <div className="text-muted">{w.consecutiveFailures} failed attempts in a row</div>
+        )}
+      </td>
+      <td>{w.lastSuccessAt ? formatDateTime(w.lastSuccessAt) : '—'}</td>
+      <td>
+        <button
+          type="button"
+          className={`button button--small${logOpen ? ' button--pressed' : ''}`}
+          aria-pressed={logOpen}
+          aria-label={`Deliveries of ${w.description || w.url}`}
+          onClick={onToggleLog}
+        >
+          Deliveries
+        </button>
+      </td>
+      <td>
+        <EndpointActions webhook={w} onDeleted={onDeleted} />
+      </td>
+    </tr>
+  );
+}
+
 /** Webhook endpoints (admins): add one (its secret shown once), switch it off and on, read its delivery log. */
 export function WebhooksPage() {
   const query = trpc.webhooks.list.useQuery();
@@ -111,47 +167,13 @@ export function WebhooksPage() {
                   <SkeletonRows rows={3} columns={6} />
                 ) : (
                   webhooks.map((w) => (
-                    <tr key={w.id} className={w.active ? undefined : 'webhook-row--disabled'}>
-                      <th scope="row">
-                        <span className="cell-wrap">{w.url}</span>
-                        {w.description && <div className="text-muted">{w.description}</div>}
-                      </th>
-                      <td>
-                        <div className="webhook-events">
-                          {w.events.map((e) => (
-                            <span key={e} className="badge">
-                              {e}
-                            </span>
-                          ))}
-                        </div>
-                      </td>
-                      <td>
-                        {w.active ? (
-                          <span className="badge badge--success">active</span>
-                        ) : (
-                          <span className="badge badge--muted">disabled</span>
-                        )}
-                        {w.disabledReason && <div className="text-muted">{w.disabledReason}</div>}
-                        {w.consecutiveFailures > 0 && (
-                          <div className="text-muted">{w.consecutiveFailures} failed attempts in a row</div>
-                        )}
-                      </td>
-                      <td>{w.lastSuccessAt ? formatDateTime(w.lastSuccessAt) : '—'}</td>
-                      <td>
-                        <button
-                          type="button"
-                          className={`button button--small${openLog === w.id ? ' button--pressed' : ''}`}
-                          aria-pressed={openLog === w.id}
-                          aria-label={`Deliveries of ${w.description || w.url}`}
-                          onClick={() => setOpenLog(openLog === w.id ? null : w.id)}
-                        >
-                          Deliveries
-                        </button>
-                      </td>
-                      <td>
-                        <EndpointActions webhook={w} onDeleted={() => openLog === w.id && setOpenLog(null)} />
-                      </td>
-                    </tr>
+                    <WebhookRow
+                      key={w.id}
+                      webhook={w}
+                      logOpen={openLog === w.id}
+                      onToggleLog={() => setOpenLog(openLog === w.id ? null : w.id)}
+                      onDeleted={() => openLog === w.id && setOpenLog(null)}
+                    />
                   ))
                 )}
               </tbody>
