@@ -45,37 +45,7 @@ export function describeEvent(
     };
   }
 
-  if (kind === 'order') {
-    const number = num(p.number);
-    const label = number !== null ? `Order #${number}` : 'Order';
-    const titles: Record<string, string> = {
-      created: `${label} placed`,
-      paid: `${label} paid`,
-      payment_failed: `${label}: payment failed`,
-      needs_attention: `${label} needs attention`,
-      expired: `${label} expired`,
-      picking: `${label}: picking started`,
-      shipment_created: `${label}: shipment from ${warehouseCode(str(p.warehouseId) ?? '')}`,
-      shipped: `${label} shipped`,
-      delivered: `${label} delivered`,
-      cancelled: `${label} cancelled`,
-    };
-    const detail =
-      action === 'shipment_created'
-        ? [str(p.carrier), str(p.trackingNumber)].filter(Boolean).join(' ')
-        : action === 'cancelled'
-          ? str(p.reason)
-          : action === 'payment_failed'
-            ? str(p.reason)
-            : null;
-    return {
-      title: titles[action] ?? `${label}: ${formatStatus(action)}`,
-      detail: detail || null,
-      tone: action === 'needs_attention' || action === 'payment_failed' ? 'attention' : 'order',
-      href: `/orders/${event.aggregateId}`,
-      actor,
-    };
-  }
+  if (kind === 'order') return describeOrder(event, action, actor, warehouseCode);
 
   if (kind === 'reservation') {
     return {
@@ -122,4 +92,42 @@ export function describeEvent(
   }
 
   return { title: event.type, detail: null, tone: 'catalog', href: null, actor };
+}
+
+function describeOrder(
+  event: DescribableEvent,
+  action: string,
+  actor: string | null,
+  warehouseCode: (id: string) => string,
+): EventDescription {
+  const p = event.payload;
+  const number = num(p.number);
+  const label = number !== null ? `Order #${number}` : 'Order';
+  const titles: Record<string, string> = {
+    created: `${label} placed`,
+    paid: `${label} paid`,
+    payment_failed: `${label}: payment failed`,
+    needs_attention: `${label} needs attention`,
+    expired: `${label} expired`,
+    picking: `${label}: picking started`,
+    shipment_created: `${label}: shipment from ${warehouseCode(str(p.warehouseId) ?? '')}`,
+    shipped: `${label} shipped`,
+    delivered: `${label} delivered`,
+    cancelled: `${label} cancelled`,
+  };
+  const detail =
+    action === 'shipment_created'
+      ? [str(p.carrier), str(p.trackingNumber)].filter(Boolean).join(' ')
+      : action === 'cancelled'
+        ? str(p.reason)
+        : action === 'payment_failed'
+          ? str(p.reason)
+          : null;
+  return {
+    title: titles[action] ?? `${label}: ${formatStatus(action)}`,
+    detail: detail || null,
+    tone: action === 'needs_attention' || action === 'payment_failed' ? 'attention' : 'order',
+    href: `/orders/${event.aggregateId}`,
+    actor,
+  };
 }
