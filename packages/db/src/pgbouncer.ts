@@ -21,6 +21,8 @@ export interface PgBouncerOptions {
   port?: number;
   /** Server connections per database and user (default 20). */
   poolSize?: number;
+  /** A client waiting this long for a server connection gets an error (08P01; default 60). */
+  queryWaitTimeoutSeconds?: number;
   onLog?: (line: string) => void;
 }
 
@@ -81,7 +83,7 @@ server_idle_timeout = 10
 server_lifetime = 300
 server_connect_timeout = 5
 server_login_retry = 1
-query_wait_timeout = 60
+query_wait_timeout = ${options.queryWaitTimeoutSeconds ?? 60}
 ignore_startup_parameters = extra_float_digits
 logfile =
 pidfile =
