@@ -82,8 +82,20 @@ const DEPS = [
     required: true,
     for: 'the HA test',
   },
-  { name: 'etcd', find: () => found('/usr/bin/etcd'), debian: 'etcd-server', required: true, for: 'the HA test' },
-  { name: 'haproxy', find: () => found('/usr/sbin/haproxy'), debian: 'haproxy', required: true, for: 'the HA test' },
+  {
+    name: 'etcd',
+    find: () => found('/usr/bin/etcd'),
+    debian: 'etcd-server',
+    required: true,
+    for: 'the HA test',
+  },
+  {
+    name: 'haproxy',
+    find: () => found('/usr/sbin/haproxy'),
+    debian: 'haproxy',
+    required: true,
+    for: 'the HA test',
+  },
 ];
 
 if (process.env.CHROMIUM_PATH && !executable(process.env.CHROMIUM_PATH)) {

@@ -39,9 +39,10 @@ export async function openDatabase(env: Env) {
     pooled,
   });
   /**
-   * Migrate over the direct connection (Kysely's migration lock is
-   * transaction-scoped, so several processes starting together migrate once)
-   * and, behind a pooler, store the timeouts as the role's defaults.
+   * Migrate over the direct connection (Kysely's migrator takes a session-level
+   * advisory lock, which a transaction pooler would lose between statements;
+   * with it several processes starting together migrate once) and, behind a
+   * pooler, store the timeouts as the role's defaults.
    */
   async function migrate(): Promise<void> {
     if (!pooled) {

@@ -72,7 +72,9 @@ describe.runIf(pooled)('behind PgBouncer (transaction pooling)', () => {
   it('the LISTEN connection is a direct one: one per process, on the server', async () => {
     const rows = await sql<{ n: number }>`
       select count(*)::int as n from pg_stat_activity
-      where datname = current_database() and application_name = 'stockroom-listener'`.execute(api.database.db);
+      where datname = current_database() and application_name = 'stockroom-listener'`.execute(
+      api.database.db,
+    );
     expect(rows.rows[0]?.n).toBe(1);
   });
 });

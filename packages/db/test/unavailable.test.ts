@@ -26,9 +26,9 @@ describe('databaseTrouble: the one "is the database away?" decision (core and AP
   it("PgBouncer's outage errors (08P01) are unavailable; other protocol violations are not", () => {
     const pooler = (message: string) => Object.assign(new Error(message), { code: '08P01' });
     expect(databaseTrouble(pooler('query_wait_timeout'))).toBe('unavailable');
-    expect(databaseTrouble(pooler('server login has been failing, try again later (server_login_retry)'))).toBe(
-      'unavailable',
-    );
+    expect(
+      databaseTrouble(pooler('server login has been failing, try again later (server_login_retry)')),
+    ).toBe('unavailable');
     expect(databaseTrouble(pooler('server conn crashed?'))).toBe('unavailable');
     expect(databaseTrouble(pooler('invalid message format'))).toBeUndefined();
   });
