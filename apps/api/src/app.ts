@@ -136,6 +136,18 @@ function startWebhooks(env: Env, db: Db, services: Services, log: FastifyBaseLog
   return { sender, dispatcher };
 }
 
+/** Releases holds whose time is up, every SWEEP_INTERVAL_MS. */
+function startExpirySweeper(env: Env, db: Db, services: Services, log: FastifyBaseLogger): Sweeper {
+  return startSweeper(db, {
+    intervalMs: env.SWEEP_INTERVAL_MS,
+    onExpired: (ids) => {
+      services.metrics.sweeperExpired(ids.length);
+      log.info({ count: ids.length }, 'expired holds released');
+    },
+    onError: (error) => log.warn({ err: error }, 'sweep failed; will retry'),
+  });
+}
+
 export async function startApi(
   env: Env,
   options: { sweeper?: boolean; webhookDispatcher?: boolean } = {},
@@ -165,16 +177,7 @@ export async function startApi(
       void streams.recheck();
     });
 
-    if (options.sweeper ?? true) {
-      sweeper = startSweeper(db, {
-        intervalMs: env.SWEEP_INTERVAL_MS,
-        onExpired: (ids) => {
-          metrics.sweeperExpired(ids.length);
-          app?.log.info({ count: ids.length }, 'expired holds released');
-        },
-        onError: (error) => app?.log.warn({ err: error }, 'sweep failed; will retry'),
-      });
-    }
+    if (options.sweeper ?? true) sweeper = startExpirySweeper(env, db, services, app.log);
 
     if (options.webhookDispatcher ?? true) webhooks = startWebhooks(env, db, services, app.log);
 

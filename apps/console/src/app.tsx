@@ -51,6 +51,23 @@ function Home() {
   return <Redirect to={isSeller(user) ? '/my-products' : '/products'} replace />;
 }
 
+/** Pages only some roles see: the path, who may open it, the page. */
+const GUARDED_ROUTES: [path: string, when: (user: SessionUser) => boolean, page: ComponentType][] = [
+  ['/my-products', canSeeSales, MyProductsPage],
+  ['/sales', canSeeSales, SalesPage],
+  ['/orders', isOperator, OrdersPage],
+  ['/orders/:id', isOperator, OrderPage],
+  ['/holds', isOperator, HoldsPage],
+  ['/waitlist', isOperator, WaitlistPage],
+  ['/my-waitlist', isBuyer, MyWaitlistPage],
+  ['/movements', isOperator, MovementsPage],
+  ['/events', isOperator, EventsPage],
+  ['/users', isAdmin, UsersPage],
+  ['/service-tokens', isAdmin, ServiceTokensPage],
+  ['/webhooks', isAdmin, WebhooksPage],
+  ['/race', isAdmin, RacePage],
+];
+
 function SignedInApp() {
   const user = useUser();
   const content = (
@@ -61,71 +78,13 @@ function SignedInApp() {
           <Route path="/products" component={SearchPage} />
           <Route path="/products/:sku" component={ProductPage} />
           <Route path="/warehouses" component={WarehousesPage} />
-          <Route path="/my-products">
-            <Only when={canSeeSales}>
-              <MyProductsPage />
-            </Only>
-          </Route>
-          <Route path="/sales">
-            <Only when={canSeeSales}>
-              <SalesPage />
-            </Only>
-          </Route>
-          <Route path="/orders">
-            <Only when={isOperator}>
-              <OrdersPage />
-            </Only>
-          </Route>
-          <Route path="/orders/:id">
-            <Only when={isOperator}>
-              <OrderPage />
-            </Only>
-          </Route>
-          <Route path="/holds">
-            <Only when={isOperator}>
-              <HoldsPage />
-            </Only>
-          </Route>
-          <Route path="/waitlist">
-            <Only when={isOperator}>
-              <WaitlistPage />
-            </Only>
-          </Route>
-          <Route path="/my-waitlist">
-            <Only when={isBuyer}>
-              <MyWaitlistPage />
-            </Only>
-          </Route>
-          <Route path="/movements">
-            <Only when={isOperator}>
-              <MovementsPage />
-            </Only>
-          </Route>
-          <Route path="/events">
-            <Only when={isOperator}>
-              <EventsPage />
-            </Only>
-          </Route>
-          <Route path="/users">
-            <Only when={isAdmin}>
-              <UsersPage />
-            </Only>
-          </Route>
-          <Route path="/service-tokens">
-            <Only when={isAdmin}>
-              <ServiceTokensPage />
-            </Only>
-          </Route>
-          <Route path="/webhooks">
-            <Only when={isAdmin}>
-              <WebhooksPage />
-            </Only>
-          </Route>
-          <Route path="/race">
-            <Only when={isAdmin}>
-              <RacePage />
-            </Only>
-          </Route>
+          {GUARDED_ROUTES.map(([path, when, Page]) => (
+            <Route key={path} path={path}>
+              <Only when={when}>
+                <Page />
+              </Only>
+            </Route>
+          ))}
           <Route>
             <EmptyState title="There is no page here">Check the address, or pick a page above.</EmptyState>
           </Route>

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from './connection.js';
+import type { Database } from './schema.js';
 import { hashPassword, hashToken } from './secrets.js';
 
 /** Demo warehouses: real cities, real coordinates. */
@@ -156,6 +157,12 @@ export const DEMO_USERS = [
   { email: 'buyer@example.com', name: 'Bea Buyer', role: 'buyer' as const },
 ];
 
+type Trx = Transaction<Database>;
+interface SeededRow {
+  id: string;
+  code: string;
+}
+
 /**
  * Seed the demo data. Idempotent: every insert skips rows that already exist,
  * so a second run changes nothing. Initial stock is written through the ledger
@@ -168,134 +175,162 @@ export async function seedDemo(db: Db, options: { environment?: string } = {}): 
   return db.transaction().execute(async (trx) => {
     // One seed at a time, even with several processes starting together.
     await sql`select pg_advisory_xact_lock(hashtext('stockroom.seed'))`.execute(trx);
-
-    await trx
-      .insertInto('warehouses')
-      .values(DEMO_WAREHOUSES.map((w) => ({ ...w })))
-      .onConflict((oc) => oc.column('code').doNothing())
-      .execute();
-    const warehouses = await trx
-      .selectFrom('warehouses')
-      .select(['id', 'code'])
-      .where(
-        'code',
-        'in',
-        DEMO_WAREHOUSES.map((w) => w.code),
-      )
-      .orderBy('priority')
-      .execute();
-
-    const users = DEMO_USERS;
-    const existing = await trx
-      .selectFrom('users')
-      .select('email')
-      .where(
-        sql`lower(email)`,
-        'in',
-        users.map((u) => u.email),
-      )
-      .execute();
-    const missing = users.filter((u) => !existing.some((e) => e.email.toLowerCase() === u.email));
-    if (missing.length > 0) {
-      const passwordHash = await hashPassword(DEMO_PASSWORD);
-      await trx
-        .insertInto('users')
-        .values(missing.map((u) => ({ ...u, passwordHash })))
-        .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
-        .execute();
-    }
-    const staff = await trx
-      .selectFrom('users')
-      .select('id')
-      .where('email', '=', 'staff@example.com')
-      .executeTakeFirstOrThrow();
-    const seller = await trx
-      .selectFrom('users')
-      .select('id')
-      .where('email', '=', 'seller@example.com')
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('userWarehouses')
-      .values(warehouses.slice(0, 2).map((w) => ({ userId: staff.id, warehouseId: w.id })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-
-    await trx
-      .insertInto('serviceTokens')
-      // Every scope, every warehouse (warehouseIds null); refused when NODE_ENV=production.
-      .values({
-        name: 'checkout-service (demo)',
-        tokenHash: hashToken(DEMO_SERVICE_TOKEN),
-        prefix: DEMO_SERVICE_TOKEN.slice(0, 12),
-        scopes: [...DEMO_SERVICE_SCOPES],
-        warehouseIds: null,
-        createdBy: 'system:seed',
-      })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-
-    const products = Object.entries(CATALOGUE).flatMap(([category, items]) =>
-      items.map(([stem, name, priceMinor]) => ({
-        sku: `${stem}-001`,
-        name,
-        category,
-        description: `${name}. Part of the Stockroom demo ${category.toLowerCase()} range.`,
-        priceMinor,
-        currency: 'USD',
-        sellerId: category === 'Handmade' ? seller.id : null,
-      })),
-    );
-    await trx
-      .insertInto('products')
-      .values(products)
-      .onConflict((oc) => oc.column('sku').doNothing())
-      .execute();
-    const productRows = await trx
-      .selectFrom('products')
-      .select(['id', 'sku'])
-      .where(
-        'sku',
-        'in',
-        products.map((p) => p.sku),
-      )
-      .execute();
-
-    const levels = warehouses.flatMap((w) =>
-      productRows.map((p) => ({
-        warehouseId: w.id,
-        productId: p.id,
-        onHand: stableInt(`${w.code}:${p.sku}`, 0, 120),
-        safetyStock: stableInt(`safety:${w.code}:${p.sku}`, 2, 10),
-      })),
-    );
-    const inserted = await trx
-      .insertInto('stockLevels')
-      .values(levels)
-      .onConflict((oc) => oc.columns(['warehouseId', 'productId']).doNothing())
-      .returning(['warehouseId', 'productId', 'onHand'])
-      .execute();
-    const receipts = inserted.filter((l) => l.onHand > 0);
-    if (receipts.length > 0) {
-      await trx
-        .insertInto('stockMovements')
-        .values(
-          receipts.map((l) => ({
-            warehouseId: l.warehouseId,
-            productId: l.productId,
-            kind: 'receive' as const,
-            onHandDelta: l.onHand,
-            reservedDelta: 0,
-            reason: 'demo seed: opening stock',
-            actor: 'system:seed',
-          })),
-        )
-        .execute();
-    }
+    const warehouses = await seedWarehouses(trx);
+    const { sellerId } = await seedUsers(trx, warehouses);
+    await seedServiceToken(trx);
+    const products = await seedProducts(trx, sellerId);
+    const stockLevels = await seedOpeningStock(trx, warehouses, products);
     return {
       warehouses: warehouses.length,
-      products: productRows.length,
-      stockLevels: levels.length,
-      users: users.length,
+      products: products.length,
+      stockLevels,
+      users: DEMO_USERS.length,
     };
   });
+}
+
+/** The demo warehouses, in priority order. */
+async function seedWarehouses(trx: Trx): Promise<SeededRow[]> {
+  await trx
+    .insertInto('warehouses')
+    .values(DEMO_WAREHOUSES.map((w) => ({ ...w })))
+    .onConflict((oc) => oc.column('code').doNothing())
+    .execute();
+  return trx
+    .selectFrom('warehouses')
+    .select(['id', 'code'])
+    .where(
+      'code',
+      'in',
+      DEMO_WAREHOUSES.map((w) => w.code),
+    )
+    .orderBy('priority')
+    .execute();
+}
+
+/** The demo accounts; the staff member works in the first two warehouses. */
+async function seedUsers(trx: Trx, warehouses: SeededRow[]): Promise<{ sellerId: string }> {
+  const users = DEMO_USERS;
+  const existing = await trx
+    .selectFrom('users')
+    .select('email')
+    .where(
+      sql`lower(email)`,
+      'in',
+      users.map((u) => u.email),
+    )
+    .execute();
+  const missing = users.filter((u) => !existing.some((e) => e.email.toLowerCase() === u.email));
+  if (missing.length > 0) {
+    const passwordHash = await hashPassword(DEMO_PASSWORD);
+    await trx
+      .insertInto('users')
+      .values(missing.map((u) => ({ ...u, passwordHash })))
+      .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
+      .execute();
+  }
+  const staff = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', 'staff@example.com')
+    .executeTakeFirstOrThrow();
+  const seller = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', 'seller@example.com')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('userWarehouses')
+    .values(warehouses.slice(0, 2).map((w) => ({ userId: staff.id, warehouseId: w.id })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  return { sellerId: seller.id };
+}
+
+async function seedServiceToken(trx: Trx): Promise<void> {
+  await trx
+    .insertInto('serviceTokens')
+    // Every scope, every warehouse (warehouseIds null); refused when NODE_ENV=production.
+    .values({
+      name: 'checkout-service (demo)',
+      tokenHash: hashToken(DEMO_SERVICE_TOKEN),
+      prefix: DEMO_SERVICE_TOKEN.slice(0, 12),
+      scopes: [...DEMO_SERVICE_SCOPES],
+      warehouseIds: null,
+      createdBy: 'system:seed',
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** The demo catalogue; the Handmade range belongs to the demo seller. */
+async function seedProducts(trx: Trx, sellerId: string): Promise<{ id: string; sku: string }[]> {
+  const products = Object.entries(CATALOGUE).flatMap(([category, items]) =>
+    items.map(([stem, name, priceMinor]) => ({
+      sku: `${stem}-001`,
+      name,
+      category,
+      description: `${name}. Part of the Stockroom demo ${category.toLowerCase()} range.`,
+      priceMinor,
+      currency: 'USD',
+      sellerId: category === 'Handmade' ? sellerId : null,
+    })),
+  );
+  await trx
+    .insertInto('products')
+    .values(products)
+    .onConflict((oc) => oc.column('sku').doNothing())
+    .execute();
+  return trx
+    .selectFrom('products')
+    .select(['id', 'sku'])
+    .where(
+      'sku',
+      'in',
+      products.map((p) => p.sku),
+    )
+    .execute();
+}
+
+/**
+ * A level for every product in every warehouse; new levels' stock arrives as a
+ * `receive` movement. Returns how many levels the demo has.
+ */
+async function seedOpeningStock(
+  trx: Trx,
+  warehouses: SeededRow[],
+  products: { id: string; sku: string }[],
+): Promise<number> {
+  const levels = warehouses.flatMap((w) =>
+    products.map((p) => ({
+      warehouseId: w.id,
+      productId: p.id,
+      onHand: stableInt(`${w.code}:${p.sku}`, 0, 120),
+      safetyStock: stableInt(`safety:${w.code}:${p.sku}`, 2, 10),
+    })),
+  );
+  const inserted = await trx
+    .insertInto('stockLevels')
+    .values(levels)
+    .onConflict((oc) => oc.columns(['warehouseId', 'productId']).doNothing())
+    .returning(['warehouseId', 'productId', 'onHand'])
+    .execute();
+  const receipts = inserted.filter((l) => l.onHand > 0);
+  if (receipts.length > 0) {
+    await trx
+      .insertInto('stockMovements')
+      .values(
+        receipts.map((l) => ({
+          warehouseId: l.warehouseId,
+          productId: l.productId,
+          kind: 'receive' as const,
+          onHandDelta: l.onHand,
+          reservedDelta: 0,
+          reason: 'demo seed: opening stock',
+          actor: 'system:seed',
+        })),
+      )
+      .execute();
+  }
+  return levels.length;
 }

@@ -56,19 +56,67 @@ export interface SessionTokens {
   invalidate(subject?: string): void;
 }
 
-export function createSessionTokens(db: Db, secret: string, ttlSeconds: number): SessionTokens {
-  const key = new TextEncoder().encode(secret);
-  // By token: the answer, until when it may be reused, and whose it is (the user or
-  // token id it names, also for a refusal, so re-enabling someone is noticed too).
+type Lookup = { principal: Principal | null; subject?: string };
+
+/**
+ * Principals by token, reused for PRINCIPAL_CACHE_MS. Each entry keeps whose it is (the
+ * user or token id it names, also for a refusal, so re-enabling someone is noticed too).
+ * Requests arriving together when an entry runs out share one lookup instead of each
+ * asking PostgreSQL; an invalidation empties those, and a lookup that started before
+ * one does not fill the cache.
+ */
+function createPrincipalCache(lookup: (token: string) => Promise<Lookup>) {
   const cache = new Map<
     string,
     { principal: Principal | null; subject: string | undefined; until: number }
   >();
-  // Bumped by every invalidation: a lookup that started before one must not fill the cache.
   let generation = 0;
-  // Lookups under way, by token: requests arriving together when an entry runs out share
-  // one query instead of each asking PostgreSQL. Emptied by every invalidation.
-  const inflight = new Map<string, Promise<{ principal: Principal | null; subject?: string }>>();
+  const inflight = new Map<string, Promise<Lookup>>();
+
+  function shared(token: string): Promise<Lookup> {
+    const pending = inflight.get(token);
+    if (pending) return pending;
+    const query = lookup(token);
+    inflight.set(token, query);
+    const forget = () => {
+      if (inflight.get(token) === query) inflight.delete(token);
+    };
+    query.then(forget, forget);
+    return query;
+  }
+
+  return {
+    async resolve(token: string, fresh: boolean): Promise<Principal | null> {
+      const now = Date.now();
+      if (!fresh) {
+        const cached = cache.get(token);
+        if (cached && cached.until > now) return cached.principal;
+      }
+      const started = generation;
+      const { principal, subject } = await (fresh ? lookup(token) : shared(token));
+      if (started === generation) {
+        if (cache.size >= CACHE_LIMIT) cache.clear();
+        cache.set(token, { principal, subject, until: now + PRINCIPAL_CACHE_MS });
+      }
+      return principal;
+    },
+    forget(token: string) {
+      cache.delete(token);
+    },
+    invalidate(subject?: string) {
+      generation++;
+      inflight.clear();
+      if (!subject || subject === '*') {
+        cache.clear();
+        return;
+      }
+      for (const [token, entry] of cache) if (entry.subject === subject) cache.delete(token);
+    },
+  };
+}
+
+export function createSessionTokens(db: Db, secret: string, ttlSeconds: number): SessionTokens {
+  const key = new TextEncoder().encode(secret);
 
   async function sessionOf(token: string): Promise<{ userId: string; sessionId: string } | null> {
     try {
@@ -80,7 +128,7 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
     }
   }
 
-  async function lookup(token: string): Promise<{ principal: Principal | null; subject?: string }> {
+  async function lookup(token: string): Promise<Lookup> {
     if (token.split('.').length === 3) {
       const session = await sessionOf(token);
       if (!session) return { principal: null };
@@ -93,6 +141,7 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
     return { principal: { actor, sessionId: null }, subject: actor.kind === 'system' ? undefined : actor.id };
   }
 
+  const principals = createPrincipalCache(lookup);
   const csrfToken = (sessionId: string) =>
     createHmac('sha256', key).update(`csrf:${sessionId}`).digest('base64url');
 
@@ -114,37 +163,14 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
       return { token, expiresAt: new Date(expiresAtSeconds * 1000).toISOString(), sessionId };
     },
 
-    async resolve(token, options = {}) {
-      const now = Date.now();
-      if (!options.fresh) {
-        const cached = cache.get(token);
-        if (cached && cached.until > now) return cached.principal;
-      }
-      const started = generation;
-      let pending = options.fresh ? undefined : inflight.get(token);
-      if (!pending) {
-        const query = lookup(token);
-        pending = query;
-        if (!options.fresh) {
-          inflight.set(token, query);
-          const forget = () => {
-            if (inflight.get(token) === query) inflight.delete(token);
-          };
-          query.then(forget, forget);
-        }
-      }
-      const { principal, subject } = await pending;
-      if (started === generation) {
-        if (cache.size >= CACHE_LIMIT) cache.clear();
-        cache.set(token, { principal, subject, until: now + PRINCIPAL_CACHE_MS });
-      }
-      return principal;
+    resolve(token, options = {}) {
+      return principals.resolve(token, options.fresh === true);
     },
 
     async revoke(token) {
       const session = await sessionOf(token);
       if (session) await revokeSession(db, session.sessionId);
-      cache.delete(token);
+      principals.forget(token);
     },
 
     csrfToken,
@@ -156,13 +182,7 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
     },
 
     invalidate(subject) {
-      generation++;
-      inflight.clear();
-      if (!subject || subject === '*') {
-        cache.clear();
-        return;
-      }
-      for (const [token, entry] of cache) if (entry.subject === subject) cache.delete(token);
+      principals.invalidate(subject);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, type InputHTMLAttributes, useId, useState } from 'react';
 import { type CredentialErrors, type Credentials, validateCredentials } from './sign-in';
 
 interface SignInPageProps {
@@ -10,8 +10,36 @@ interface SignInPageProps {
   showDemoHint?: boolean;
 }
 
-export function SignInPage({ onSubmit, notice = null, showDemoHint = false }: SignInPageProps) {
-  const id = useId();
+function CredentialField({
+  id,
+  name,
+  label,
+  error,
+  inputProps,
+}: {
+  id: string;
+  name: keyof Credentials;
+  label: string;
+  error: string | undefined;
+  inputProps: InputHTMLAttributes<HTMLInputElement>;
+}) {
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={`${id}-${name}`}>
+        {label}
+      </label>
+      <input className="input" {...inputProps} />
+      {error && (
+        <p className="field__error" id={`${id}-${name}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The form's values and errors, and a submit that checks them before signing in. */
+function useSignIn(onSubmit: SignInPageProps['onSubmit']) {
   const [values, setValues] = useState<Credentials>({ email: '', password: '' });
   const [fieldErrors, setFieldErrors] = useState<CredentialErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -32,6 +60,12 @@ export function SignInPage({ onSubmit, notice = null, showDemoHint = false }: Si
       setPending(false);
     }
   }
+  return { values, setValues, fieldErrors, formError, pending, handleSubmit };
+}
+
+export function SignInPage({ onSubmit, notice = null, showDemoHint = false }: SignInPageProps) {
+  const id = useId();
+  const { values, setValues, fieldErrors, formError, pending, handleSubmit } = useSignIn(onSubmit);
 
   function field(name: keyof Credentials) {
     const error = fieldErrors[name];
@@ -69,35 +103,21 @@ export function SignInPage({ onSubmit, notice = null, showDemoHint = false }: Si
         )}
 
         <form className="stack" onSubmit={handleSubmit} noValidate>
-          <div className="field">
-            <label className="field__label" htmlFor={`${id}-email`}>
-              Email
-            </label>
-            <input
-              className="input"
-              type="email"
-              autoComplete="username"
-              inputMode="email"
-              {...field('email')}
-            />
-            {fieldErrors.email && (
-              <p className="field__error" id={`${id}-email-error`}>
-                {fieldErrors.email}
-              </p>
-            )}
-          </div>
+          <CredentialField
+            id={id}
+            name="email"
+            label="Email"
+            error={fieldErrors.email}
+            inputProps={{ type: 'email', autoComplete: 'username', inputMode: 'email', ...field('email') }}
+          />
 
-          <div className="field">
-            <label className="field__label" htmlFor={`${id}-password`}>
-              Password
-            </label>
-            <input className="input" type="password" autoComplete="current-password" {...field('password')} />
-            {fieldErrors.password && (
-              <p className="field__error" id={`${id}-password-error`}>
-                {fieldErrors.password}
-              </p>
-            )}
-          </div>
+          <CredentialField
+            id={id}
+            name="password"
+            label="Password"
+            error={fieldErrors.password}
+            inputProps={{ type: 'password', autoComplete: 'current-password', ...field('password') }}
+          />
 
           <button className="button button--primary button--block" type="submit" disabled={pending}>
             {pending ? 'Signing in…' : 'Sign in'}

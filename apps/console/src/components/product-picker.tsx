@@ -7,6 +7,56 @@ import { type RouterOutputs, trpc } from '../trpc';
 
 export type PickedProduct = RouterOutputs['products']['search']['items'][number];
 
+function Chosen({ product: value, onChange }: { product: PickedProduct; onChange: () => void }) {
+  return (
+    <div className="picker__chosen">
+      <span>
+        <strong>{value.name}</strong> <code>{value.sku}</code>
+      </span>
+      <button type="button" className="button button--small button--ghost" onClick={onChange}>
+        Change
+      </button>
+    </div>
+  );
+}
+
+function Suggestions({
+  id,
+  label,
+  hits,
+  active,
+  onChoose,
+}: {
+  id: string;
+  label: string;
+  hits: PickedProduct[];
+  active: number;
+  onChoose: (hit: PickedProduct) => void;
+}) {
+  return (
+    <div id={`${id}-list`} className="picker__list" role="listbox" aria-label={`${label} suggestions`}>
+      {hits.map((hit, index) => (
+        // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled by the combobox input
+        <div
+          key={hit.id}
+          id={`${id}-opt-${index}`}
+          role="option"
+          tabIndex={-1}
+          aria-selected={index === active}
+          className={`picker__option${index === active ? ' picker__option--active' : ''}`}
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={() => onChoose(hit)}
+        >
+          <span>{hit.name}</span>
+          <span className="text-muted text-sm">
+            {hit.sku} · {formatNumber(hit.available)} available
+          </span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
 /** Choose one product by typing part of its name or SKU (a combobox over product search). */
 export function ProductPicker({
   label,
@@ -57,14 +107,7 @@ export function ProductPicker({
         {label}
       </label>
       {value ? (
-        <div className="picker__chosen">
-          <span>
-            <strong>{value.name}</strong> <code>{value.sku}</code>
-          </span>
-          <button type="button" className="button button--small button--ghost" onClick={() => onChange(null)}>
-            Change
-          </button>
-        </div>
+        <Chosen product={value} onChange={() => onChange(null)} />
       ) : (
         <>
           <input
@@ -88,31 +131,7 @@ export function ProductPicker({
             onBlur={() => setTimeout(() => setOpen(false), 150)}
           />
           {hits.length > 0 && (
-            <div
-              id={`${id}-list`}
-              className="picker__list"
-              role="listbox"
-              aria-label={`${label} suggestions`}
-            >
-              {hits.map((hit, index) => (
-                // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled by the combobox input
-                <div
-                  key={hit.id}
-                  id={`${id}-opt-${index}`}
-                  role="option"
-                  tabIndex={-1}
-                  aria-selected={index === active}
-                  className={`picker__option${index === active ? ' picker__option--active' : ''}`}
-                  onMouseDown={(e) => e.preventDefault()}
-                  onClick={() => choose(hit)}
-                >
-                  <span>{hit.name}</span>
-                  <span className="text-muted text-sm">
-                    {hit.sku} · {formatNumber(hit.available)} available
-                  </span>
-                </div>
-              ))}
-            </div>
+            <Suggestions id={id} label={label} hits={hits} active={active} onChoose={choose} />
           )}
         </>
       )}

@@ -58,7 +58,34 @@ export async function listReservations(
   const data = parseInput(ZReservationsListInput, input);
   const visible = visibleWarehouses(actor);
   if (visible?.length === 0) return { items: [], nextCursor: null };
-  let query = db
+  const query = filteredQuery(db, data, visible);
+  const { rows, nextCursor } = await paginate(
+    data.limit,
+    (take) => query.orderBy('r.createdAt', 'desc').orderBy('r.id', 'desc').limit(take).execute(),
+    (last) => [last.createdAtKey, last.id],
+  );
+  if (rows.length === 0) return { items: [], nextCursor };
+  const statuses = await expireDue(db, rows);
+  const linesOf = await linesByReservation(
+    db,
+    rows.map((r) => r.id),
+  );
+  const items = rows.map(
+    (r): ListedReservation => ({
+      id: r.id,
+      status: statuses.get(r.id) ?? r.status,
+      expiresAt: iso(r.expiresAt),
+      reference: r.reference,
+      lines: sortLines(linesOf.get(r.id) ?? []),
+      createdAt: iso(r.createdAt),
+      owner: ownerOf(r),
+    }),
+  );
+  return { items, nextCursor };
+}
+
+function baseQuery(db: Db) {
+  return db
     .selectFrom('reservations as r')
     .leftJoin('users as u', 'u.id', 'r.ownerUserId')
     .leftJoin('users as cu', (join) => join.on(sql<boolean>`r.created_by = 'user:' || cu.id::text`))
@@ -78,6 +105,11 @@ export async function listReservations(
       'st.name as tokenName',
       sql<string>`r.created_at::text`.as('createdAtKey'),
     ]);
+}
+
+/** The holds the actor may see that match the filters, after the cursor. */
+function filteredQuery(db: Db, data: z.output<typeof ZReservationsListInput>, visible: string[] | null) {
+  let query = baseQuery(db);
   const lineQuery = () =>
     db
       .selectFrom('reservationLines as l')
@@ -100,32 +132,36 @@ export async function listReservations(
     const [createdAt, id] = decodeCursor(data.cursor, z.tuple([z.string().max(64), ZUuid]));
     query = query.where(sql<boolean>`(r.created_at, r.id) < (${createdAt}::timestamptz, ${id}::uuid)`);
   }
-  const { rows, nextCursor } = await paginate(
-    data.limit,
-    (take) => query.orderBy('r.createdAt', 'desc').orderBy('r.id', 'desc').limit(take).execute(),
-    (last) => [last.createdAtKey, last.id],
-  );
-  if (rows.length === 0) return { items: [], nextCursor };
-  const ids = rows.map((r) => r.id);
+  return query;
+}
 
-  // Lazy expiry for the page's due holds, then their statuses as they are now.
+/** Lazy expiry for the page's due holds; returns their statuses as they are now. */
+async function expireDue(
+  db: Db,
+  rows: { id: string; status: Reservation['status']; expiresAt: Date }[],
+): Promise<Map<string, Reservation['status']>> {
   const now = Date.now();
   const due = rows.filter((r) => r.status === 'pending' && r.expiresAt.getTime() <= now);
   const statuses = new Map<string, Reservation['status']>();
-  if (due.length > 0) {
-    for (const r of due) await expireIfDue(db, r.id);
-    const after = await db
-      .selectFrom('reservations')
-      .select(['id', 'status'])
-      .where(
-        'id',
-        'in',
-        due.map((r) => r.id),
-      )
-      .execute();
-    for (const r of after) statuses.set(r.id, r.status);
-  }
+  if (due.length === 0) return statuses;
+  for (const r of due) await expireIfDue(db, r.id);
+  const after = await db
+    .selectFrom('reservations')
+    .select(['id', 'status'])
+    .where(
+      'id',
+      'in',
+      due.map((r) => r.id),
+    )
+    .execute();
+  for (const r of after) statuses.set(r.id, r.status);
+  return statuses;
+}
 
+async function linesByReservation(
+  db: Db,
+  ids: string[],
+): Promise<Map<string, { sku: string; warehouseId: string; quantity: number }[]>> {
   const lines = await db
     .selectFrom('reservationLines as l')
     .innerJoin('products as p', 'p.id', 'l.productId')
@@ -138,18 +174,7 @@ export async function listReservations(
     list.push(line);
     linesOf.set(reservationId, list);
   }
-  const items = rows.map(
-    (r): ListedReservation => ({
-      id: r.id,
-      status: statuses.get(r.id) ?? r.status,
-      expiresAt: iso(r.expiresAt),
-      reference: r.reference,
-      lines: sortLines(linesOf.get(r.id) ?? []),
-      createdAt: iso(r.createdAt),
-      owner: ownerOf(r),
-    }),
-  );
-  return { items, nextCursor };
+  return linesOf;
 }
 
 function ownerOf(r: {

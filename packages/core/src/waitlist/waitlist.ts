@@ -195,74 +195,89 @@ export async function offerFreedStock(
     const key = `${level.warehouseId}:${level.productId}`;
     if (seen.has(key) || !waited.has(level.productId)) continue;
     seen.add(key);
-    // Oldest first. An entry the stock cannot serve yet stops the line (nobody behind
-    // it jumps the queue); a buyer already at their caps is passed over and keeps
-    // waiting (the offer would be a hold past BUYER_MAX_ACTIVE_HOLDS / _HELD_UNITS).
-    const waiting = await trx
-      .selectFrom('waitlistEntries as e')
-      .innerJoin('products as p', 'p.id', 'e.productId')
-      .select(['e.id', 'e.buyerId', 'e.quantity', 'p.sku'])
-      .where('e.productId', '=', level.productId)
-      .where('e.status', '=', 'waiting')
-      .where((eb) => eb.or([eb('e.warehouseId', 'is', null), eb('e.warehouseId', '=', level.warehouseId)]))
-      .orderBy('e.createdAt')
-      .limit(20)
-      .forUpdate('e')
-      .skipLocked()
-      .execute();
-    const available = await trx
-      .selectFrom('stockLevels')
-      .select('available')
-      .where('warehouseId', '=', level.warehouseId)
-      .where('productId', '=', level.productId)
-      .executeTakeFirst();
-    let entry: (typeof waiting)[number] | undefined;
-    for (const candidate of waiting) {
-      if (!available || available.available < candidate.quantity) break;
-      // Counted without the buyer's lock (stock rows are locked already; taking it
-      // now would invert the lock order), so a racing hold of the same buyer may
-      // still land: the caps hold to within that one offer.
-      const usage = (await buyerUsage(trx, [candidate.buyerId])).get(candidate.buyerId) as BuyerUsage;
-      if (buyerCapRefusal(buyerLimitsOf(), usage, candidate.quantity)) continue;
-      entry = candidate;
-      break;
-    }
+    const entry = await nextServableEntry(trx, level);
     if (!entry) continue;
-    const buyer: Actor = { kind: 'user', id: entry.buyerId, role: 'buyer', warehouseIds: [] };
-    // Made by the system for the buyer, under stock locks already held: not capped
-    // (the buyer's waitlist entries are), and it counts against the buyer's later holds.
-    const reservation = await reserveOne(
-      trx,
-      buyer,
-      {
-        lines: [{ sku: entry.sku, quantity: entry.quantity, warehouseId: level.warehouseId }],
-        ttlSeconds: WAITLIST_HOLD_SECONDS,
-        reference: `waitlist:${entry.id}`,
-      },
-      { onBehalfOfBuyer: true },
-    );
-    await trx
-      .updateTable('waitlistEntries')
-      .set({ status: 'offered', reservationId: reservation.id, offeredAt: sql`now()` })
-      .where('id', '=', entry.id)
-      .execute();
-    await appendEvents(trx, [
-      {
-        type: 'waitlist.offered',
-        aggregateType: 'waitlist',
-        aggregateId: entry.id,
-        payload: {
-          id: entry.id,
-          buyerId: entry.buyerId,
-          sku: entry.sku,
-          warehouseId: level.warehouseId,
-          quantity: entry.quantity,
-          reservationId: reservation.id,
-          expiresAt: reservation.expiresAt,
-        },
-      },
-    ]);
+    await offerTo(trx, entry, level.warehouseId);
     offers++;
   }
   return offers;
+}
+
+type WaitingEntry = { id: string; buyerId: string; quantity: number; sku: string };
+
+/**
+ * Oldest first. An entry the stock cannot serve yet stops the line (nobody behind it
+ * jumps the queue); a buyer already at their caps is passed over and keeps waiting (the
+ * offer would be a hold past BUYER_MAX_ACTIVE_HOLDS / _HELD_UNITS).
+ */
+async function nextServableEntry(
+  trx: Transaction<Database>,
+  level: { warehouseId: string; productId: string },
+): Promise<WaitingEntry | undefined> {
+  const waiting = await trx
+    .selectFrom('waitlistEntries as e')
+    .innerJoin('products as p', 'p.id', 'e.productId')
+    .select(['e.id', 'e.buyerId', 'e.quantity', 'p.sku'])
+    .where('e.productId', '=', level.productId)
+    .where('e.status', '=', 'waiting')
+    .where((eb) => eb.or([eb('e.warehouseId', 'is', null), eb('e.warehouseId', '=', level.warehouseId)]))
+    .orderBy('e.createdAt')
+    .limit(20)
+    .forUpdate('e')
+    .skipLocked()
+    .execute();
+  const available = await trx
+    .selectFrom('stockLevels')
+    .select('available')
+    .where('warehouseId', '=', level.warehouseId)
+    .where('productId', '=', level.productId)
+    .executeTakeFirst();
+  for (const candidate of waiting) {
+    if (!available || available.available < candidate.quantity) return undefined;
+    // Counted without the buyer's lock (stock rows are locked already; taking it
+    // now would invert the lock order), so a racing hold of the same buyer may
+    // still land: the caps hold to within that one offer.
+    const usage = (await buyerUsage(trx, [candidate.buyerId])).get(candidate.buyerId) as BuyerUsage;
+    if (buyerCapRefusal(buyerLimitsOf(), usage, candidate.quantity)) continue;
+    return candidate;
+  }
+  return undefined;
+}
+
+/** Holds the stock for the entry's buyer and marks the entry offered, with its event. */
+async function offerTo(trx: Transaction<Database>, entry: WaitingEntry, warehouseId: string): Promise<void> {
+  const buyer: Actor = { kind: 'user', id: entry.buyerId, role: 'buyer', warehouseIds: [] };
+  // Made by the system for the buyer, under stock locks already held: not capped
+  // (the buyer's waitlist entries are), and it counts against the buyer's later holds.
+  const reservation = await reserveOne(
+    trx,
+    buyer,
+    {
+      lines: [{ sku: entry.sku, quantity: entry.quantity, warehouseId: warehouseId }],
+      ttlSeconds: WAITLIST_HOLD_SECONDS,
+      reference: `waitlist:${entry.id}`,
+    },
+    { onBehalfOfBuyer: true },
+  );
+  await trx
+    .updateTable('waitlistEntries')
+    .set({ status: 'offered', reservationId: reservation.id, offeredAt: sql`now()` })
+    .where('id', '=', entry.id)
+    .execute();
+  await appendEvents(trx, [
+    {
+      type: 'waitlist.offered',
+      aggregateType: 'waitlist',
+      aggregateId: entry.id,
+      payload: {
+        id: entry.id,
+        buyerId: entry.buyerId,
+        sku: entry.sku,
+        warehouseId: warehouseId,
+        quantity: entry.quantity,
+        reservationId: reservation.id,
+        expiresAt: reservation.expiresAt,
+      },
+    },
+  ]);
 }

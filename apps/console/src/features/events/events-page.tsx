@@ -8,10 +8,34 @@ import { EmptyState, SkeletonRows } from '../../components/states';
 import { formatDateTime, formatWhen } from '../../lib/format';
 import { useActorName } from '../../lib/use-actor-name';
 import { useCursorPages } from '../../lib/use-cursor-pages';
-import { trpc } from '../../trpc';
+import { type RouterOutputs, trpc } from '../../trpc';
 import { useWarehouses } from '../warehouses/use-warehouses';
 import { describeEvent } from './describe-event';
 import { EVENT_GROUPS, type EventGroup } from './event-types';
+
+type ListedEvent = RouterOutputs['events']['list']['items'][number];
+
+function EventRow({ event, code }: { event: ListedEvent; code: (warehouseId: string) => string }) {
+  const actorName = useActorName();
+  const line = describeEvent(event, code);
+  return (
+    <tr>
+      <td className="nowrap">
+        <time dateTime={event.createdAt} title={formatDateTime(event.createdAt)}>
+          {formatWhen(event.createdAt)}
+        </time>
+      </td>
+      <td>
+        <code className="event-type">{event.type}</code>
+      </td>
+      <td className="cell-wrap">
+        {line.href ? <Link href={line.href}>{line.title}</Link> : line.title}
+        {line.detail && <span className="text-muted"> — {line.detail}</span>}
+      </td>
+      <td className="nowrap">{line.actor ? actorName(line.actor) : ''}</td>
+    </tr>
+  );
+}
 
 /** The outbox, newest first: every change the system made, as it recorded it. */
 export function EventsPage() {
@@ -20,7 +44,6 @@ export function EventsPage() {
   const group = params.get('type') ?? '';
   const types = Object.hasOwn(EVENT_GROUPS, group) ? EVENT_GROUPS[group as EventGroup].types : undefined;
   const { byId } = useWarehouses();
-  const actorName = useActorName();
   const utils = trpc.useUtils();
   const input = { types, limit: 50 };
   const query = useCursorPages(getQueryKey(trpc.events.list, input, 'infinite'), (cursor) =>
@@ -75,26 +98,7 @@ export function EventsPage() {
                 {query.isPending ? (
                   <SkeletonRows rows={8} columns={4} />
                 ) : (
-                  events.map((event) => {
-                    const line = describeEvent(event, code);
-                    return (
-                      <tr key={event.id}>
-                        <td className="nowrap">
-                          <time dateTime={event.createdAt} title={formatDateTime(event.createdAt)}>
-                            {formatWhen(event.createdAt)}
-                          </time>
-                        </td>
-                        <td>
-                          <code className="event-type">{event.type}</code>
-                        </td>
-                        <td className="cell-wrap">
-                          {line.href ? <Link href={line.href}>{line.title}</Link> : line.title}
-                          {line.detail && <span className="text-muted"> — {line.detail}</span>}
-                        </td>
-                        <td className="nowrap">{line.actor ? actorName(line.actor) : ''}</td>
-                      </tr>
-                    );
-                  })
+                  events.map((event) => <EventRow key={event.id} event={event} code={code} />)
                 )}
               </tbody>
             </table>

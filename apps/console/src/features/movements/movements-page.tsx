@@ -9,24 +9,38 @@ import { trpc } from '../../trpc';
 import { useWarehouses } from '../warehouses/use-warehouses';
 import { MovementsTable } from './movements-table';
 
-/** The stock ledger, newest first, for one product and/or one warehouse (filters in the URL). */
-export function MovementsPage() {
-  const id = useId();
+function WarehouseSelect({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (warehouseId: string) => void;
+}) {
+  const { warehouses } = useWarehouses();
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={id}>
+        Warehouse
+      </label>
+      <select id={id} className="input" value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        <option value="">All warehouses</option>
+        {warehouses.map((w) => (
+          <option key={w.id} value={w.id}>
+            {w.code} — {w.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The filters, kept in the URL. */
+function useLedgerFilters() {
   const [params, setParams] = useSearchParams();
   const warehouseId = params.get('warehouse') ?? '';
   const sku = params.get('sku') ?? '';
-  const [skuText, setSkuText] = useState(sku);
-  const { warehouses } = useWarehouses();
-
-  useEffect(() => setSkuText(sku), [sku]);
-
-  const utils = trpc.useUtils();
-  const input = { warehouseId: warehouseId || undefined, sku: sku || undefined, limit: 50 };
-  const query = useCursorPages(getQueryKey(trpc.inventory.movements, input, 'infinite'), (cursor) =>
-    utils.client.inventory.movements.query({ ...input, cursor }),
-  );
-  const movements = query.items;
-
   const update = (next: { warehouse?: string; sku?: string }) => {
     const merged = { warehouse: warehouseId, sku, ...next };
     const search = new URLSearchParams();
@@ -34,6 +48,25 @@ export function MovementsPage() {
     if (merged.sku) search.set('sku', merged.sku);
     setParams(search);
   };
+  return { warehouseId, sku, update, clear: () => setParams(new URLSearchParams()) };
+}
+
+function useMovements(warehouseId: string, sku: string) {
+  const utils = trpc.useUtils();
+  const input = { warehouseId: warehouseId || undefined, sku: sku || undefined, limit: 50 };
+  return useCursorPages(getQueryKey(trpc.inventory.movements, input, 'infinite'), (cursor) =>
+    utils.client.inventory.movements.query({ ...input, cursor }),
+  );
+}
+
+/** The stock ledger, newest first, for one product and/or one warehouse (filters in the URL). */
+export function MovementsPage() {
+  const id = useId();
+  const { warehouseId, sku, update, clear } = useLedgerFilters();
+  const [skuText, setSkuText] = useState(sku);
+  useEffect(() => setSkuText(sku), [sku]);
+  const query = useMovements(warehouseId, sku);
+  const movements = query.items;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -47,24 +80,11 @@ export function MovementsPage() {
         description="The stock ledger: every change to on hand or reserved, with who made it and why."
       />
       <form className="card filter-bar" onSubmit={onSubmit} aria-label="Filter movements">
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-warehouse`}>
-            Warehouse
-          </label>
-          <select
-            id={`${id}-warehouse`}
-            className="input"
-            value={warehouseId}
-            onChange={(e) => update({ warehouse: e.currentTarget.value })}
-          >
-            <option value="">All warehouses</option>
-            {warehouses.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.code} — {w.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <WarehouseSelect
+          id={`${id}-warehouse`}
+          value={warehouseId}
+          onChange={(warehouse) => update({ warehouse })}
+        />
         <div className="field">
           <label className="field__label" htmlFor={`${id}-sku`}>
             SKU
@@ -84,7 +104,7 @@ export function MovementsPage() {
             Apply
           </button>
           {(sku || warehouseId) && (
-            <button type="button" className="button" onClick={() => setParams(new URLSearchParams())}>
+            <button type="button" className="button" onClick={clear}>
               Clear
             </button>
           )}

@@ -12,6 +12,45 @@ function Delta({ value }: { value: number }) {
   return <span className={value > 0 ? 'delta delta--up' : 'delta delta--down'}>{formatSigned(value)}</span>;
 }
 
+function MovementRow({ movement: m, showSku }: { movement: Movement; showSku: boolean }) {
+  const { byId } = useWarehouses();
+  const actorName = useActorName();
+  return (
+    <tr>
+      <td className="nowrap">
+        <time dateTime={m.createdAt} title={formatDateTime(m.createdAt)}>
+          {formatWhen(m.createdAt)}
+        </time>
+      </td>
+      <td>{byId.get(m.warehouseId)?.code ?? m.warehouseId.slice(0, 8)}</td>
+      {showSku && (
+        <td>
+          <Link href={`/products/${encodeURIComponent(m.sku)}`}>{m.sku}</Link>
+        </td>
+      )}
+      <td>
+        <span className={`kind kind--${m.kind}`}>{m.kind}</span>
+      </td>
+      <td className="numeric">
+        <Delta value={m.onHandDelta} />
+      </td>
+      <td className="numeric">
+        <Delta value={m.reservedDelta} />
+      </td>
+      <td className="cell-wrap">
+        {m.reason ?? ''}
+        {m.reason && m.reference ? ' · ' : ''}
+        {m.reference && (
+          <span className="text-muted" title={m.reference}>
+            {shortenReference(m.reference)}
+          </span>
+        )}
+      </td>
+      <td>{actorName(m.actor)}</td>
+    </tr>
+  );
+}
+
 /** Ledger rows, newest first: what changed, by how much, why, and who did it. */
 export function MovementsTable({
   movements,
@@ -24,8 +63,6 @@ export function MovementsTable({
   showSku?: boolean;
   caption: string;
 }) {
-  const { byId } = useWarehouses();
-  const actorName = useActorName();
   if (!loading && movements.length === 0) {
     return (
       <EmptyState title="No movements yet">
@@ -58,40 +95,7 @@ export function MovementsTable({
           {loading ? (
             <SkeletonRows rows={6} columns={columns} />
           ) : (
-            movements.map((m) => (
-              <tr key={m.id}>
-                <td className="nowrap">
-                  <time dateTime={m.createdAt} title={formatDateTime(m.createdAt)}>
-                    {formatWhen(m.createdAt)}
-                  </time>
-                </td>
-                <td>{byId.get(m.warehouseId)?.code ?? m.warehouseId.slice(0, 8)}</td>
-                {showSku && (
-                  <td>
-                    <Link href={`/products/${encodeURIComponent(m.sku)}`}>{m.sku}</Link>
-                  </td>
-                )}
-                <td>
-                  <span className={`kind kind--${m.kind}`}>{m.kind}</span>
-                </td>
-                <td className="numeric">
-                  <Delta value={m.onHandDelta} />
-                </td>
-                <td className="numeric">
-                  <Delta value={m.reservedDelta} />
-                </td>
-                <td className="cell-wrap">
-                  {m.reason ?? ''}
-                  {m.reason && m.reference ? ' · ' : ''}
-                  {m.reference && (
-                    <span className="text-muted" title={m.reference}>
-                      {shortenReference(m.reference)}
-                    </span>
-                  )}
-                </td>
-                <td>{actorName(m.actor)}</td>
-              </tr>
-            ))
+            movements.map((m) => <MovementRow key={m.id} movement={m} showSku={showSku} />)
           )}
         </tbody>
       </table>

@@ -21,6 +21,29 @@ function itemsSummary(order: ListedOrder): string {
   return `${units} ${units === 1 ? 'unit' : 'units'}${first ? ` · ${first.sku}` : ''}${rest > 0 ? ` +${rest} more` : ''}`;
 }
 
+function OrderRow({ order, mark, now }: { order: ListedOrder; mark: string | undefined; now: number }) {
+  const { byId } = useWarehouses();
+  const warehouses = [...new Set(order.items.map((i) => byId.get(i.warehouseId)?.code ?? '…'))];
+  return (
+    <tr className={mark ? `row--${mark}` : undefined}>
+      <th scope="row">
+        <Link href={`/orders/${order.id}`}>#{order.number}</Link>
+        {mark === 'new' && <span className="badge badge--new">New</span>}
+      </th>
+      <td>
+        <StatusBadge status={order.status} />
+      </td>
+      <td className="hide-narrow cell-wrap">{order.customer.name ?? order.customer.email ?? '—'}</td>
+      <td className="cell-wrap">{itemsSummary(order)}</td>
+      <td>{warehouses.join(', ')}</td>
+      <td className="numeric">{formatMoney(order.totalMinor, order.currency)}</td>
+      <td className="nowrap">
+        <time dateTime={order.createdAt}>{formatRelative(order.createdAt, now)}</time>
+      </td>
+    </tr>
+  );
+}
+
 /** One list of orders, newest first; orders that just arrived or changed are highlighted. */
 export function OrderList({
   status,
@@ -35,7 +58,6 @@ export function OrderList({
 }) {
   const fresh = useFreshOrders();
   const now = useNow(30_000);
-  const { byId } = useWarehouses();
   const utils = trpc.useUtils();
   const input = { status, warehouseId, limit: 25 };
   const query = useCursorPages(getQueryKey(trpc.orders.list, input, 'infinite'), (cursor) =>
@@ -83,32 +105,9 @@ export function OrderList({
               {query.isPending ? (
                 <SkeletonRows rows={3} columns={7} />
               ) : (
-                orders.map((order) => {
-                  const mark = fresh.get(order.id);
-                  const warehouses = [
-                    ...new Set(order.items.map((i) => byId.get(i.warehouseId)?.code ?? '…')),
-                  ];
-                  return (
-                    <tr key={order.id} className={mark ? `row--${mark}` : undefined}>
-                      <th scope="row">
-                        <Link href={`/orders/${order.id}`}>#{order.number}</Link>
-                        {mark === 'new' && <span className="badge badge--new">New</span>}
-                      </th>
-                      <td>
-                        <StatusBadge status={order.status} />
-                      </td>
-                      <td className="hide-narrow cell-wrap">
-                        {order.customer.name ?? order.customer.email ?? '—'}
-                      </td>
-                      <td className="cell-wrap">{itemsSummary(order)}</td>
-                      <td>{warehouses.join(', ')}</td>
-                      <td className="numeric">{formatMoney(order.totalMinor, order.currency)}</td>
-                      <td className="nowrap">
-                        <time dateTime={order.createdAt}>{formatRelative(order.createdAt, now)}</time>
-                      </td>
-                    </tr>
-                  );
-                })
+                orders.map((order) => (
+                  <OrderRow key={order.id} order={order} mark={fresh.get(order.id)} now={now} />
+                ))
               )}
             </tbody>
           </table>

@@ -164,6 +164,37 @@ function Shipments({ order }: { order: Order }) {
   );
 }
 
+function CustomerCard({ order }: { order: Order }) {
+  return (
+    <section className="card panel" aria-labelledby="customer-title">
+      <header className="panel__header">
+        <h2 id="customer-title">Customer</h2>
+      </header>
+      <dl className="details">
+        <dt>Name</dt>
+        <dd>{order.customer.name ?? '—'}</dd>
+        <dt>Email</dt>
+        <dd>{order.customer.email ?? '—'}</dd>
+        <dt>Ship to</dt>
+        <dd>
+          {order.shipTo.address ?? 'No address'}{' '}
+          <span className="text-muted">
+            ({order.shipTo.latitude.toFixed(3)}, {order.shipTo.longitude.toFixed(3)})
+          </span>
+        </dd>
+        {order.paymentReference && (
+          <>
+            <dt>Payment</dt>
+            <dd>
+              <code>{order.paymentReference}</code>
+            </dd>
+          </>
+        )}
+      </dl>
+    </section>
+  );
+}
+
 export function OrderPage() {
   const { id = '' } = useParams<{ id: string }>();
   const query = trpc.orders.get.useQuery({ id });
@@ -221,32 +252,7 @@ export function OrderPage() {
             <OrderActions order={order} />
           </section>
           {order.reservationId && <ReservationCard id={order.reservationId} />}
-          <section className="card panel" aria-labelledby="customer-title">
-            <header className="panel__header">
-              <h2 id="customer-title">Customer</h2>
-            </header>
-            <dl className="details">
-              <dt>Name</dt>
-              <dd>{order.customer.name ?? '—'}</dd>
-              <dt>Email</dt>
-              <dd>{order.customer.email ?? '—'}</dd>
-              <dt>Ship to</dt>
-              <dd>
-                {order.shipTo.address ?? 'No address'}{' '}
-                <span className="text-muted">
-                  ({order.shipTo.latitude.toFixed(3)}, {order.shipTo.longitude.toFixed(3)})
-                </span>
-              </dd>
-              {order.paymentReference && (
-                <>
-                  <dt>Payment</dt>
-                  <dd>
-                    <code>{order.paymentReference}</code>
-                  </dd>
-                </>
-              )}
-            </dl>
-          </section>
+          <CustomerCard order={order} />
         </div>
       </div>
     </div>

@@ -13,13 +13,42 @@ const OPEN_SECTIONS = [
   { status: 'picking', title: 'Being picked — ready to ship', empty: 'Nothing is being picked.' },
 ] as const;
 
-/** Orders by status. "Open" is the work queue: what someone in the warehouse has to act on. */
-export function OrdersPage() {
+function WarehouseFilter({ warehouseId }: { warehouseId: string | undefined }) {
   const id = useId();
   const [params, setParams] = useSearchParams();
+  const { warehouses } = useWarehouses();
+  return (
+    <div className="field field--inline">
+      <label className="field__label" htmlFor={`${id}-warehouse`}>
+        Warehouse
+      </label>
+      <select
+        id={`${id}-warehouse`}
+        className="input"
+        value={warehouseId ?? ''}
+        onChange={(e) => {
+          const next = new URLSearchParams(params);
+          if (e.currentTarget.value) next.set('warehouse', e.currentTarget.value);
+          else next.delete('warehouse');
+          setParams(next);
+        }}
+      >
+        <option value="">All warehouses</option>
+        {warehouses.map((w) => (
+          <option key={w.id} value={w.id}>
+            {w.code}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Orders by status. "Open" is the work queue: what someone in the warehouse has to act on. */
+export function OrdersPage() {
+  const [params] = useSearchParams();
   const view = params.get('status') ?? 'open';
   const warehouseId = params.get('warehouse') || undefined;
-  const { warehouses } = useWarehouses();
 
   const href = (status: string) => {
     const next = new URLSearchParams();
@@ -35,31 +64,7 @@ export function OrdersPage() {
       <PageHeader
         title="Orders"
         description="New orders appear here as they are placed — no reload needed."
-        actions={
-          <div className="field field--inline">
-            <label className="field__label" htmlFor={`${id}-warehouse`}>
-              Warehouse
-            </label>
-            <select
-              id={`${id}-warehouse`}
-              className="input"
-              value={warehouseId ?? ''}
-              onChange={(e) => {
-                const next = new URLSearchParams(params);
-                if (e.currentTarget.value) next.set('warehouse', e.currentTarget.value);
-                else next.delete('warehouse');
-                setParams(next);
-              }}
-            >
-              <option value="">All warehouses</option>
-              {warehouses.map((w) => (
-                <option key={w.id} value={w.id}>
-                  {w.code}
-                </option>
-              ))}
-            </select>
-          </div>
-        }
+        actions={<WarehouseFilter warehouseId={warehouseId} />}
       />
       <div className="orders-toolbar">
         <nav className="tabs" aria-label="Order status">

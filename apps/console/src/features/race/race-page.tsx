@@ -15,8 +15,106 @@ const MAX_BUYERS = 1000;
  * through the real reservation path — and the numbers that prove nobody got a
  * unit that was not there.
  */
-export function RacePage() {
+function RaceFields({
+  warehouseId,
+  onWarehouse,
+  buyers,
+  onBuyers,
+  units,
+  onUnits,
+}: {
+  warehouseId: string;
+  onWarehouse: (id: string) => void;
+  buyers: string;
+  onBuyers: (value: string) => void;
+  units: string;
+  onUnits: (value: string) => void;
+}) {
   const id = useId();
+  const { warehouses } = useWarehouses();
+  return (
+    <>
+      <div className="field">
+        <label className="field__label" htmlFor={`${id}-warehouse`}>
+          Warehouse
+        </label>
+        <select
+          id={`${id}-warehouse`}
+          className="input"
+          value={warehouseId}
+          onChange={(e) => onWarehouse(e.currentTarget.value)}
+        >
+          {warehouses.map((w) => (
+            <option key={w.id} value={w.id}>
+              {w.code} — {w.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label className="field__label" htmlFor={`${id}-buyers`}>
+          Buyers at once
+        </label>
+        <input
+          id={`${id}-buyers`}
+          className="input input--number"
+          type="number"
+          min={1}
+          max={MAX_BUYERS}
+          value={buyers}
+          onChange={(e) => onBuyers(e.currentTarget.value)}
+        />
+      </div>
+      <div className="field">
+        <label className="field__label" htmlFor={`${id}-units`}>
+          Units each
+        </label>
+        <input
+          id={`${id}-units`}
+          className="input input--number"
+          type="number"
+          min={1}
+          max={1000}
+          value={units}
+          onChange={(e) => onUnits(e.currentTarget.value)}
+        />
+      </div>
+    </>
+  );
+}
+
+/** The level the race will run on, and how many buyers can win. */
+function levelNote(
+  product: PickedProduct | null,
+  level: {
+    isPending: boolean;
+    error: unknown;
+    data?: { available: number; onHand: number; reserved: number };
+  },
+  expected: number | null,
+): string | null {
+  if (!product) return 'Pick a product and a warehouse.';
+  if (level.isPending) return 'Reading the current level…';
+  if (level.error || !level.data) return null;
+  return `Now ${formatNumber(level.data.available)} available (${formatNumber(level.data.onHand)} on hand, ${formatNumber(
+    level.data.reserved,
+  )} reserved)${expected !== null ? ` — at most ${formatNumber(expected)} buyers can win.` : '.'}`;
+}
+
+function parseCounts(buyers: string, units: string) {
+  const buyerCount = Number(buyers);
+  const unitsEach = Number(units);
+  const valid =
+    Number.isInteger(buyerCount) &&
+    buyerCount >= 1 &&
+    buyerCount <= MAX_BUYERS &&
+    Number.isInteger(unitsEach) &&
+    unitsEach >= 1 &&
+    unitsEach <= 1000;
+  return { buyerCount, unitsEach, valid };
+}
+
+export function RacePage() {
   const { warehouses } = useWarehouses();
   const [product, setProduct] = useState<PickedProduct | null>(null);
   const [warehouseId, setWarehouseId] = useState('');
@@ -31,15 +129,7 @@ export function RacePage() {
     { warehouseId: chosenWarehouse, sku: product?.sku ?? '' },
     { enabled: Boolean(product && chosenWarehouse), retry: false },
   );
-  const buyerCount = Number(buyers);
-  const unitsEach = Number(units);
-  const valid =
-    Number.isInteger(buyerCount) &&
-    buyerCount >= 1 &&
-    buyerCount <= MAX_BUYERS &&
-    Number.isInteger(unitsEach) &&
-    unitsEach >= 1 &&
-    unitsEach <= 1000;
+  const { buyerCount, unitsEach, valid } = parseCounts(buyers, units);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -70,62 +160,17 @@ export function RacePage() {
       />
       <form className="card race-form" onSubmit={onSubmit} noValidate>
         <ProductPicker label="Product" value={product} onChange={setProduct} />
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-warehouse`}>
-            Warehouse
-          </label>
-          <select
-            id={`${id}-warehouse`}
-            className="input"
-            value={chosenWarehouse}
-            onChange={(e) => setWarehouseId(e.currentTarget.value)}
-          >
-            {warehouses.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.code} — {w.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-buyers`}>
-            Buyers at once
-          </label>
-          <input
-            id={`${id}-buyers`}
-            className="input input--number"
-            type="number"
-            min={1}
-            max={MAX_BUYERS}
-            value={buyers}
-            onChange={(e) => setBuyers(e.currentTarget.value)}
-          />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-units`}>
-            Units each
-          </label>
-          <input
-            id={`${id}-units`}
-            className="input input--number"
-            type="number"
-            min={1}
-            max={1000}
-            value={units}
-            onChange={(e) => setUnits(e.currentTarget.value)}
-          />
-        </div>
+        <RaceFields
+          warehouseId={chosenWarehouse}
+          onWarehouse={setWarehouseId}
+          buyers={buyers}
+          onBuyers={setBuyers}
+          units={units}
+          onUnits={setUnits}
+        />
         <div className="race-form__footer">
           <p className="text-muted" aria-live="polite">
-            {!product
-              ? 'Pick a product and a warehouse.'
-              : level.isPending
-                ? 'Reading the current level…'
-                : level.error
-                  ? null
-                  : `Now ${formatNumber(level.data.available)} available (${formatNumber(level.data.onHand)} on hand, ${formatNumber(
-                      level.data.reserved,
-                    )} reserved)${expected !== null ? ` — at most ${formatNumber(expected)} buyers can win.` : '.'}`}
+            {levelNote(product, level, expected)}
           </p>
           <button type="submit" className="button button--primary" disabled={race.isPending}>
             {race.isPending ? 'Racing…' : 'Run the race'}

@@ -5,6 +5,51 @@ type Result = RouterOutputs['demo']['race'];
 
 const MAX_DOTS = 1000;
 
+/** The level before and after the race. */
+function LevelsTable({ before, after }: { before: Result['before']; after: Result['after'] }) {
+  return (
+    <div className="table-wrap">
+      <table className="table table--compact race-levels">
+        <caption className="visually-hidden">The level before and after the race</caption>
+        <thead>
+          <tr>
+            <th scope="col">Level</th>
+            <th scope="col" className="numeric">
+              On hand
+            </th>
+            <th scope="col" className="numeric">
+              Reserved
+            </th>
+            <th scope="col" className="numeric">
+              Available
+            </th>
+            <th scope="col" className="numeric">
+              Version
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {[
+            ['Before', before],
+            ['After', after],
+          ].map(([label, level]) => {
+            const l = level as Result['before'];
+            return (
+              <tr key={label as string}>
+                <th scope="row">{label as string}</th>
+                <td className="numeric">{formatNumber(l.onHand)}</td>
+                <td className="numeric">{formatNumber(l.reserved)}</td>
+                <td className="numeric">{formatNumber(l.available)}</td>
+                <td className="numeric">v{l.version}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /** The race's outcome and the arithmetic that shows there was no oversell. */
 export function RaceResult({ result, unitsEach }: { result: Result; unitsEach: number }) {
   const { before, after } = result;
@@ -48,45 +93,7 @@ export function RaceResult({ result, unitsEach }: { result: Result; unitsEach: n
         ))}
       </div>
 
-      <div className="table-wrap">
-        <table className="table table--compact race-levels">
-          <caption className="visually-hidden">The level before and after the race</caption>
-          <thead>
-            <tr>
-              <th scope="col">Level</th>
-              <th scope="col" className="numeric">
-                On hand
-              </th>
-              <th scope="col" className="numeric">
-                Reserved
-              </th>
-              <th scope="col" className="numeric">
-                Available
-              </th>
-              <th scope="col" className="numeric">
-                Version
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {[
-              ['Before', before],
-              ['After', after],
-            ].map(([label, level]) => {
-              const l = level as Result['before'];
-              return (
-                <tr key={label as string}>
-                  <th scope="row">{label as string}</th>
-                  <td className="numeric">{formatNumber(l.onHand)}</td>
-                  <td className="numeric">{formatNumber(l.reserved)}</td>
-                  <td className="numeric">{formatNumber(l.available)}</td>
-                  <td className="numeric">v{l.version}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <LevelsTable before={before} after={after} />
 
       <ul className="proof">
         <li className={exact ? 'proof--ok' : 'proof--bad'}>

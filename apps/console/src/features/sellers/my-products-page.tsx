@@ -33,6 +33,47 @@ function ArchiveButton({ product }: { product: MyProduct }) {
   );
 }
 
+function ProductRow({ product: p, onEdit }: { product: MyProduct; onEdit: (product: MyProduct) => void }) {
+  return (
+    <tr>
+      <th scope="row">
+        <code>{p.sku}</code> {p.name}
+      </th>
+      <td className="numeric">{formatMinorDigits(p.priceMinor, p.currency)}</td>
+      <td>
+        {p.stock.perWarehouse.length === 0 ? (
+          <span className="text-muted">no stock yet</span>
+        ) : (
+          <ul className="plain-list">
+            {p.stock.perWarehouse.map((level) => (
+              <li key={level.warehouseId}>
+                <span className="wh-code">{level.warehouseCode}</span> {formatUnits(level.available)} /{' '}
+                {formatUnits(level.onHand)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+      <td className="numeric">{formatUnits(p.stock.total.available)}</td>
+      <td>
+        <div className="button-row">
+          {p.active && (
+            <button
+              type="button"
+              className="button button--small"
+              aria-label={`Edit ${p.sku}`}
+              onClick={() => onEdit(p)}
+            >
+              Edit
+            </button>
+          )}
+          <ArchiveButton product={p} />
+        </div>
+      </td>
+    </tr>
+  );
+}
+
 /** A seller's own products (admins: all) with stock per warehouse; create, edit and archive them. */
 export function MyProductsPage() {
   const query = trpc.products.mine.useInfiniteQuery({ limit: 50 }, { getNextPageParam: (p) => p.nextCursor });
@@ -84,44 +125,7 @@ export function MyProductsPage() {
                 {query.isPending ? (
                   <SkeletonRows rows={3} columns={5} />
                 ) : (
-                  products.map((p) => (
-                    <tr key={p.id}>
-                      <th scope="row">
-                        <code>{p.sku}</code> {p.name}
-                      </th>
-                      <td className="numeric">{formatMinorDigits(p.priceMinor, p.currency)}</td>
-                      <td>
-                        {p.stock.perWarehouse.length === 0 ? (
-                          <span className="text-muted">no stock yet</span>
-                        ) : (
-                          <ul className="plain-list">
-                            {p.stock.perWarehouse.map((level) => (
-                              <li key={level.warehouseId}>
-                                <span className="wh-code">{level.warehouseCode}</span>{' '}
-                                {formatUnits(level.available)} / {formatUnits(level.onHand)}
-                              </li>
-                            ))}
-                          </ul>
-                        )}
-                      </td>
-                      <td className="numeric">{formatUnits(p.stock.total.available)}</td>
-                      <td>
-                        <div className="button-row">
-                          {p.active && (
-                            <button
-                              type="button"
-                              className="button button--small"
-                              aria-label={`Edit ${p.sku}`}
-                              onClick={() => setEditing(p)}
-                            >
-                              Edit
-                            </button>
-                          )}
-                          <ArchiveButton product={p} />
-                        </div>
-                      </td>
-                    </tr>
-                  ))
+                  products.map((p) => <ProductRow key={p.id} product={p} onEdit={setEditing} />)
                 )}
               </tbody>
             </table>

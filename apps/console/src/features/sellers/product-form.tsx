@@ -40,6 +40,49 @@ function validate(values: Values, creating: boolean): Partial<Record<keyof Value
   return errors;
 }
 
+type FieldExtra = { disabled?: boolean; inputMode?: 'decimal' };
+
+function TextField({
+  id,
+  name,
+  label,
+  value,
+  error,
+  extra,
+  onChange,
+}: {
+  id: string;
+  name: keyof Values;
+  label: string;
+  value: string;
+  error: string | undefined;
+  extra: FieldExtra;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={`${id}-${name}`}>
+        {label}
+      </label>
+      <input
+        id={`${id}-${name}`}
+        className="input"
+        autoComplete="off"
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-${name}-error` : undefined}
+        {...extra}
+        onChange={(e) => onChange(e.currentTarget.value)}
+      />
+      {error && (
+        <p className="field__error" id={`${id}-${name}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 /** Create a product (owned by the seller) or edit one of theirs. */
 export function ProductForm({ product, onDone }: { product?: MyProduct; onDone: () => void }) {
   const id = useId();
@@ -76,34 +119,16 @@ export function ProductForm({ product, onDone }: { product?: MyProduct; onDone: 
     }
   }
 
-  const field = (
-    name: keyof Values,
-    label: string,
-    extra: { disabled?: boolean; inputMode?: 'decimal' } = {},
-  ) => (
-    <div className="field">
-      <label className="field__label" htmlFor={`${id}-${name}`}>
-        {label}
-      </label>
-      <input
-        id={`${id}-${name}`}
-        className="input"
-        autoComplete="off"
-        value={values[name]}
-        aria-invalid={errors[name] ? true : undefined}
-        aria-describedby={errors[name] ? `${id}-${name}-error` : undefined}
-        {...extra}
-        onChange={(e) => {
-          const value = e.currentTarget.value;
-          setValues((v) => ({ ...v, [name]: value }));
-        }}
-      />
-      {errors[name] && (
-        <p className="field__error" id={`${id}-${name}-error`}>
-          {errors[name]}
-        </p>
-      )}
-    </div>
+  const field = (name: keyof Values, label: string, extra: FieldExtra = {}) => (
+    <TextField
+      id={id}
+      name={name}
+      label={label}
+      value={values[name]}
+      error={errors[name]}
+      extra={extra}
+      onChange={(value) => setValues((v) => ({ ...v, [name]: value }))}
+    />
   );
 
   return (

@@ -5,6 +5,50 @@ import type { IssuedToken } from './token-values';
 
 type Copy = 'idle' | 'copied' | 'failed';
 
+/** The secret, with a copy button that says whether copying worked. */
+function SecretField({ secret }: { secret: string }) {
+  const id = useId();
+  const [copy, setCopy] = useState<Copy>('idle');
+
+  async function copyToClipboard() {
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopy('copied');
+    } catch {
+      setCopy('failed');
+    }
+  }
+
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={`${id}-secret`}>
+        Token
+      </label>
+      <div className="token-secret">
+        <input
+          id={`${id}-secret`}
+          className="input token-secret__value"
+          readOnly
+          value={secret}
+          spellCheck={false}
+          onFocus={(e) => e.currentTarget.select()}
+        />
+        <button type="button" className="button" data-autofocus onClick={copyToClipboard}>
+          {copy === 'copied' ? 'Copied' : 'Copy'}
+        </button>
+      </div>
+      <p role="status" className="field__hint text-muted">
+        {copy === 'copied' ? 'Copied to the clipboard.' : ''}
+      </p>
+      {copy === 'failed' && (
+        <p role="alert" className="alert alert--error">
+          The browser did not allow copying. Select the token above and copy it yourself.
+        </p>
+      )}
+    </div>
+  );
+}
+
 /**
  * The secret of a token just created or rotated, shown this once (the API keeps
  * only its hash): a copy button, and no way to close by accident.
@@ -21,21 +65,9 @@ export function IssuedTokenDialog({
   onDone: () => void;
   returnFocus: RefObject<HTMLElement | null>;
 }) {
-  const id = useId();
-  const [copy, setCopy] = useState<Copy>('idle');
   const secret = issued.token;
   const rotated = graceSeconds !== null;
   const graceUntil = graceSeconds ? issued.previousValidUntil : null;
-
-  async function copyToClipboard() {
-    if (!secret) return;
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopy('copied');
-    } catch {
-      setCopy('failed');
-    }
-  }
 
   return (
     <Modal
@@ -57,34 +89,7 @@ export function IssuedTokenDialog({
       dismissable={false}
       returnFocus={returnFocus}
     >
-      {secret && (
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-secret`}>
-            Token
-          </label>
-          <div className="token-secret">
-            <input
-              id={`${id}-secret`}
-              className="input token-secret__value"
-              readOnly
-              value={secret}
-              spellCheck={false}
-              onFocus={(e) => e.currentTarget.select()}
-            />
-            <button type="button" className="button" data-autofocus onClick={copyToClipboard}>
-              {copy === 'copied' ? 'Copied' : 'Copy'}
-            </button>
-          </div>
-          <p role="status" className="field__hint text-muted">
-            {copy === 'copied' ? 'Copied to the clipboard.' : ''}
-          </p>
-          {copy === 'failed' && (
-            <p role="alert" className="alert alert--error">
-              The browser did not allow copying. Select the token above and copy it yourself.
-            </p>
-          )}
-        </div>
-      )}
+      {secret && <SecretField secret={secret} />}
       {rotated && (
         <p className="alert alert--info">
           {graceUntil

@@ -1,5 +1,5 @@
 import { getQueryKey } from '@trpc/react-query';
-import { useEffect, useId, useRef, useState } from 'react';
+import { type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { LoadMore } from '../../components/load-more';
 import { PageHeader } from '../../components/page-header';
@@ -25,10 +25,6 @@ type Dialog =
 
 /** Service tokens (admins only): list, create, rotate and revoke; a secret is shown once. */
 export function ServiceTokensPage() {
-  const id = useId();
-  const utils = trpc.useUtils();
-  const { byId } = useWarehouses();
-  const actorName = useActorName();
   const [includeRevoked, setIncludeRevoked] = useState(false);
   const [creating, setCreating] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -43,13 +39,6 @@ export function ServiceTokensPage() {
       createButton.current?.focus();
     }
   }, [creating]);
-
-  const input = { includeRevoked, limit: PAGE_SIZE };
-  const query = useCursorPages(getQueryKey(trpc.serviceTokens.list, input, 'infinite'), (cursor) =>
-    utils.client.serviceTokens.list.query({ ...input, cursor }),
-  );
-  const tokens = query.items;
-  const closeDialog = () => setDialog(null);
 
   return (
     <div className="stack stack--lg">
@@ -80,72 +69,138 @@ export function ServiceTokensPage() {
           }}
         />
       )}
-      <section className="card panel" aria-labelledby={`${id}-title`}>
-        <header className="panel__header">
-          <h2 id={`${id}-title`} ref={heading} tabIndex={-1}>
-            {includeRevoked ? 'All tokens' : 'Tokens in use'}
-          </h2>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={includeRevoked}
-              onChange={(e) => setIncludeRevoked(e.currentTarget.checked)}
-            />
-            Show revoked tokens
-          </label>
-        </header>
-        {query.error && !query.isFetchNextPageError && <ErrorMessage error={query.error} />}
-        {!query.isPending && tokens.length === 0 && !query.error ? (
-          <EmptyState title={includeRevoked ? 'No service tokens yet' : 'No tokens in use'}>
-            Create one for each system that calls the API, with only the scopes it needs.
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table className="table token-table">
-              <caption className="visually-hidden">
-                Service tokens, newest first
-                {query.isPending ? '' : `: ${formatCount(tokens.length)} shown`}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Token</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Warehouses</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {query.isPending ? (
-                  <SkeletonRows rows={3} columns={8} />
-                ) : (
-                  tokens.map((t) => (
-                    <TokenRow
-                      key={t.id}
-                      token={t}
-                      warehouseCode={(w) => byId.get(w)?.code ?? w}
-                      actorName={actorName}
-                      onRotate={() => setDialog({ kind: 'rotate', token: t })}
-                      onRevoke={() => setDialog({ kind: 'revoke', token: t })}
-                    />
-                  ))
-                )}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <LoadMore
-          auto={false}
-          hasNextPage={query.hasNextPage}
-          isFetchingNextPage={query.isFetchingNextPage}
-          fetchNextPage={query.fetchNextPage}
-          error={query.isFetchNextPageError ? query.error : undefined}
-          label="Load older tokens"
-        />
-      </section>
+      <TokensPanel
+        heading={heading}
+        includeRevoked={includeRevoked}
+        onIncludeRevoked={setIncludeRevoked}
+        onRotate={(token) => setDialog({ kind: 'rotate', token })}
+        onRevoke={(token) => setDialog({ kind: 'revoke', token })}
+      />
+      <TokenDialogs dialog={dialog} onDialog={setDialog} heading={heading} />
+    </div>
+  );
+}
+
+function TokensPanel({
+  heading,
+  includeRevoked,
+  onIncludeRevoked,
+  onRotate,
+  onRevoke,
+}: {
+  heading: RefObject<HTMLHeadingElement | null>;
+  includeRevoked: boolean;
+  onIncludeRevoked: (on: boolean) => void;
+  onRotate: (token: ServiceToken) => void;
+  onRevoke: (token: ServiceToken) => void;
+}) {
+  const id = useId();
+  const utils = trpc.useUtils();
+  const input = { includeRevoked, limit: PAGE_SIZE };
+  const query = useCursorPages(getQueryKey(trpc.serviceTokens.list, input, 'infinite'), (cursor) =>
+    utils.client.serviceTokens.list.query({ ...input, cursor }),
+  );
+  const tokens = query.items;
+  return (
+    <section className="card panel" aria-labelledby={`${id}-title`}>
+      <header className="panel__header">
+        <h2 id={`${id}-title`} ref={heading} tabIndex={-1}>
+          {includeRevoked ? 'All tokens' : 'Tokens in use'}
+        </h2>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={includeRevoked}
+            onChange={(e) => onIncludeRevoked(e.currentTarget.checked)}
+          />
+          Show revoked tokens
+        </label>
+      </header>
+      {query.error && !query.isFetchNextPageError && <ErrorMessage error={query.error} />}
+      {!query.isPending && tokens.length === 0 && !query.error ? (
+        <EmptyState title={includeRevoked ? 'No service tokens yet' : 'No tokens in use'}>
+          Create one for each system that calls the API, with only the scopes it needs.
+        </EmptyState>
+      ) : (
+        <TokenTable tokens={tokens} pending={query.isPending} onRotate={onRotate} onRevoke={onRevoke} />
+      )}
+      <LoadMore
+        auto={false}
+        hasNextPage={query.hasNextPage}
+        isFetchingNextPage={query.isFetchingNextPage}
+        fetchNextPage={query.fetchNextPage}
+        error={query.isFetchNextPageError ? query.error : undefined}
+        label="Load older tokens"
+      />
+    </section>
+  );
+}
+
+function TokenTable({
+  tokens,
+  pending,
+  onRotate,
+  onRevoke,
+}: {
+  tokens: ServiceToken[];
+  pending: boolean;
+  onRotate: (token: ServiceToken) => void;
+  onRevoke: (token: ServiceToken) => void;
+}) {
+  const { byId } = useWarehouses();
+  const actorName = useActorName();
+  return (
+    <div className="table-wrap">
+      <table className="table token-table">
+        <caption className="visually-hidden">
+          Service tokens, newest first
+          {pending ? '' : `: ${formatCount(tokens.length)} shown`}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Token</th>
+            <th scope="col">Scopes</th>
+            <th scope="col">Warehouses</th>
+            <th scope="col">Status</th>
+            <th scope="col">Created</th>
+            <th scope="col">Expires</th>
+            <th scope="col">Last used</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {pending ? (
+            <SkeletonRows rows={3} columns={8} />
+          ) : (
+            tokens.map((t) => (
+              <TokenRow
+                key={t.id}
+                token={t}
+                warehouseCode={(w) => byId.get(w)?.code ?? w}
+                actorName={actorName}
+                onRotate={() => onRotate(t)}
+                onRevoke={() => onRevoke(t)}
+              />
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function TokenDialogs({
+  dialog,
+  onDialog,
+  heading,
+}: {
+  dialog: Dialog;
+  onDialog: (dialog: Dialog) => void;
+  heading: RefObject<HTMLHeadingElement | null>;
+}) {
+  const closeDialog = () => onDialog(null);
+  return (
+    <>
       {dialog?.kind === 'issued' && (
         <IssuedTokenDialog
           key={`${dialog.issued.id}-${dialog.issued.prefix}`}
@@ -159,7 +214,7 @@ export function ServiceTokensPage() {
         <RotateDialog
           token={dialog.token}
           onCancel={closeDialog}
-          onRotated={(issued, graceSeconds) => setDialog({ kind: 'issued', issued, graceSeconds })}
+          onRotated={(issued, graceSeconds) => onDialog({ kind: 'issued', issued, graceSeconds })}
           returnFocus={heading}
         />
       )}
@@ -171,6 +226,6 @@ export function ServiceTokensPage() {
           returnFocus={heading}
         />
       )}
-    </div>
+    </>
   );
 }

@@ -33,6 +33,25 @@ function RecentMovements({ sku }: { sku: string }) {
   );
 }
 
+function StockTotals({ total }: { total: { onHand: number; reserved: number; available: number } }) {
+  return (
+    <section className="stats stats--3" aria-label="Totals over every warehouse">
+      <div className="stat card">
+        <p className="stat__label">On hand</p>
+        <p className="stat__value">{formatNumber(total.onHand)}</p>
+      </div>
+      <div className="stat card">
+        <p className="stat__label">Reserved</p>
+        <p className="stat__value">{formatNumber(total.reserved)}</p>
+      </div>
+      <div className="stat card">
+        <p className="stat__label">Available</p>
+        <p className="stat__value">{formatNumber(total.available)}</p>
+      </div>
+    </section>
+  );
+}
+
 export function ProductPage() {
   const params = useParams<{ sku: string }>();
   const sku = decodeURIComponent(params.sku ?? '');
@@ -79,20 +98,7 @@ export function ProductPage() {
       />
       {p.description && <p className="product-description">{p.description}</p>}
 
-      <section className="stats stats--3" aria-label="Totals over every warehouse">
-        <div className="stat card">
-          <p className="stat__label">On hand</p>
-          <p className="stat__value">{formatNumber(p.stock.total.onHand)}</p>
-        </div>
-        <div className="stat card">
-          <p className="stat__label">Reserved</p>
-          <p className="stat__value">{formatNumber(p.stock.total.reserved)}</p>
-        </div>
-        <div className="stat card">
-          <p className="stat__label">Available</p>
-          <p className="stat__value">{formatNumber(p.stock.total.available)}</p>
-        </div>
-      </section>
+      <StockTotals total={p.stock.total} />
 
       <section className="card panel" aria-labelledby="stock-title">
         <header className="panel__header">

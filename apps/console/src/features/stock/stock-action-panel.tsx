@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { errorInfo } from '../../lib/errors';
 import { formatNumber, formatSigned } from '../../lib/format';
@@ -63,40 +63,35 @@ function useStockMutations(action: StockAction, warehouseId: string, sku: string
   return { mutation, run };
 }
 
+function doneMessage(action: StockAction, warehouse: Warehouse, after: LevelSnapshot): string {
+  return `${ACTION_LABEL[action]} done at ${warehouse.code}: ${formatNumber(after.onHand)} on hand, ${formatNumber(
+    after.available,
+  )} available (v${after.version}).`;
+}
+
+type FieldErrors = Partial<Record<keyof StockForm, string>>;
+
 /**
- * Receive, adjust or set one level. The form remembers the version it was
- * opened on and sends it as `expectedVersion`: if someone changed the level in
- * the meantime the API refuses, and the person decides what to do.
+ * The panel's state and what its buttons do. The form remembers the version it was
+ * opened on and sends it as `expectedVersion`: if someone changed the level in the
+ * meantime the API refuses, and the person decides what to do.
  */
-export function StockActionPanel({
-  sku,
-  warehouse,
-  action,
-  level,
-  onClose,
-}: {
-  sku: string;
-  warehouse: Warehouse;
-  action: StockAction;
-  level: StockLevel | undefined;
-  onClose: () => void;
-}) {
-  const id = useId();
+function useStockAction(
+  sku: string,
+  warehouse: Warehouse,
+  action: StockAction,
+  level: StockLevel | undefined,
+) {
   const utils = trpc.useUtils();
   const { mutation, run } = useStockMutations(action, warehouse.id, sku);
   const [base, setBase] = useState<LevelSnapshot | null>(() => snapshot(level));
   const [form, setForm] = useState<StockForm>({ amount: '', reason: '' });
-  const [errors, setErrors] = useState<Partial<Record<keyof StockForm, string>>>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [problem, setProblem] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const amountInput = useRef<HTMLInputElement>(null);
-
-  useEffect(() => amountInput.current?.focus(), []);
-
   const amount = Number(form.amount.trim());
   const live = snapshot(level);
-  const changedMeanwhile = base && live && live.version > base.version && !conflict;
 
   async function send(from: LevelSnapshot | null) {
     mutation.reset();
@@ -105,11 +100,7 @@ export function StockActionPanel({
       setBase(snapshot(after));
       setConflict(null);
       setForm({ amount: '', reason: '' });
-      setDone(
-        `${ACTION_LABEL[action]} done at ${warehouse.code}: ${formatNumber(after.onHand)} on hand, ${formatNumber(
-          after.available,
-        )} available (v${after.version}).`,
-      );
+      setDone(doneMessage(action, warehouse, after));
       await Promise.all([utils.products.get.invalidate({ sku }), utils.inventory.invalidate()]);
     } catch (error) {
       const info = errorInfo(error);
@@ -121,8 +112,7 @@ export function StockActionPanel({
     }
   }
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
+  function submit() {
     setDone(null);
     const found = validateStockForm(action, form);
     setErrors(found);
@@ -140,12 +130,52 @@ export function StockActionPanel({
     void send(from);
   }
 
+  function discard() {
+    setConflict(null);
+    setBase(snapshot(level));
+    setForm({ amount: '', reason: '' });
+    mutation.reset();
+  }
+
+  return {
+    mutation,
+    base,
+    setBase,
+    live,
+    form,
+    setForm,
+    amount,
+    errors,
+    problem,
+    conflict,
+    done,
+    submit,
+    reapply,
+    discard,
+  };
+}
+
+/** Receive, adjust or set one level (see useStockAction for how a concurrent change is handled). */
+export function StockActionPanel({
+  sku,
+  warehouse,
+  action,
+  level,
+  onClose,
+}: {
+  sku: string;
+  warehouse: Warehouse;
+  action: StockAction;
+  level: StockLevel | undefined;
+  onClose: () => void;
+}) {
+  const id = useId();
+  const state = useStockAction(sku, warehouse, action, level);
+  const amountInput = useRef<HTMLInputElement>(null);
+  useEffect(() => amountInput.current?.focus(), []);
+  const { mutation, conflict, problem, done } = state;
   const mutationError =
     mutation.error && errorInfo(mutation.error).appCode !== 'VERSION_MISMATCH' ? mutation.error : null;
-  const preview =
-    form.amount.trim() !== '' && Number.isInteger(amount)
-      ? `${formatNumber(base?.onHand ?? 0)} → ${formatNumber(onHandAfter(action, amount, base))} on hand`
-      : null;
 
   return (
     <section className="card action-panel" aria-labelledby={`${id}-title`}>
@@ -165,91 +195,13 @@ export function StockActionPanel({
           warehouseCode={warehouse.code}
           sku={sku}
           action={action}
-          amount={amount}
+          amount={state.amount}
           pending={mutation.isPending}
-          onReapply={reapply}
-          onDiscard={() => {
-            setConflict(null);
-            setBase(snapshot(level));
-            setForm({ amount: '', reason: '' });
-            mutation.reset();
-          }}
+          onReapply={state.reapply}
+          onDiscard={state.discard}
         />
       ) : (
-        <form className="action-form" onSubmit={onSubmit} noValidate>
-          {changedMeanwhile && (
-            <div className="alert alert--warning" role="status">
-              Someone changed this level while you were editing (v{base.version} → v{live.version}). Your
-              change is checked against v{base.version}.{' '}
-              <button type="button" className="link-button" onClick={() => setBase(live)}>
-                Start from v{live.version}
-              </button>
-            </div>
-          )}
-          <div className="field">
-            <label className="field__label" htmlFor={`${id}-amount`}>
-              {AMOUNT_LABEL[action]}
-            </label>
-            <input
-              ref={amountInput}
-              id={`${id}-amount`}
-              className="input input--number"
-              inputMode="numeric"
-              autoComplete="off"
-              value={form.amount}
-              aria-invalid={errors.amount ? true : undefined}
-              aria-describedby={errors.amount ? `${id}-amount-error` : `${id}-preview`}
-              onChange={(e) => {
-                const { value } = e.currentTarget;
-                setForm((f) => ({ ...f, amount: value }));
-              }}
-            />
-            {errors.amount && (
-              <p className="field__error" id={`${id}-amount-error`}>
-                {errors.amount}
-              </p>
-            )}
-          </div>
-          <div className="field field--grow">
-            <label className="field__label" htmlFor={`${id}-reason`}>
-              Reason{action === 'adjust' ? '' : ' (optional)'}
-            </label>
-            <input
-              id={`${id}-reason`}
-              className="input"
-              autoComplete="off"
-              placeholder={
-                action === 'receive'
-                  ? 'e.g. PO-1042'
-                  : action === 'adjust'
-                    ? 'e.g. damaged in transit'
-                    : 'e.g. cycle count'
-              }
-              value={form.reason}
-              aria-invalid={errors.reason ? true : undefined}
-              aria-describedby={errors.reason ? `${id}-reason-error` : undefined}
-              onChange={(e) => {
-                const { value } = e.currentTarget;
-                setForm((f) => ({ ...f, reason: value }));
-              }}
-            />
-            {errors.reason && (
-              <p className="field__error" id={`${id}-reason-error`}>
-                {errors.reason}
-              </p>
-            )}
-          </div>
-          <div className="action-form__submit">
-            <button type="submit" className="button button--primary" disabled={mutation.isPending}>
-              {mutation.isPending ? 'Saving…' : ACTION_LABEL[action]}
-            </button>
-          </div>
-          <p className="action-form__preview text-muted" id={`${id}-preview`}>
-            {preview ??
-              (base ? `Now ${formatNumber(base.onHand)} on hand (v${base.version})` : 'Nothing here yet')}
-            {action === 'adjust' && Number.isInteger(amount) && amount !== 0 && ` (${formatSigned(amount)})`}
-          </p>
-        </form>
+        <StockActionForm id={id} action={action} state={state} amountInput={amountInput} />
       )}
 
       {problem && !conflict && (
@@ -264,5 +216,126 @@ export function StockActionPanel({
         </div>
       )}
     </section>
+  );
+}
+
+function StockActionForm({
+  id,
+  action,
+  state,
+  amountInput,
+}: {
+  id: string;
+  action: StockAction;
+  state: ReturnType<typeof useStockAction>;
+  amountInput: RefObject<HTMLInputElement | null>;
+}) {
+  const { base, live, form, setForm, amount, errors, mutation } = state;
+  const changedMeanwhile = base && live && live.version > base.version;
+  const preview =
+    form.amount.trim() !== '' && Number.isInteger(amount)
+      ? `${formatNumber(base?.onHand ?? 0)} → ${formatNumber(onHandAfter(action, amount, base))} on hand`
+      : null;
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    state.submit();
+  }
+
+  return (
+    <form className="action-form" onSubmit={onSubmit} noValidate>
+      {changedMeanwhile && (
+        <div className="alert alert--warning" role="status">
+          Someone changed this level while you were editing (v{base.version} → v{live.version}). Your change
+          is checked against v{base.version}.{' '}
+          <button type="button" className="link-button" onClick={() => state.setBase(live)}>
+            Start from v{live.version}
+          </button>
+        </div>
+      )}
+      <div className="field">
+        <label className="field__label" htmlFor={`${id}-amount`}>
+          {AMOUNT_LABEL[action]}
+        </label>
+        <input
+          ref={amountInput}
+          id={`${id}-amount`}
+          className="input input--number"
+          inputMode="numeric"
+          autoComplete="off"
+          value={form.amount}
+          aria-invalid={errors.amount ? true : undefined}
+          aria-describedby={errors.amount ? `${id}-amount-error` : `${id}-preview`}
+          onChange={(e) => {
+            const { value } = e.currentTarget;
+            setForm((f) => ({ ...f, amount: value }));
+          }}
+        />
+        {errors.amount && (
+          <p className="field__error" id={`${id}-amount-error`}>
+            {errors.amount}
+          </p>
+        )}
+      </div>
+      <ReasonField
+        id={id}
+        action={action}
+        value={form.reason}
+        error={errors.reason}
+        onChange={(value) => setForm((f) => ({ ...f, reason: value }))}
+      />
+      <div className="action-form__submit">
+        <button type="submit" className="button button--primary" disabled={mutation.isPending}>
+          {mutation.isPending ? 'Saving…' : ACTION_LABEL[action]}
+        </button>
+      </div>
+      <p className="action-form__preview text-muted" id={`${id}-preview`}>
+        {preview ??
+          (base ? `Now ${formatNumber(base.onHand)} on hand (v${base.version})` : 'Nothing here yet')}
+        {action === 'adjust' && Number.isInteger(amount) && amount !== 0 && ` (${formatSigned(amount)})`}
+      </p>
+    </form>
+  );
+}
+
+const REASON_PLACEHOLDER: Record<StockAction, string> = {
+  receive: 'e.g. PO-1042',
+  adjust: 'e.g. damaged in transit',
+  set: 'e.g. cycle count',
+};
+
+function ReasonField({
+  id,
+  action,
+  value,
+  error,
+  onChange,
+}: {
+  id: string;
+  action: StockAction;
+  value: string;
+  error: string | undefined;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field field--grow">
+      <label className="field__label" htmlFor={`${id}-reason`}>
+        Reason{action === 'adjust' ? '' : ' (optional)'}
+      </label>
+      <input
+        id={`${id}-reason`}
+        className="input"
+        autoComplete="off"
+        placeholder={REASON_PLACEHOLDER[action]}
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-reason-error` : undefined}
+        onChange={(e) => onChange(e.currentTarget.value)}
+      />
+      {error && (
+        <p className="field__error" id={`${id}-reason-error`}>
+          {error}
+        </p>
+      )}
+    </div>
   );
 }

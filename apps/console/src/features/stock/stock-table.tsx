@@ -69,72 +69,90 @@ export function StockTable({
           </tr>
         </thead>
         <tbody>
-          {rows.map(({ warehouse, level }) => {
-            const mayEdit = canManageStock(user, warehouse.id);
-            const editing = selected?.warehouseId === warehouse.id;
-            return (
-              <tr
-                key={warehouse.id}
-                className={editing ? 'row--selected' : undefined}
-                data-warehouse={warehouse.code}
-              >
-                <th scope="row">
-                  <span className="wh-code">{warehouse.code}</span>
-                  <span className="wh-name text-muted">{warehouse.name}</span>
-                </th>
-                {level ? (
-                  <>
-                    <td className="numeric">{formatNumber(level.onHand)}</td>
-                    <td className="numeric">{formatNumber(level.reserved)}</td>
-                    <td className="numeric">
-                      <Available level={level} />
-                    </td>
-                    <td className="numeric hide-narrow">{formatNumber(level.safetyStock)}</td>
-                    <td className="numeric">
-                      <span className="version">v{level.version}</span>
-                    </td>
-                    <td className="hide-narrow nowrap">
-                      <time dateTime={level.updatedAt}>{formatRelative(level.updatedAt)}</time>
-                    </td>
-                  </>
-                ) : (
-                  <td colSpan={6} className="text-muted">
-                    Never stocked here
-                  </td>
-                )}
-                {anyActions && (
-                  <td className="actions-cell">
-                    {mayEdit ? (
-                      <div className="button-group">
-                        {(['receive', 'adjust', 'set'] as const).map((action) => (
-                          <button
-                            key={action}
-                            type="button"
-                            className={`button button--small${editing && selected?.action === action ? ' button--pressed' : ''}`}
-                            aria-label={`${ACTION_LABEL[action]} at ${warehouse.code}`}
-                            aria-pressed={editing && selected?.action === action}
-                            disabled={action !== 'receive' && !level}
-                            onClick={() => onSelect({ warehouseId: warehouse.id, action })}
-                          >
-                            {ACTION_LABEL[action]}
-                          </button>
-                        ))}
-                      </div>
-                    ) : (
-                      <span
-                        className="text-muted text-sm"
-                        title="You can change stock only in your own warehouses"
-                      >
-                        View only
-                      </span>
-                    )}
-                  </td>
-                )}
-              </tr>
-            );
-          })}
+          {rows.map(({ warehouse, level }) => (
+            <StockRowView
+              key={warehouse.id}
+              warehouse={warehouse}
+              level={level}
+              user={user}
+              withActions={anyActions}
+              selected={selected?.warehouseId === warehouse.id ? selected.action : null}
+              onSelect={onSelect}
+            />
+          ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+function StockRowView({
+  warehouse,
+  level,
+  user,
+  withActions,
+  selected,
+  onSelect,
+}: {
+  warehouse: Warehouse;
+  level: StockLevel | undefined;
+  user: SessionUser;
+  withActions: boolean;
+  /** The action open on this row, if any. */
+  selected: StockAction | null;
+  onSelect: (selection: Selection) => void;
+}) {
+  return (
+    <tr className={selected ? 'row--selected' : undefined} data-warehouse={warehouse.code}>
+      <th scope="row">
+        <span className="wh-code">{warehouse.code}</span>
+        <span className="wh-name text-muted">{warehouse.name}</span>
+      </th>
+      {level ? (
+        <>
+          <td className="numeric">{formatNumber(level.onHand)}</td>
+          <td className="numeric">{formatNumber(level.reserved)}</td>
+          <td className="numeric">
+            <Available level={level} />
+          </td>
+          <td className="numeric hide-narrow">{formatNumber(level.safetyStock)}</td>
+          <td className="numeric">
+            <span className="version">v{level.version}</span>
+          </td>
+          <td className="hide-narrow nowrap">
+            <time dateTime={level.updatedAt}>{formatRelative(level.updatedAt)}</time>
+          </td>
+        </>
+      ) : (
+        <td colSpan={6} className="text-muted">
+          Never stocked here
+        </td>
+      )}
+      {withActions && (
+        <td className="actions-cell">
+          {canManageStock(user, warehouse.id) ? (
+            <div className="button-group">
+              {(['receive', 'adjust', 'set'] as const).map((action) => (
+                <button
+                  key={action}
+                  type="button"
+                  className={`button button--small${selected === action ? ' button--pressed' : ''}`}
+                  aria-label={`${ACTION_LABEL[action]} at ${warehouse.code}`}
+                  aria-pressed={selected === action}
+                  disabled={action !== 'receive' && !level}
+                  onClick={() => onSelect({ warehouseId: warehouse.id, action })}
+                >
+                  {ACTION_LABEL[action]}
+                </button>
+              ))}
+            </div>
+          ) : (
+            <span className="text-muted text-sm" title="You can change stock only in your own warehouses">
+              View only
+            </span>
+          )}
+        </td>
+      )}
+    </tr>
   );
 }

@@ -13,6 +13,28 @@ export interface Conflict {
   current: LevelSnapshot;
 }
 
+/** The ledger rows of the level since the version the person saw (newest `count`). */
+function MissedChanges({ warehouseId, sku, count }: { warehouseId: string; sku: string; count: number }) {
+  const actorName = useActorName();
+  const changes = trpc.inventory.movements.useQuery({ warehouseId, sku, limit: count });
+  if (changes.isPending) return <Loading label="Loading the changes…" />;
+  if (changes.error) return <ErrorMessage error={changes.error} />;
+  return (
+    <ul className="conflict__changes">
+      {changes.data.items.map((m) => (
+        <li key={m.id}>
+          <span className={`kind kind--${m.kind}`}>{m.kind}</span>{' '}
+          {m.onHandDelta !== 0 && <strong>{formatSigned(m.onHandDelta)} on hand</strong>}
+          {m.onHandDelta !== 0 && m.reservedDelta !== 0 && ', '}
+          {m.reservedDelta !== 0 && <strong>{formatSigned(m.reservedDelta)} reserved</strong>} by{' '}
+          {actorName(m.actor)} at <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
+          {m.reason && <span className="text-muted"> — “{m.reason}”</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /**
  * Someone changed the level first. Say who and what (the ledger rows since the
  * version the person saw), show what re-applying would do to the new value, and
@@ -40,10 +62,8 @@ export function VersionConflict({
   onDiscard: () => void;
 }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  const actorName = useActorName();
   const { yours, current } = conflict;
   const missed = Math.max(1, Math.min(20, current.version - yours.version));
-  const changes = trpc.inventory.movements.useQuery({ warehouseId, sku, limit: missed });
 
   useEffect(() => heading.current?.focus(), []);
 
@@ -66,24 +86,7 @@ export function VersionConflict({
       </p>
       <div>
         <p className="conflict__label">What changed since v{yours.version}:</p>
-        {changes.isPending ? (
-          <Loading label="Loading the changes…" />
-        ) : changes.error ? (
-          <ErrorMessage error={changes.error} />
-        ) : (
-          <ul className="conflict__changes">
-            {changes.data.items.map((m) => (
-              <li key={m.id}>
-                <span className={`kind kind--${m.kind}`}>{m.kind}</span>{' '}
-                {m.onHandDelta !== 0 && <strong>{formatSigned(m.onHandDelta)} on hand</strong>}
-                {m.onHandDelta !== 0 && m.reservedDelta !== 0 && ', '}
-                {m.reservedDelta !== 0 && <strong>{formatSigned(m.reservedDelta)} reserved</strong>} by{' '}
-                {actorName(m.actor)} at <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
-                {m.reason && <span className="text-muted"> — “{m.reason}”</span>}
-              </li>
-            ))}
-          </ul>
-        )}
+        <MissedChanges warehouseId={warehouseId} sku={sku} count={missed} />
       </div>
       <p>
         Re-applying your change gives <strong>{formatNumber(current.onHand)}</strong> →{' '}

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { useActionKeys } from '../../lib/idempotency';
 import { trpc } from '../../trpc';
@@ -16,12 +16,163 @@ import {
   validateUserForm,
 } from './user-values';
 
+type SetValue = <K extends keyof UserFormValues>(name: K, value: UserFormValues[K]) => void;
+
+interface FieldsProps {
+  id: string;
+  values: UserFormValues;
+  errors: UserFormErrors;
+  set: SetValue;
+}
+
+function describedByOf(id: string, errors: UserFormErrors, field: keyof UserFormErrors, hint?: string) {
+  return [errors[field] ? `${id}-${field}-error` : '', hint ?? ''].filter(Boolean).join(' ') || undefined;
+}
+
+function FieldError({
+  id,
+  errors,
+  field,
+}: {
+  id: string;
+  errors: UserFormErrors;
+  field: keyof UserFormErrors;
+}) {
+  return errors[field] ? (
+    <p className="field__error" id={`${id}-${field}-error`}>
+      {errors[field]}
+    </p>
+  ) : null;
+}
+
+/** Email (new users only), name and role. */
+function IdentityFields({
+  id,
+  values,
+  errors,
+  set,
+  user,
+  first,
+}: FieldsProps & { user: User | null; first: RefObject<HTMLInputElement | null> }) {
+  const describedBy = (field: keyof UserFormErrors) => describedByOf(id, errors, field);
+  const fieldError = (field: keyof UserFormErrors) => <FieldError id={id} errors={errors} field={field} />;
+  return (
+    <>
+      {!user && (
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-email`}>
+            Email
+          </label>
+          <input
+            ref={first}
+            id={`${id}-email`}
+            className="input"
+            type="email"
+            autoComplete="off"
+            value={values.email}
+            aria-invalid={errors.email ? true : undefined}
+            aria-describedby={describedBy('email')}
+            onChange={(e) => set('email', e.currentTarget.value)}
+          />
+          {fieldError('email')}
+        </div>
+      )}
+      <div className="field">
+        <label className="field__label" htmlFor={`${id}-name`}>
+          Name
+        </label>
+        <input
+          ref={user ? first : undefined}
+          id={`${id}-name`}
+          className="input"
+          autoComplete="off"
+          value={values.name}
+          aria-invalid={errors.name ? true : undefined}
+          aria-describedby={describedBy('name')}
+          onChange={(e) => set('name', e.currentTarget.value)}
+        />
+        {fieldError('name')}
+      </div>
+      <div className="field">
+        <label className="field__label" htmlFor={`${id}-role`}>
+          Role
+        </label>
+        <select
+          id={`${id}-role`}
+          className="input"
+          value={values.role}
+          onChange={(e) => set('role', e.currentTarget.value as UserFormValues['role'])}
+        >
+          {ROLES.map((r) => (
+            <option key={r.value} value={r.value}>
+              {r.label} — {r.hint}
+            </option>
+          ))}
+        </select>
+      </div>
+    </>
+  );
+}
+
+function PasswordField({ id, values, errors, set }: FieldsProps) {
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={`${id}-password`}>
+        Password
+      </label>
+      <input
+        id={`${id}-password`}
+        className="input"
+        type="password"
+        autoComplete="new-password"
+        value={values.password}
+        aria-invalid={errors.password ? true : undefined}
+        aria-describedby={describedByOf(id, errors, 'password', `${id}-password-hint`)}
+        onChange={(e) => set('password', e.currentTarget.value)}
+      />
+      <p className="field__hint text-muted" id={`${id}-password-hint`}>
+        At least {PASSWORD_MIN_LENGTH} characters; a few unrelated words work well. Common passwords are
+        refused.
+      </p>
+      <FieldError id={id} errors={errors} field="password" />
+    </div>
+  );
+}
+
+function WarehousesFieldset({ id, values, errors, set }: FieldsProps) {
+  const { warehouses } = useWarehouses();
+  const toggleWarehouse = (warehouseId: string, on: boolean) =>
+    set(
+      'warehouseIds',
+      on ? [...values.warehouseIds, warehouseId] : values.warehouseIds.filter((w) => w !== warehouseId),
+    );
+  return (
+    <fieldset
+      className="user-form__wide"
+      aria-invalid={errors.warehouseIds ? true : undefined}
+      aria-describedby={describedByOf(id, errors, 'warehouseIds')}
+    >
+      <legend>Warehouses (staff act only here)</legend>
+      {warehouses.map((w) => (
+        <label key={w.id} className="checkbox">
+          <input
+            type="checkbox"
+            checked={values.warehouseIds.includes(w.id)}
+            onChange={(e) => toggleWarehouse(w.id, e.currentTarget.checked)}
+          />
+          {w.code} — {w.name}
+        </label>
+      ))}
+      <FieldError id={id} errors={errors} field="warehouseIds" />
+    </fieldset>
+  );
+}
+
 /** Add a user, or change an existing one's name, role and warehouses (admins only). */
 export function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
   const id = useId();
   const keys = useActionKeys();
   const utils = trpc.useUtils();
-  const { warehouses } = useWarehouses();
   const create = trpc.users.create.useMutation();
   const update = trpc.users.update.useMutation();
   const mutation = user ? update : create;
@@ -52,21 +203,8 @@ export function UserForm({ user, onDone }: { user: User | null; onDone: () => vo
     }
   }
 
-  const set = <K extends keyof UserFormValues>(name: K, value: UserFormValues[K]) =>
-    setValues((v) => ({ ...v, [name]: value }));
-  const toggleWarehouse = (warehouseId: string, on: boolean) =>
-    set(
-      'warehouseIds',
-      on ? [...values.warehouseIds, warehouseId] : values.warehouseIds.filter((w) => w !== warehouseId),
-    );
-  const describedBy = (field: keyof UserFormErrors, hint?: string) =>
-    [errors[field] ? `${id}-${field}-error` : '', hint ?? ''].filter(Boolean).join(' ') || undefined;
-  const fieldError = (field: keyof UserFormErrors) =>
-    errors[field] && (
-      <p className="field__error" id={`${id}-${field}-error`}>
-        {errors[field]}
-      </p>
-    );
+  const set: SetValue = (name, value) => setValues((v) => ({ ...v, [name]: value }));
+  const fields = { id, values, errors, set };
 
   return (
     <section className="card user-panel" aria-labelledby={`${id}-title`}>
@@ -77,100 +215,9 @@ export function UserForm({ user, onDone }: { user: User | null; onDone: () => vo
         </button>
       </header>
       <form className="user-form" onSubmit={onSubmit} noValidate>
-        {!user && (
-          <div className="field">
-            <label className="field__label" htmlFor={`${id}-email`}>
-              Email
-            </label>
-            <input
-              ref={first}
-              id={`${id}-email`}
-              className="input"
-              type="email"
-              autoComplete="off"
-              value={values.email}
-              aria-invalid={errors.email ? true : undefined}
-              aria-describedby={describedBy('email')}
-              onChange={(e) => set('email', e.currentTarget.value)}
-            />
-            {fieldError('email')}
-          </div>
-        )}
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-name`}>
-            Name
-          </label>
-          <input
-            ref={user ? first : undefined}
-            id={`${id}-name`}
-            className="input"
-            autoComplete="off"
-            value={values.name}
-            aria-invalid={errors.name ? true : undefined}
-            aria-describedby={describedBy('name')}
-            onChange={(e) => set('name', e.currentTarget.value)}
-          />
-          {fieldError('name')}
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-role`}>
-            Role
-          </label>
-          <select
-            id={`${id}-role`}
-            className="input"
-            value={values.role}
-            onChange={(e) => set('role', e.currentTarget.value as UserFormValues['role'])}
-          >
-            {ROLES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label} — {r.hint}
-              </option>
-            ))}
-          </select>
-        </div>
-        {!user && (
-          <div className="field">
-            <label className="field__label" htmlFor={`${id}-password`}>
-              Password
-            </label>
-            <input
-              id={`${id}-password`}
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              value={values.password}
-              aria-invalid={errors.password ? true : undefined}
-              aria-describedby={describedBy('password', `${id}-password-hint`)}
-              onChange={(e) => set('password', e.currentTarget.value)}
-            />
-            <p className="field__hint text-muted" id={`${id}-password-hint`}>
-              At least {PASSWORD_MIN_LENGTH} characters; a few unrelated words work well. Common passwords are
-              refused.
-            </p>
-            {fieldError('password')}
-          </div>
-        )}
-        {values.role === 'staff' && (
-          <fieldset
-            className="user-form__wide"
-            aria-invalid={errors.warehouseIds ? true : undefined}
-            aria-describedby={describedBy('warehouseIds')}
-          >
-            <legend>Warehouses (staff act only here)</legend>
-            {warehouses.map((w) => (
-              <label key={w.id} className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={values.warehouseIds.includes(w.id)}
-                  onChange={(e) => toggleWarehouse(w.id, e.currentTarget.checked)}
-                />
-                {w.code} — {w.name}
-              </label>
-            ))}
-            {fieldError('warehouseIds')}
-          </fieldset>
-        )}
+        <IdentityFields {...fields} user={user} first={first} />
+        {!user && <PasswordField {...fields} />}
+        {values.role === 'staff' && <WarehousesFieldset {...fields} />}
         <div className="user-form__wide button-row">
           <button type="submit" className="button button--primary" disabled={mutation.isPending}>
             {mutation.isPending ? 'Saving…' : user ? 'Save changes' : 'Add user'}

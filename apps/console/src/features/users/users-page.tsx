@@ -31,10 +31,52 @@ function ActiveToggle({ user, self }: { user: User; self: boolean }) {
   );
 }
 
+function UserRow({ user: u, self, onEdit }: { user: User; self: boolean; onEdit: (user: User) => void }) {
+  const { byId } = useWarehouses();
+  return (
+    <tr className={u.active ? undefined : 'user-row--disabled'}>
+      <th scope="row">
+        <span className="cell-wrap">{u.email}</span>
+        <span className="text-muted"> {u.name}</span>
+      </th>
+      <td>
+        <span className="badge">{u.role}</span>
+      </td>
+      <td>
+        {u.warehouseIds.length === 0
+          ? '—'
+          : u.warehouseIds
+              .map((w) => byId.get(w)?.code ?? w)
+              .sort()
+              .join(', ')}
+      </td>
+      <td>
+        {u.active ? (
+          <span className="badge badge--success">active</span>
+        ) : (
+          <span className="badge badge--muted">disabled</span>
+        )}
+      </td>
+      <td>
+        <button
+          type="button"
+          className="button button--small"
+          aria-label={`Edit ${u.email}`}
+          onClick={() => onEdit(u)}
+        >
+          Edit
+        </button>
+      </td>
+      <td>
+        <ActiveToggle user={u} self={self} />
+      </td>
+    </tr>
+  );
+}
+
 export function UsersPage() {
   const me = useUser();
   const query = trpc.users.list.useQuery();
-  const { byId } = useWarehouses();
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const users = query.data ?? [];
 
@@ -80,45 +122,7 @@ export function UsersPage() {
                 {query.isPending ? (
                   <SkeletonRows rows={4} columns={6} />
                 ) : (
-                  users.map((u) => (
-                    <tr key={u.id} className={u.active ? undefined : 'user-row--disabled'}>
-                      <th scope="row">
-                        <span className="cell-wrap">{u.email}</span>
-                        <span className="text-muted"> {u.name}</span>
-                      </th>
-                      <td>
-                        <span className="badge">{u.role}</span>
-                      </td>
-                      <td>
-                        {u.warehouseIds.length === 0
-                          ? '—'
-                          : u.warehouseIds
-                              .map((w) => byId.get(w)?.code ?? w)
-                              .sort()
-                              .join(', ')}
-                      </td>
-                      <td>
-                        {u.active ? (
-                          <span className="badge badge--success">active</span>
-                        ) : (
-                          <span className="badge badge--muted">disabled</span>
-                        )}
-                      </td>
-                      <td>
-                        <button
-                          type="button"
-                          className="button button--small"
-                          aria-label={`Edit ${u.email}`}
-                          onClick={() => setEditing(u)}
-                        >
-                          Edit
-                        </button>
-                      </td>
-                      <td>
-                        <ActiveToggle user={u} self={u.id === me.id} />
-                      </td>
-                    </tr>
-                  ))
+                  users.map((u) => <UserRow key={u.id} user={u} self={u.id === me.id} onEdit={setEditing} />)
                 )}
               </tbody>
             </table>

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type RefObject, useEffect, useId, useRef, useState } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { useActionKeys } from '../../lib/idempotency';
 import { trpc } from '../../trpc';
@@ -29,6 +29,47 @@ const FIELDS: FieldSpec[] = [
   { name: 'capacity', label: 'Capacity in units (optional)', inputMode: 'numeric' },
   { name: 'timezone', label: 'Time zone' },
 ];
+
+function TextField({
+  id,
+  field,
+  value,
+  error,
+  inputRef,
+  onChange,
+}: {
+  id: string;
+  field: FieldSpec;
+  value: string;
+  error: string | undefined;
+  inputRef: RefObject<HTMLInputElement | null> | undefined;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className={`field${field.wide ? ' form-grid__wide' : ''}`}>
+      <label className="field__label" htmlFor={`${id}-${field.name}`}>
+        {field.label}
+      </label>
+      <input
+        ref={inputRef}
+        id={`${id}-${field.name}`}
+        className="input"
+        autoComplete="off"
+        inputMode={field.inputMode}
+        placeholder={field.hint}
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-${field.name}-error` : undefined}
+        onChange={(e) => onChange(e.currentTarget.value)}
+      />
+      {error && (
+        <p className="field__error" id={`${id}-${field.name}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
 
 /** Add a warehouse, or edit one (admins only). */
 export function WarehouseForm({ warehouse, onDone }: { warehouse: Warehouse | null; onDone: () => void }) {
@@ -80,28 +121,15 @@ export function WarehouseForm({ warehouse, onDone }: { warehouse: Warehouse | nu
       </header>
       <form className="form-grid" onSubmit={onSubmit} noValidate>
         {FIELDS.map((field, index) => (
-          <div key={field.name} className={`field${field.wide ? ' form-grid__wide' : ''}`}>
-            <label className="field__label" htmlFor={`${id}-${field.name}`}>
-              {field.label}
-            </label>
-            <input
-              ref={index === 0 ? first : undefined}
-              id={`${id}-${field.name}`}
-              className="input"
-              autoComplete="off"
-              inputMode={field.inputMode}
-              placeholder={field.hint}
-              value={values[field.name]}
-              aria-invalid={errors[field.name] ? true : undefined}
-              aria-describedby={errors[field.name] ? `${id}-${field.name}-error` : undefined}
-              onChange={(e) => set(field.name, e.currentTarget.value)}
-            />
-            {errors[field.name] && (
-              <p className="field__error" id={`${id}-${field.name}-error`}>
-                {errors[field.name]}
-              </p>
-            )}
-          </div>
+          <TextField
+            key={field.name}
+            id={id}
+            field={field}
+            value={values[field.name]}
+            error={errors[field.name]}
+            inputRef={index === 0 ? first : undefined}
+            onChange={(value) => set(field.name, value)}
+          />
         ))}
         {warehouse && (
           <label className="checkbox form-grid__wide">

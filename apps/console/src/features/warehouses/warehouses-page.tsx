@@ -89,84 +89,125 @@ export function WarehousesPage() {
             <header className="panel__header">
               <h2 id="list-title">All warehouses</h2>
             </header>
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Warehouse</th>
-                    <th scope="col" className="hide-narrow">
-                      Location
-                    </th>
-                    <th scope="col" className="numeric">
-                      Capacity
-                    </th>
-                    <th scope="col" className="numeric">
-                      On hand
-                    </th>
-                    <th scope="col" className="numeric">
-                      Stock value
-                    </th>
-                    {admin && <th scope="col">Edit</th>}
-                  </tr>
-                </thead>
-                <tbody>
-                  {query.isPending ? (
-                    <SkeletonRows rows={5} columns={admin ? 6 : 5} />
-                  ) : (
-                    warehouses.map((w) => {
-                      const mine = user.warehouseIds.includes(w.id);
-                      return (
-                        <tr
-                          key={w.id}
-                          className={highlighted === w.id ? 'row--highlight' : undefined}
-                          onMouseEnter={() => setHighlighted(w.id)}
-                          onMouseLeave={() => setHighlighted(null)}
-                        >
-                          <th scope="row">
-                            <span className="wh-code">
-                              <Link href={`/movements?warehouse=${w.id}`} title="Movements at this warehouse">
-                                {w.code}
-                              </Link>
-                              {!w.active && <span className="badge badge--muted">inactive</span>}
-                              {mine && <span className="badge badge--info">yours</span>}
-                            </span>
-                            <span className="wh-name text-muted">{w.name}</span>
-                            <span className="coords text-muted show-narrow">
-                              {formatCoordinate(w.latitude, 'N', 'S')},{' '}
-                              {formatCoordinate(w.longitude, 'E', 'W')}
-                            </span>
-                          </th>
-                          <td className="hide-narrow">
-                            <span className="cell-wrap">{w.address ?? '—'}</span>
-                            <span className="coords text-muted">
-                              {formatCoordinate(w.latitude, 'N', 'S')},{' '}
-                              {formatCoordinate(w.longitude, 'E', 'W')} · {w.timezone}
-                            </span>
-                          </td>
-                          <td className="numeric">{w.capacity === null ? '—' : formatNumber(w.capacity)}</td>
-                          <StockCells warehouse={w} />
-                          {admin && (
-                            <td>
-                              <button
-                                type="button"
-                                className="button button--small"
-                                aria-label={`Edit ${w.code}`}
-                                onClick={() => setEditing(w)}
-                              >
-                                Edit
-                              </button>
-                            </td>
-                          )}
-                        </tr>
-                      );
-                    })
-                  )}
-                </tbody>
-              </table>
-            </div>
+            <WarehouseTable
+              pending={query.isPending}
+              warehouses={warehouses}
+              admin={admin}
+              highlighted={highlighted}
+              onHighlight={setHighlighted}
+              onEdit={setEditing}
+            />
           </section>
         </div>
       )}
     </div>
+  );
+}
+
+interface RowEvents {
+  onHighlight: (id: string | null) => void;
+  onEdit: (warehouse: Warehouse) => void;
+}
+
+function WarehouseTable({
+  pending,
+  warehouses,
+  admin,
+  highlighted,
+  onHighlight,
+  onEdit,
+}: RowEvents & { pending: boolean; warehouses: Warehouse[]; admin: boolean; highlighted: string | null }) {
+  const mineIds = useUser().warehouseIds;
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Warehouse</th>
+            <th scope="col" className="hide-narrow">
+              Location
+            </th>
+            <th scope="col" className="numeric">
+              Capacity
+            </th>
+            <th scope="col" className="numeric">
+              On hand
+            </th>
+            <th scope="col" className="numeric">
+              Stock value
+            </th>
+            {admin && <th scope="col">Edit</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {pending ? (
+            <SkeletonRows rows={5} columns={admin ? 6 : 5} />
+          ) : (
+            warehouses.map((w) => (
+              <WarehouseRow
+                key={w.id}
+                warehouse={w}
+                mine={mineIds.includes(w.id)}
+                admin={admin}
+                highlighted={highlighted === w.id}
+                onHighlight={onHighlight}
+                onEdit={onEdit}
+              />
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function WarehouseRow({
+  warehouse: w,
+  mine,
+  admin,
+  highlighted,
+  onHighlight,
+  onEdit,
+}: RowEvents & { warehouse: Warehouse; mine: boolean; admin: boolean; highlighted: boolean }) {
+  return (
+    <tr
+      className={highlighted ? 'row--highlight' : undefined}
+      onMouseEnter={() => onHighlight(w.id)}
+      onMouseLeave={() => onHighlight(null)}
+    >
+      <th scope="row">
+        <span className="wh-code">
+          <Link href={`/movements?warehouse=${w.id}`} title="Movements at this warehouse">
+            {w.code}
+          </Link>
+          {!w.active && <span className="badge badge--muted">inactive</span>}
+          {mine && <span className="badge badge--info">yours</span>}
+        </span>
+        <span className="wh-name text-muted">{w.name}</span>
+        <span className="coords text-muted show-narrow">
+          {formatCoordinate(w.latitude, 'N', 'S')}, {formatCoordinate(w.longitude, 'E', 'W')}
+        </span>
+      </th>
+      <td className="hide-narrow">
+        <span className="cell-wrap">{w.address ?? '—'}</span>
+        <span className="coords text-muted">
+          {formatCoordinate(w.latitude, 'N', 'S')}, {formatCoordinate(w.longitude, 'E', 'W')} · {w.timezone}
+        </span>
+      </td>
+      <td className="numeric">{w.capacity === null ? '—' : formatNumber(w.capacity)}</td>
+      <StockCells warehouse={w} />
+      {admin && (
+        <td>
+          <button
+            type="button"
+            className="button button--small"
+            aria-label={`Edit ${w.code}`}
+            onClick={() => onEdit(w)}
+          >
+            Edit
+          </button>
+        </td>
+      )}
+    </tr>
   );
 }

@@ -29,6 +29,36 @@ function RedeliverButton({ delivery, onDone }: { delivery: Delivery; onDone: () 
   );
 }
 
+function DeliveryRow({ delivery: d, onRedelivered }: { delivery: Delivery; onRedelivered: () => void }) {
+  return (
+    <tr>
+      <td>{formatDateTime(d.createdAt)}</td>
+      <th scope="row">
+        <code>{d.type}</code>
+        <span className="text-muted"> {d.messageId}</span>
+        {d.redeliveryOf && <span className="badge badge--muted">redelivery</span>}
+      </th>
+      <td>
+        <span className={`badge badge--${DELIVERY_TONE[d.status]}`}>{d.status}</span>
+        {d.nextAttemptAt && d.status === 'failed' && (
+          <span className="text-muted"> next {formatDateTime(d.nextAttemptAt)}</span>
+        )}
+      </td>
+      <td>{d.lastStatusCode ?? '—'}</td>
+      <td>{d.lastLatencyMs === null ? '—' : `${formatNumber(d.lastLatencyMs)} ms`}</td>
+      <td>{d.attempts}</td>
+      <td>
+        <div className="delivery-response" title={d.lastError ?? d.lastResponse ?? ''}>
+          {d.lastError ?? d.lastResponse ?? '—'}
+        </div>
+      </td>
+      <td>
+        <RedeliverButton delivery={d} onDone={onRedelivered} />
+      </td>
+    </tr>
+  );
+}
+
 /** One endpoint's deliveries, newest first: status, answer code, latency, attempts, and a redeliver button. */
 export function DeliveryLog({ webhook, onClose }: { webhook: Webhook; onClose: () => void }) {
   const id = useId();
@@ -81,31 +111,7 @@ export function DeliveryLog({ webhook, onClose }: { webhook: Webhook; onClose: (
                 <SkeletonRows rows={3} columns={8} />
               ) : (
                 query.items.map((d) => (
-                  <tr key={d.id}>
-                    <td>{formatDateTime(d.createdAt)}</td>
-                    <th scope="row">
-                      <code>{d.type}</code>
-                      <span className="text-muted"> {d.messageId}</span>
-                      {d.redeliveryOf && <span className="badge badge--muted">redelivery</span>}
-                    </th>
-                    <td>
-                      <span className={`badge badge--${DELIVERY_TONE[d.status]}`}>{d.status}</span>
-                      {d.nextAttemptAt && d.status === 'failed' && (
-                        <span className="text-muted"> next {formatDateTime(d.nextAttemptAt)}</span>
-                      )}
-                    </td>
-                    <td>{d.lastStatusCode ?? '—'}</td>
-                    <td>{d.lastLatencyMs === null ? '—' : `${formatNumber(d.lastLatencyMs)} ms`}</td>
-                    <td>{d.attempts}</td>
-                    <td>
-                      <div className="delivery-response" title={d.lastError ?? d.lastResponse ?? ''}>
-                        {d.lastError ?? d.lastResponse ?? '—'}
-                      </div>
-                    </td>
-                    <td>
-                      <RedeliverButton delivery={d} onDone={() => void refetch()} />
-                    </td>
-                  </tr>
+                  <DeliveryRow key={d.id} delivery={d} onRedelivered={() => void refetch()} />
                 ))
               )}
             </tbody>

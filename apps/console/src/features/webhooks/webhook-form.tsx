@@ -1,4 +1,13 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import {
+  type Dispatch,
+  type FormEvent,
+  type RefObject,
+  type SetStateAction,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { formatDateTime } from '../../lib/format';
 import { useActionKeys } from '../../lib/idempotency';
@@ -12,29 +21,12 @@ import {
   type WebhookFormValues,
 } from './webhook-values';
 
-/** Register an endpoint (admins). On success the signing secret is handed to `onCreated`, the only time it is seen. */
-export function WebhookForm({
-  onCreated,
-  onCancel,
-}: {
-  onCreated: (created: CreatedWebhook) => void;
-  onCancel: () => void;
-}) {
-  const id = useId();
+/** Sends the new endpoint with its idempotency key; its error shows below the form. */
+function useCreateWebhook(onCreated: (created: CreatedWebhook) => void) {
   const keys = useActionKeys();
   const utils = trpc.useUtils();
   const create = trpc.webhooks.create.useMutation();
-  const [values, setValues] = useState<WebhookFormValues>(emptyWebhookForm);
-  const [errors, setErrors] = useState<WebhookFormErrors>({});
-  const first = useRef<HTMLInputElement>(null);
-
-  useEffect(() => first.current?.focus(), []);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const found = validateWebhookForm(values);
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
+  async function send(values: WebhookFormValues) {
     const input = {
       url: values.url.trim(),
       events: values.events,
@@ -49,11 +41,110 @@ export function WebhookForm({
       // Shown below the form from create.error.
     }
   }
+  return { create, send };
+}
+
+function describedByOf(id: string, errors: WebhookFormErrors, field: keyof WebhookFormErrors, hint?: string) {
+  return [errors[field] ? `${id}-${field}-error` : '', hint ?? ''].filter(Boolean).join(' ') || undefined;
+}
+
+/** The endpoint's URL and description. */
+function EndpointFields({
+  id,
+  values,
+  errors,
+  setValues,
+  first,
+}: {
+  id: string;
+  values: WebhookFormValues;
+  errors: WebhookFormErrors;
+  setValues: Dispatch<SetStateAction<WebhookFormValues>>;
+  first: RefObject<HTMLInputElement | null>;
+}) {
+  const describedBy = (field: keyof WebhookFormErrors, hint?: string) =>
+    describedByOf(id, errors, field, hint);
+  const fieldError = (field: keyof WebhookFormErrors) =>
+    errors[field] && (
+      <p className="field__error" id={`${id}-${field}-error`}>
+        {errors[field]}
+      </p>
+    );
+  return (
+    <>
+      <div className="field webhook-form__wide">
+        <label className="field__label" htmlFor={`${id}-url`}>
+          URL
+        </label>
+        <input
+          ref={first}
+          id={`${id}-url`}
+          className="input"
+          type="url"
+          autoComplete="off"
+          placeholder="https://example.com/stockroom/webhooks"
+          value={values.url}
+          aria-invalid={errors.url ? true : undefined}
+          aria-describedby={describedBy('url', `${id}-url-hint`)}
+          onChange={(e) => {
+            const url = e.currentTarget.value;
+            setValues((v) => ({ ...v, url }));
+          }}
+        />
+        <p className="field__hint text-muted" id={`${id}-url-hint`}>
+          In production only https URLs of public addresses are accepted.
+        </p>
+        {fieldError('url')}
+      </div>
+      <div className="field webhook-form__wide">
+        <label className="field__label" htmlFor={`${id}-description`}>
+          Description (optional)
+        </label>
+        <input
+          id={`${id}-description`}
+          className="input"
+          autoComplete="off"
+          value={values.description}
+          aria-invalid={errors.description ? true : undefined}
+          aria-describedby={describedBy('description')}
+          onChange={(e) => {
+            const description = e.currentTarget.value;
+            setValues((v) => ({ ...v, description }));
+          }}
+        />
+        {fieldError('description')}
+      </div>
+    </>
+  );
+}
+
+/** Register an endpoint (admins). On success the signing secret is handed to `onCreated`, the only time it is seen. */
+export function WebhookForm({
+  onCreated,
+  onCancel,
+}: {
+  onCreated: (created: CreatedWebhook) => void;
+  onCancel: () => void;
+}) {
+  const id = useId();
+  const [values, setValues] = useState<WebhookFormValues>(emptyWebhookForm);
+  const [errors, setErrors] = useState<WebhookFormErrors>({});
+  const first = useRef<HTMLInputElement>(null);
+
+  useEffect(() => first.current?.focus(), []);
+
+  const submit = useCreateWebhook(onCreated);
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const found = validateWebhookForm(values);
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    void submit.send(values);
+  }
 
   const toggle = (value: WebhookFormValues['events'][number], on: boolean) =>
     setValues((v) => ({ ...v, events: on ? [...v.events, value] : v.events.filter((e) => e !== value) }));
-  const describedBy = (field: keyof WebhookFormErrors, hint?: string) =>
-    [errors[field] ? `${id}-${field}-error` : '', hint ?? ''].filter(Boolean).join(' ') || undefined;
+  const describedBy = (field: keyof WebhookFormErrors) => describedByOf(id, errors, field);
   const fieldError = (field: keyof WebhookFormErrors) =>
     errors[field] && (
       <p className="field__error" id={`${id}-${field}-error`}>
@@ -70,48 +161,7 @@ export function WebhookForm({
         </button>
       </header>
       <form className="webhook-form" onSubmit={onSubmit} noValidate>
-        <div className="field webhook-form__wide">
-          <label className="field__label" htmlFor={`${id}-url`}>
-            URL
-          </label>
-          <input
-            ref={first}
-            id={`${id}-url`}
-            className="input"
-            type="url"
-            autoComplete="off"
-            placeholder="https://example.com/stockroom/webhooks"
-            value={values.url}
-            aria-invalid={errors.url ? true : undefined}
-            aria-describedby={describedBy('url', `${id}-url-hint`)}
-            onChange={(e) => {
-              const url = e.currentTarget.value;
-              setValues((v) => ({ ...v, url }));
-            }}
-          />
-          <p className="field__hint text-muted" id={`${id}-url-hint`}>
-            In production only https URLs of public addresses are accepted.
-          </p>
-          {fieldError('url')}
-        </div>
-        <div className="field webhook-form__wide">
-          <label className="field__label" htmlFor={`${id}-description`}>
-            Description (optional)
-          </label>
-          <input
-            id={`${id}-description`}
-            className="input"
-            autoComplete="off"
-            value={values.description}
-            aria-invalid={errors.description ? true : undefined}
-            aria-describedby={describedBy('description')}
-            onChange={(e) => {
-              const description = e.currentTarget.value;
-              setValues((v) => ({ ...v, description }));
-            }}
-          />
-          {fieldError('description')}
-        </div>
+        <EndpointFields id={id} values={values} errors={errors} setValues={setValues} first={first} />
         <fieldset
           className="webhook-form__wide"
           aria-invalid={errors.events ? true : undefined}
@@ -134,12 +184,12 @@ export function WebhookForm({
           {fieldError('events')}
         </fieldset>
         <div className="webhook-form__wide button-row">
-          <button type="submit" className="button button--primary" disabled={create.isPending}>
-            {create.isPending ? 'Adding…' : 'Add endpoint'}
+          <button type="submit" className="button button--primary" disabled={submit.create.isPending}>
+            {submit.create.isPending ? 'Adding…' : 'Add endpoint'}
           </button>
         </div>
       </form>
-      <ErrorMessage error={create.error} />
+      <ErrorMessage error={submit.create.error} />
     </section>
   );
 }

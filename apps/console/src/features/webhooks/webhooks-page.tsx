@@ -12,6 +12,8 @@ import './webhooks.css';
 /** How long a rotated-out secret keeps signing (the API's default). */
 const ROTATION_GRACE_HOURS = 24;
 
+const COLUMNS = ['Endpoint', 'Events', 'Status', 'Last success', 'Log', 'Manage'];
+
 interface EndpointActionsProps {
   webhook: Webhook;
   onDeleted: () => void;
@@ -81,6 +83,62 @@ function EndpointActions({ webhook, onDeleted, onRotated }: EndpointActionsProps
   );
 }
 
+interface EndpointRowProps extends EndpointActionsProps {
+  logOpen: boolean;
+  onToggleLog: () => void;
+}
+
+function EndpointRow({ webhook: w, logOpen, onToggleLog, onDeleted, onRotated }: EndpointRowProps) {
+  return (
+    <tr className={w.active ? undefined : 'webhook-row--disabled'}>
+      <th scope="row">
+        <span className="cell-wrap">{w.url}</span>
+        {w.description && <div className="text-muted">{w.description}</div>}
+      </th>
+      <td>
+        <div className="webhook-events">
+          {w.events.map((e) => (
+            <span key={e} className="badge">
+              {e}
+            </span>
+          ))}
+        </div>
+      </td>
+      <td>
+        {w.active ? (
+          <span className="badge badge--success">active</span>
+        ) : (
+          <span className="badge badge--muted">disabled</span>
+        )}
+        {w.disabledReason && <div className="text-muted">{w.disabledReason}</div>}
+        {w.previousSecretValidUntil && (
+          <div className="text-muted">
+            Old secret also signs until {formatDateTime(w.previousSecretValidUntil)}
+          </div>
+        )}
+        {w.consecutiveFailures > 0 && (
+          <div className="text-muted">{w.consecutiveFailures} failed attempts in a row</div>
+        )}
+      </td>
+      <td>{w.lastSuccessAt ? formatDateTime(w.lastSuccessAt) : '—'}</td>
+      <td>
+        <button
+          type="button"
+          className={`button button--small${logOpen ? ' button--pressed' : ''}`}
+          aria-pressed={logOpen}
+          aria-label={`Deliveries of ${w.description || w.url}`}
+          onClick={onToggleLog}
+        >
+          Deliveries
+        </button>
+      </td>
+      <td>
+        <EndpointActions webhook={w} onDeleted={onDeleted} onRotated={onRotated} />
+      </td>
+    </tr>
+  );
+}
+
 /** Webhook endpoints (admins): add one (its secret shown once), switch it off and on, read its delivery log. */
 export function WebhooksPage() {
   const query = trpc.webhooks.list.useQuery();
@@ -89,6 +147,10 @@ export function WebhooksPage() {
   const [openLog, setOpenLog] = useState<string | null>(null);
   const webhooks = query.data ?? [];
   const logOf = webhooks.find((w) => w.id === openLog);
+  const showSecret = (hook: CreatedWebhook) => {
+    setAdding(false);
+    setCreated(hook);
+  };
 
   return (
     <div className="stack stack--lg">
@@ -108,15 +170,7 @@ export function WebhooksPage() {
           </button>
         }
       />
-      {adding && (
-        <WebhookForm
-          onCancel={() => setAdding(false)}
-          onCreated={(hook) => {
-            setAdding(false);
-            setCreated(hook);
-          }}
-        />
-      )}
+      {adding && <WebhookForm onCancel={() => setAdding(false)} onCreated={showSecret} />}
       {created && <SecretPanel created={created} onDone={() => setCreated(null)} />}
       {query.error && <ErrorMessage error={query.error} />}
       {!query.isPending && webhooks.length === 0 && !query.error ? (
@@ -130,12 +184,11 @@ export function WebhooksPage() {
             <table className="table">
               <thead>
                 <tr>
-                  <th scope="col">Endpoint</th>
-                  <th scope="col">Events</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Last success</th>
-                  <th scope="col">Log</th>
-                  <th scope="col">Manage</th>
+                  {COLUMNS.map((c) => (
+                    <th key={c} scope="col">
+                      {c}
+                    </th>
+                  ))}
                 </tr>
               </thead>
               <tbody>
@@ -143,59 +196,14 @@ export function WebhooksPage() {
                   <SkeletonRows rows={3} columns={6} />
                 ) : (
                   webhooks.map((w) => (
-                    <tr key={w.id} className={w.active ? undefined : 'webhook-row--disabled'}>
-                      <th scope="row">
-                        <span className="cell-wrap">{w.url}</span>
-                        {w.description && <div className="text-muted">{w.description}</div>}
-                      </th>
-                      <td>
-                        <div className="webhook-events">
-                          {w.events.map((e) => (
-                            <span key={e} className="badge">
-                              {e}
-                            </span>
-                          ))}
-                        </div>
-                      </td>
-                      <td>
-                        {w.active ? (
-                          <span className="badge badge--success">active</span>
-                        ) : (
-                          <span className="badge badge--muted">disabled</span>
-                        )}
-                        {w.disabledReason && <div className="text-muted">{w.disabledReason}</div>}
-                        {w.previousSecretValidUntil && (
-                          <div className="text-muted">
-                            Old secret also signs until {formatDateTime(w.previousSecretValidUntil)}
-                          </div>
-                        )}
-                        {w.consecutiveFailures > 0 && (
-                          <div className="text-muted">{w.consecutiveFailures} failed attempts in a row</div>
-                        )}
-                      </td>
-                      <td>{w.lastSuccessAt ? formatDateTime(w.lastSuccessAt) : '—'}</td>
-                      <td>
-                        <button
-                          type="button"
-                          className={`button button--small${openLog === w.id ? ' button--pressed' : ''}`}
-                          aria-pressed={openLog === w.id}
-                          aria-label={`Deliveries of ${w.description || w.url}`}
-                          onClick={() => setOpenLog(openLog === w.id ? null : w.id)}
-                        >
-                          Deliveries
-                        </button>
-                      </td>
-                      <td>
-                        <EndpointActions
-                          webhook={w}
-                          onDeleted={() => openLog === w.id && setOpenLog(null)}
-                          onRotated={(hook) => {
-                            setAdding(false);
-                            setCreated(hook);
-                          }}
-                        />
-                      </td>
-                    </tr>
+                    <EndpointRow
+                      key={w.id}
+                      webhook={w}
+                      logOpen={openLog === w.id}
+                      onToggleLog={() => setOpenLog(openLog === w.id ? null : w.id)}
+                      onDeleted={() => openLog === w.id && setOpenLog(null)}
+                      onRotated={showSecret}
+                    />
                   ))
                 )}
               </tbody>
