@@ -9,6 +9,9 @@
  * - PostgreSQL 15's server and client tools (initdb, pg_dump, pg_restore) in
  *   /usr/lib/postgresql/15/bin for the backup test, which is skipped without
  *   them. Wanted, not required.
+ * - PgBouncer, Patroni, etcd and HAProxy (Debian's pgbouncer, patroni,
+ *   etcd-server, haproxy) for `pnpm test:pgbouncer` and `pnpm test:ha`, which
+ *   fail without them. Required unless only Chromium is asked for.
  *
  * When something is missing and we are root with apt-get, it is installed
  * (`apt-get install -y --no-install-recommends …`); otherwise the exact command
@@ -54,6 +57,8 @@ const findPostgres15 = () =>
     ? PG_BIN
     : undefined;
 
+const found = (file) => (executable(file) ? file : undefined);
+
 const DEPS = [
   { name: 'chromium', find: findChromium, debian: 'chromium', required: true, for: 'the end-to-end tests' },
   {
@@ -62,6 +67,34 @@ const DEPS = [
     debian: 'postgresql-15',
     required: false,
     for: 'the backup test',
+  },
+  {
+    name: 'pgbouncer',
+    find: () => found('/usr/sbin/pgbouncer'),
+    debian: 'pgbouncer',
+    required: true,
+    for: 'the PgBouncer and HA tests',
+  },
+  {
+    name: 'patroni',
+    find: () => found('/usr/bin/patroni'),
+    debian: 'patroni',
+    required: true,
+    for: 'the HA test',
+  },
+  {
+    name: 'etcd',
+    find: () => found('/usr/bin/etcd'),
+    debian: 'etcd-server',
+    required: true,
+    for: 'the HA test',
+  },
+  {
+    name: 'haproxy',
+    find: () => found('/usr/sbin/haproxy'),
+    debian: 'haproxy',
+    required: true,
+    for: 'the HA test',
   },
 ];
 

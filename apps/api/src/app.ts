@@ -5,7 +5,6 @@
  */
 
 import type { Server } from 'node:http';
-import path from 'node:path';
 import {
   configureBuyerLimits,
   deriveWebhookKey,
@@ -13,20 +12,13 @@ import {
   type Sweeper,
   startSweeper,
 } from '@stockroom/core';
-import {
-  configurePasswordHashing,
-  createDb,
-  type Db,
-  type EmbeddedServer,
-  migrateToLatest,
-  seedDemo,
-  startEmbeddedPostgres,
-} from '@stockroom/db';
+import { configurePasswordHashing, type Db, seedDemo } from '@stockroom/db';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { createLiveStreams } from './auth/live-streams.js';
 import { createSessionTokens, PRINCIPAL_CACHE_MS } from './auth/session.js';
 import { bootstrap } from './bootstrap.js';
+import { openDatabase } from './database.js';
 import type { Env } from './env.js';
 import { createEventBus } from './events/bus.js';
 import { createLimits } from './limits.js';
@@ -41,27 +33,6 @@ export interface RunningApi {
   services: Services;
   url: string;
   close(): Promise<void>;
-}
-
-/** DATABASE_URL, or the embedded development server started for it. */
-async function openDatabase(env: Env) {
-  let embedded: EmbeddedServer | undefined;
-  let databaseUrl = env.DATABASE_URL;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: path.join(env.DATA_DIR, 'pg'),
-      port: env.EMBEDDED_PG_PORT,
-    });
-    databaseUrl = embedded.url;
-  }
-  const { db, pool } = createDb({
-    connectionString: databaseUrl,
-    max: env.DB_POOL_MAX,
-    statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
-    idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
-    applicationName: 'stockroom-api',
-  });
-  return { db, pool, databaseUrl, embedded };
 }
 
 /**
@@ -152,7 +123,7 @@ export async function startApi(
   env: Env,
   options: { sweeper?: boolean; webhookDispatcher?: boolean } = {},
 ): Promise<RunningApi> {
-  const { db, pool, databaseUrl, embedded } = await openDatabase(env);
+  const { db, pool, directUrl, embedded, migrate } = await openDatabase(env);
   let app: FastifyInstance | undefined;
   let sweeper: Sweeper | undefined;
   let webhooks: { sender: Sender; dispatcher: Dispatcher } | undefined;
@@ -162,7 +133,7 @@ export async function startApi(
     configurePasswordHashing({ concurrency: env.PASSWORD_HASH_CONCURRENCY, queue: env.PASSWORD_HASH_QUEUE });
     configureBuyerLimits(buyerLimitsFromEnv(env));
     // Kysely's migrator holds an advisory lock: several processes starting together migrate once.
-    await migrateToLatest(db);
+    await migrate();
     const seed = env.SEED_DEMO ?? env.NODE_ENV === 'development';
     if (seed) await seedDemo(db, { environment: env.NODE_ENV });
 
@@ -170,7 +141,7 @@ export async function startApi(
     const { metrics, sessions, streams } = services;
     app = await buildServer(services);
     await bootstrap(db, env, app.log);
-    services.bus = createEventBus(db, databaseUrl, app.log, (subject) => {
+    services.bus = createEventBus(db, directUrl, app.log, (subject) => {
       // Someone's access changed (or announcements may have been missed): forget what
       // is cached of them, and close live streams that no longer hold.
       sessions.invalidate(subject);

@@ -19,6 +19,12 @@ const ZEnv = z
     HOST: z.string().default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     DATABASE_URL: z.string().url().optional(),
+    /**
+     * A direct connection to the primary, when DATABASE_URL points at a transaction
+     * pooler (PgBouncer): LISTEN, migrations and the role's timeouts use it, and the
+     * pool over DATABASE_URL sends nothing session-scoped (docs/scaling.md).
+     */
+    DATABASE_DIRECT_URL: unsetWhenBlank(z.string().url().optional()),
     /** Port of the embedded PostgreSQL used when DATABASE_URL is unset. */
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     DATA_DIR: z.string().default(path.join(repoRoot, '.data')),
@@ -121,6 +127,13 @@ const ZEnv = z
         code: 'custom',
         path: [env.STOCKROOM_ADMIN_EMAIL ? 'STOCKROOM_ADMIN_PASSWORD' : 'STOCKROOM_ADMIN_EMAIL'],
         message: 'set STOCKROOM_ADMIN_EMAIL and STOCKROOM_ADMIN_PASSWORD together, or neither',
+      });
+    }
+    if (env.DATABASE_DIRECT_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_DIRECT_URL'],
+        message: 'DATABASE_DIRECT_URL goes with DATABASE_URL (the pooler); set DATABASE_URL too',
       });
     }
     if (env.NODE_ENV === 'production' && env.SEED_DEMO) {

@@ -29,7 +29,10 @@ export async function startTestApi(
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
-    DATABASE_URL: db.url,
+    // With STOCKROOM_TEST_PGBOUNCER=1 the API goes through PgBouncer (transaction
+    // pooling) and keeps a direct connection for LISTEN and migrations.
+    DATABASE_URL: db.pooledUrl ?? db.url,
+    ...(db.pooledUrl ? { DATABASE_DIRECT_URL: db.url } : {}),
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     LOG_LEVEL: 'silent',
     SEED_DEMO: 'true',

@@ -39,14 +39,16 @@ interface ChildApi {
  * (Not the `tsx` CLI: it relays SIGTERM to its child and SIGKILLs it when the
  * child does not acknowledge within ~60 ms, which a busy process cannot promise.)
  */
-async function startChildApi(databaseUrl: string, port?: number): Promise<ChildApi> {
+async function startChildApi(database: TestDatabase, port?: number): Promise<ChildApi> {
   const chosen = port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: apiDir,
     env: {
       ...process.env,
       NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
+      // Through PgBouncer when the run has one (STOCKROOM_TEST_PGBOUNCER=1), as the harness does.
+      DATABASE_URL: database.pooledUrl ?? database.url,
+      ...(database.pooledUrl ? { DATABASE_DIRECT_URL: database.url } : {}),
       HOST: '127.0.0.1',
       PORT: String(chosen),
       SEED_DEMO: 'false',
@@ -165,7 +167,7 @@ beforeAll(async () => {
     startTestApi({ DB_POOL_MAX: '10' }, database),
     startTestApi({ DB_POOL_MAX: '10' }, database),
   ]);
-  child = await startChildApi(database.url);
+  child = await startChildApi(database);
   admin = await a.login('admin@example.com');
   staff = await b.login('staff@example.com');
   for (const w of await a.client(admin).warehouses.list.query()) wh[w.code] = w.id;
@@ -460,7 +462,7 @@ describe('several API processes on one database', () => {
         await child.stop();
       },
       async () => {
-        child = await startChildApi(database.url, port);
+        child = await startChildApi(database, port);
       },
       { warehouseId: wh['NYC-1'] as string, sku: 'HM-TWL-001' },
     );
@@ -470,7 +472,7 @@ describe('several API processes on one database', () => {
   // an embedded server starts, so with DATABASE_URL the graceful shutdown runs to the end.
   it('child process: SIGTERM shuts down gracefully (exit code 0)', async () => {
     const stopped = await child.stop();
-    child = await startChildApi(database.url, child.port);
+    child = await startChildApi(database, child.port);
     expect(stopped.code).toBe(0);
   }, 60_000);
 });

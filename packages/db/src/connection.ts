@@ -1,4 +1,4 @@
-import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -20,6 +20,14 @@ export interface CreateDbOptions {
   applicationName?: string;
   /** Give up waiting for a free pool connection after this (ms; default 10 000). */
   connectionTimeoutMs?: number;
+  /**
+   * The connection string points at a transaction pooler (PgBouncer,
+   * pool_mode=transaction): each transaction may run on another server session,
+   * so nothing session-scoped is sent — no timeouts as startup parameters (they
+   * are the role's defaults in the database instead, `setRoleTimeouts`) and no
+   * named prepared statements (a library naming one gets an unnamed one).
+   */
+  pooled?: boolean;
 }
 
 /** How much longer than any statement or idle transaction may last a connection may stay silent. */
@@ -32,8 +40,12 @@ export function createPool(options: CreateDbOptions): pg.Pool {
     connectionString: options.connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'stockroom',
-    statement_timeout: statementTimeout,
-    idle_in_transaction_session_timeout: idleInTransactionTimeout,
+    ...(options.pooled
+      ? {}
+      : {
+          statement_timeout: statementTimeout,
+          idle_in_transaction_session_timeout: idleInTransactionTimeout,
+        }),
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
   });
   // The server ends any statement or idle transaction past its timeout, so a connection
@@ -52,6 +64,7 @@ export function createPool(options: CreateDbOptions): pg.Pool {
   // fails (answered 503 UNAVAILABLE) and the pool discards it when it is released.
   pool.on('connect', (client) => {
     client.on('error', () => {});
+    if (options.pooled) unnameStatements(client);
     if (stallMs > 0) {
       // Its query fails with ETIMEDOUT (answered 503 UNAVAILABLE) and the pool drops it.
       const socket = (client as unknown as { connection: { stream: import('node:net').Socket } }).connection
@@ -62,6 +75,50 @@ export function createPool(options: CreateDbOptions): pg.Pool {
     }
   });
   return pool;
+}
+
+/**
+ * A named prepared statement lives in one server session, which a transaction
+ * pooler does not keep for us: the next use of the name may land on a session
+ * that never saw it. Strip the name (rate-limiter-flexible names its queries):
+ * the statement is then parsed each time, as every Kysely query already is.
+ */
+function unnameStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const patched = (config: unknown, ...rest: unknown[]) => {
+    if (typeof config === 'object' && config !== null && 'name' in config && !('submit' in config)) {
+      const { name: _name, ...unnamed } = config as Record<string, unknown>;
+      return query(unnamed, ...rest);
+    }
+    return query(config, ...rest);
+  };
+  client.query = patched as typeof client.query;
+}
+
+/**
+ * Store the timeouts as the current role's defaults in the current database
+ * (`ALTER ROLE … IN DATABASE … SET`), for connections through a transaction
+ * pooler, where per-session startup parameters cannot be carried: every server
+ * session the pooler opens afterwards starts with them. Run it over a direct
+ * connection at start; sessions the pooler already holds keep their old values
+ * until it recycles them (server_lifetime).
+ */
+export async function setRoleTimeouts(
+  db: Kysely<Database>,
+  options: { statementTimeoutMs: number; idleInTransactionTimeoutMs: number },
+): Promise<void> {
+  const statement = Math.trunc(options.statementTimeoutMs);
+  const idle = Math.trunc(options.idleInTransactionTimeoutMs);
+  await sql
+    .raw(
+      `do $$ begin
+        execute format('alter role %I in database %I set statement_timeout = %L',
+          current_user, current_database(), '${statement}ms');
+        execute format('alter role %I in database %I set idle_in_transaction_session_timeout = %L',
+          current_user, current_database(), '${idle}ms');
+      end $$`,
+    )
+    .execute(db);
 }
 
 /** A Kysely handle over a pg Pool, with the one camelCase mechanism of the project. */

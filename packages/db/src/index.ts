@@ -1,6 +1,7 @@
 export * from './connection.js';
 export * from './embedded.js';
 export * from './migrate.js';
+export * from './pgbouncer.js';
 export * from './schema.js';
 export * from './secrets.js';
 export {

@@ -5,11 +5,14 @@ import type { TestProject } from 'vitest/node';
 import { createDb } from './connection.js';
 import { type EmbeddedServer, startEmbeddedPostgres, withDatabase } from './embedded.js';
 import { migrateToLatest } from './migrate.js';
+import { type PgBouncer, startPgBouncer } from './pgbouncer.js';
 import { adminQuery } from './testing.js';
 
 /**
  * vitest globalSetup: a real PostgreSQL server (DATABASE_URL, else embedded in a
- * temporary directory) with a freshly migrated template database.
+ * temporary directory) with a freshly migrated template database. With
+ * STOCKROOM_TEST_PGBOUNCER=1 a real PgBouncer in transaction pooling mode runs in
+ * front of it too (`pooledServerUrl`), for the API under test to go through.
  */
 export default async function setup(project: TestProject) {
   let embedded: EmbeddedServer | undefined;
@@ -31,9 +34,22 @@ export default async function setup(project: TestProject) {
   } finally {
     await db.destroy();
   }
-  project.provide('testDatabase', { serverUrl, template });
+  let bouncer: PgBouncer | undefined;
+  if (process.env.STOCKROOM_TEST_PGBOUNCER === '1') {
+    const server = new URL(serverUrl);
+    bouncer = await startPgBouncer({
+      server: {
+        host: server.hostname,
+        port: Number(server.port || 5432),
+        user: decodeURIComponent(server.username),
+        password: decodeURIComponent(server.password),
+      },
+    });
+  }
+  project.provide('testDatabase', { serverUrl, template, pooledServerUrl: bouncer?.pooled(serverUrl) });
 
   return async () => {
+    await bouncer?.stop();
     await adminQuery(serverUrl, `drop database if exists ${template} with (force)`).catch(() => {});
     if (embedded) await embedded.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });

@@ -15,6 +15,8 @@ export interface TestDatabaseInfo {
   serverUrl: string;
   /** Name of the migrated template database. */
   template: string;
+  /** The same server through PgBouncer (transaction pooling), when STOCKROOM_TEST_PGBOUNCER=1. */
+  pooledServerUrl?: string | undefined;
 }
 
 declare module 'vitest' {
@@ -27,6 +29,8 @@ export interface TestDatabase {
   db: Db;
   pool: pg.Pool;
   url: string;
+  /** The database through PgBouncer, when the run has one (STOCKROOM_TEST_PGBOUNCER=1). */
+  pooledUrl: string | undefined;
   name: string;
   destroy(): Promise<void>;
 }
@@ -58,6 +62,7 @@ export async function createTestDatabase(options: { max?: number } = {}): Promis
     db,
     pool,
     url,
+    pooledUrl: info.pooledServerUrl ? withDatabase(info.pooledServerUrl, name) : undefined,
     name,
     async destroy() {
       await db.destroy();

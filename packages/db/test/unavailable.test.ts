@@ -11,6 +11,7 @@ describe('databaseTrouble: the one "is the database away?" decision (core and AP
     ['08006', 'unavailable'], // connection failure
     ['25P03', 'unavailable'], // idle_in_transaction_session_timeout
     ['53300', 'unavailable'], // too many connections
+    ['25006', 'unavailable'], // read-only transaction: a demoted primary after failover
   ])('SQLSTATE %s is %s', (code, trouble) => {
     expect(databaseTrouble(pgError(code))).toBe(trouble);
   });
@@ -21,6 +22,16 @@ describe('databaseTrouble: the one "is the database away?" decision (core and AP
       expect(databaseTrouble(Object.assign(new Error('socket'), { code }))).toBe('unavailable');
     },
   );
+
+  it("PgBouncer's outage errors (08P01) are unavailable; other protocol violations are not", () => {
+    const pooler = (message: string) => Object.assign(new Error(message), { code: '08P01' });
+    expect(databaseTrouble(pooler('query_wait_timeout'))).toBe('unavailable');
+    expect(
+      databaseTrouble(pooler('server login has been failing, try again later (server_login_retry)')),
+    ).toBe('unavailable');
+    expect(databaseTrouble(pooler('server conn crashed?'))).toBe('unavailable');
+    expect(databaseTrouble(pooler('invalid message format'))).toBeUndefined();
+  });
 
   it('driver errors without a code are judged by their message', () => {
     expect(databaseTrouble(new Error('Connection terminated unexpectedly'))).toBe('unavailable');
