@@ -23,6 +23,7 @@ import type { Env } from './env.js';
 import { createEventBus } from './events/bus.js';
 import { createLimits } from './limits.js';
 import { createMetrics, metricsExposure, startMetricsServer } from './metrics.js';
+import { createReads } from './reads.js';
 import { buildServer } from './server.js';
 import type { Services } from './services.js';
 import { type Dispatcher, startDispatcher } from './webhooks/dispatcher.js';
@@ -39,7 +40,11 @@ export interface RunningApi {
  * Everything requests share, but the event bus (it needs the server's logger;
  * set once the server is built). `log` is the server's logger once there is one.
  */
-function createServices(env: Env, db: Db, pool: pg.Pool, log: () => FastifyBaseLogger | undefined): Services {
+function createServices(
+  env: Env,
+  { db, pool, replica }: { db: Db; pool: pg.Pool; replica: Db | undefined },
+  log: () => FastifyBaseLogger | undefined,
+): Services {
   const metrics = createMetrics(db, pool);
   const sessions = createSessionTokens(db, env.JWT_SECRET, env.JWT_TTL_SECONDS);
   const buyerLimits = buyerLimitsFromEnv(env);
@@ -47,6 +52,7 @@ function createServices(env: Env, db: Db, pool: pg.Pool, log: () => FastifyBaseL
     env,
     db,
     pool,
+    reads: createReads(db, replica, env.DATABASE_REPLICA_MAX_LAG_MS, log),
     metrics,
     bus: undefined as never,
     limits: createLimits(env, pool),
@@ -123,7 +129,7 @@ export async function startApi(
   env: Env,
   options: { sweeper?: boolean; webhookDispatcher?: boolean } = {},
 ): Promise<RunningApi> {
-  const { db, pool, directUrl, embedded, migrate } = await openDatabase(env);
+  const { db, pool, replica, directUrl, embedded, migrate } = await openDatabase(env);
   let app: FastifyInstance | undefined;
   let sweeper: Sweeper | undefined;
   let webhooks: { sender: Sender; dispatcher: Dispatcher } | undefined;
@@ -137,15 +143,19 @@ export async function startApi(
     const seed = env.SEED_DEMO ?? env.NODE_ENV === 'development';
     if (seed) await seedDemo(db, { environment: env.NODE_ENV });
 
-    services = createServices(env, db, pool, () => app?.log);
+    services = createServices(env, { db, pool, replica }, () => app?.log);
     const { metrics, sessions, streams } = services;
     app = await buildServer(services);
     await bootstrap(db, env, app.log);
-    services.bus = createEventBus(db, directUrl, app.log, (subject) => {
-      // Someone's access changed (or announcements may have been missed): forget what
-      // is cached of them, and close live streams that no longer hold.
-      sessions.invalidate(subject);
-      void streams.recheck();
+    const { reads } = services;
+    services.bus = createEventBus(db, directUrl, app.log, {
+      principalsChanged: (subject) => {
+        // Someone's access changed (or announcements may have been missed): forget what
+        // is cached of them, and close live streams that no longer hold.
+        sessions.invalidate(subject);
+        void streams.recheck();
+      },
+      wrote: (label) => reads.wroteElsewhere(label),
     });
 
     if (options.sweeper ?? true) sweeper = startExpirySweeper(env, db, services, app.log);
@@ -166,6 +176,7 @@ export async function startApi(
     await webhooks?.sender.close().catch(() => {});
     services?.streams.close();
     await services?.bus?.close().catch(() => {});
+    await (services ? services.reads.close() : replica?.destroy())?.catch(() => {});
     await db.destroy().catch(() => {});
     await embedded?.stop().catch(() => {});
     throw error;
@@ -186,6 +197,7 @@ export async function startApi(
       await webhooks?.dispatcher.stop();
       await webhooks?.sender.close();
       await services.bus.close();
+      await services.reads.close();
       await db.destroy();
       await embedded?.stop();
     })();

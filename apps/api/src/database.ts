@@ -3,7 +3,8 @@
  * embedded development server), and the direct connection for what needs a
  * session of its own (DATABASE_DIRECT_URL when DATABASE_URL is a transaction
  * pooler such as PgBouncer; else the same URL): migrations, the role's
- * timeouts, and the LISTEN connection of the event bus.
+ * timeouts, and the LISTEN connection of the event bus. With DATABASE_REPLICA_URL,
+ * a pool on the streaming replica for lag-tolerant reads.
  */
 import path from 'node:path';
 import {
@@ -62,5 +63,15 @@ export async function openDatabase(env: Env) {
       await direct.db.destroy();
     }
   }
-  return { db, pool, directUrl, embedded, migrate };
+  // Lag-tolerant reads (reads.ts): a pool of its own, the same size and timeouts.
+  const replica = env.DATABASE_REPLICA_URL
+    ? createDb({
+        connectionString: env.DATABASE_REPLICA_URL,
+        max: env.DB_POOL_MAX,
+        ...timeouts,
+        applicationName: 'stockroom-api-reads',
+        pooled,
+      }).db
+    : undefined;
+  return { db, pool, replica, directUrl, embedded, migrate };
 }

@@ -25,6 +25,10 @@ const ZEnv = z
      * pool over DATABASE_URL sends nothing session-scoped (docs/scaling.md).
      */
     DATABASE_DIRECT_URL: unsetWhenBlank(z.string().url().optional()),
+    /** A streaming replica for lag-tolerant reads (search, lists, movements, events, dashboard). */
+    DATABASE_REPLICA_URL: unsetWhenBlank(z.string().url().optional()),
+    /** The replica serves no read when it is further behind the primary than this. */
+    DATABASE_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
     /** Port of the embedded PostgreSQL used when DATABASE_URL is unset. */
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
     DATA_DIR: z.string().default(path.join(repoRoot, '.data')),

@@ -7,12 +7,15 @@ import type { Env } from './env.js';
 import type { EventBus } from './events/bus.js';
 import type { Limits } from './limits.js';
 import type { Metrics } from './metrics.js';
+import type { Reads } from './reads.js';
 
 /** Everything a request needs that lives as long as the process. */
 export interface Services {
   env: Env;
   db: Db;
   pool: pg.Pool;
+  /** Where lag-tolerant reads go (the replica when there is one and it is fresh enough for the caller). */
+  reads: Reads;
   bus: EventBus;
   metrics: Metrics;
   limits: Limits;

@@ -2,6 +2,7 @@ export * from './connection.js';
 export * from './embedded.js';
 export * from './migrate.js';
 export * from './pgbouncer.js';
+export * from './replica.js';
 export * from './schema.js';
 export * from './secrets.js';
 export {

@@ -17,6 +17,8 @@ import { isDataException, MappedError } from '../errors.js';
 const CHANNEL = 'stockroom_events';
 /** Announced by triggers when a user, their warehouses, a session or a service token changes. */
 const PRINCIPALS_CHANNEL = 'stockroom_principals';
+/** Who just wrote (read-your-writes across processes when reads may go to a replica, see reads.ts). */
+export const WRITES_CHANNEL = 'stockroom_writes';
 const POLL_MS = 1000;
 
 export interface EventBus {
@@ -31,10 +33,20 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+export interface BusNotices {
+  /**
+   * Called with whose access changed (a user's or service token's id, or '*'), and
+   * with '*' after (re)connecting (announcements may have been missed).
+   */
+  principalsChanged?: (subject: string) => void;
+  /** Called with the principal label of a mutation a process just answered ('*' after (re)connecting). */
+  wrote?: (principal: string) => void;
+}
+
 /**
  * The one LISTEN connection of the process. Event notifications wake the
  * streams waiting in `nextChange`; principal announcements call
- * `onPrincipalsChanged`. Each connection attempt fails at most once (pg may
+ * `notices`. Each connection attempt fails at most once (pg may
  * report one failure both as an 'error' event and as a rejected query), so
  * there is never more than one retry pending, and an attempt still connecting
  * when the bus closes ends its own connection.
@@ -50,16 +62,12 @@ class Listener {
 
   private readonly connectionString: string;
   private readonly log: FastifyBaseLogger;
-  private readonly onPrincipalsChanged: (subject: string) => void;
+  private readonly notices: BusNotices;
 
-  constructor(
-    connectionString: string,
-    log: FastifyBaseLogger,
-    onPrincipalsChanged: (subject: string) => void,
-  ) {
+  constructor(connectionString: string, log: FastifyBaseLogger, notices: BusNotices) {
     this.connectionString = connectionString;
     this.log = log;
-    this.onPrincipalsChanged = onPrincipalsChanged;
+    this.notices = notices;
     this.connecting = this.connect();
   }
 
@@ -89,13 +97,14 @@ class Listener {
       }, 1000);
     };
     c.on('notification', (message) => {
-      if (message.channel === PRINCIPALS_CHANNEL) this.onPrincipalsChanged(message.payload ?? '*');
+      if (message.channel === PRINCIPALS_CHANNEL) this.notices.principalsChanged?.(message.payload ?? '*');
+      else if (message.channel === WRITES_CHANNEL) this.notices.wrote?.(message.payload ?? '');
       else this.wakeAll();
     });
     c.on('error', (error) => fail(error, 'event listener connection lost; reconnecting'));
     try {
       await c.connect();
-      await c.query(`listen ${CHANNEL}; listen ${PRINCIPALS_CHANNEL}`);
+      await c.query(`listen ${CHANNEL}; listen ${PRINCIPALS_CHANNEL}; listen ${WRITES_CHANNEL}`);
     } catch (error) {
       fail(error, 'event listener could not connect; retrying');
       return;
@@ -107,7 +116,8 @@ class Listener {
     }
     this.client = c;
     this.wakeAll(); // anything committed while we were away
-    this.onPrincipalsChanged('*'); // and any access changed meanwhile
+    this.notices.principalsChanged?.('*'); // and any access changed meanwhile
+    this.notices.wrote?.('*'); // and anyone may have written
   }
 
   /** Wait for a notification (or the slow poll), unless one came after `seen`. */
@@ -150,13 +160,9 @@ export function createEventBus(
   db: Db,
   connectionString: string,
   log: FastifyBaseLogger,
-  /**
-   * Called with whose access changed (a user's or service token's id, or '*'), and
-   * with '*' after (re)connecting (announcements may have been missed).
-   */
-  onPrincipalsChanged: (subject: string) => void = () => {},
+  notices: BusNotices = {},
 ): EventBus {
-  const listener = new Listener(connectionString, log, onPrincipalsChanged);
+  const listener = new Listener(connectionString, log, notices);
   return {
     async *stream({ after, types, signal }) {
       // A position that does not parse would read the outbox from its very

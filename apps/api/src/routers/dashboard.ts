@@ -1,4 +1,5 @@
 import { dashboardSummary, ZDashboardSummary, ZDashboardSummaryInput } from '@stockroom/core';
+import { lagTolerant } from '../reads.js';
 import { rest } from '../schemas.js';
 import { allow, router } from '../trpc.js';
 
@@ -15,5 +16,5 @@ export const dashboardRouter = router({
     })
     .input(ZDashboardSummaryInput)
     .output(ZDashboardSummary)
-    .query(({ ctx, input }) => dashboardSummary(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => lagTolerant(ctx, (db) => dashboardSummary(db, ctx.actor, input))),
 });

@@ -1,6 +1,7 @@
 import { listEvents, ZEventsListInput, ZEventTypes } from '@stockroom/core';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
+import { lagTolerant } from '../reads.js';
 import { rest, ZEventsPageOut } from '../schemas.js';
 import { allow, liveFor, router } from '../trpc.js';
 
@@ -9,7 +10,7 @@ export const eventsRouter = router({
     .meta({ openapi: rest('GET', '/events', 'events', 'The event log, a page at a time') })
     .input(ZEventsListInput)
     .output(ZEventsPageOut)
-    .query(({ ctx, input }) => listEvents(ctx.db, input)),
+    .query(({ ctx, input }) => lagTolerant(ctx, (db) => listEvents(db, input))),
   /**
    * Live events over SSE. Each event's id is its outbox position: a client that
    * reconnects sends the last one it saw (`lastEventId`) and misses nothing.

@@ -20,6 +20,7 @@ import {
   ZSyncPreview,
   ZSyncPreviewInput,
 } from '@stockroom/core';
+import { lagTolerant } from '../reads.js';
 import { rest, ZMovementsPageOut, ZStockLevelOut, ZStockLevelsPageOut, ZSyncOut } from '../schemas.js';
 import { allow, idempotentMutation, router } from '../trpc.js';
 
@@ -41,12 +42,12 @@ export const inventoryRouter = router({
     })
     .input(ZInventoryListInput)
     .output(ZStockLevelsPageOut)
-    .query(({ ctx, input }) => listStockLevels(ctx.db, input)),
+    .query(({ ctx, input }) => lagTolerant(ctx, (db) => listStockLevels(db, input))),
   movements: allow('staff', 'admin', 'service')
     .meta({ scope: 'stock:read', openapi: rest('GET', '/inventory/movements', 'stock', 'The stock ledger') })
     .input(ZMovementsInput)
     .output(ZMovementsPageOut)
-    .query(({ ctx, input }) => listMovements(ctx.db, input)),
+    .query(({ ctx, input }) => lagTolerant(ctx, (db) => listMovements(db, input))),
   receive: idempotentMutation({
     allow: ['staff', 'admin', 'service'],
     meta: {

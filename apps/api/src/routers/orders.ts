@@ -46,6 +46,7 @@ import {
   ZWaitlistEntryOut,
   ZWaitlistPageOut,
 } from '../order-schemas.js';
+import { lagTolerant } from '../reads.js';
 import { rest, ZSalesReportOut } from '../schemas.js';
 import { allow, idempotentMutation, liveFor, router } from '../trpc.js';
 
@@ -149,12 +150,12 @@ export const ordersRouter = router({
     })
     .input(ZSalesInput)
     .output(ZSalesReportOut)
-    .query(({ ctx, input }) => salesReport(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => lagTolerant(ctx, (db) => salesReport(db, ctx.actor, input))),
   list: allow('staff', 'admin', 'buyer', 'service')
     .meta({ scope: 'orders', openapi: rest('GET', '/orders', 'orders', 'Orders (a buyer sees their own)') })
     .input(ZOrdersListInput)
     .output(ZOrdersPageOut)
-    .query(({ ctx, input }) => listOrders(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => lagTolerant(ctx, (db) => listOrders(db, ctx.actor, input))),
   pickList: allow('staff', 'admin', 'service')
     .meta({
       scope: 'orders',
@@ -245,5 +246,5 @@ export const waitlistRouter = router({
     .meta({ openapi: rest('GET', '/waitlist', 'waitlist', 'Waitlist entries (a buyer sees their own)') })
     .input(ZWaitlistListInput)
     .output(ZWaitlistPageOut)
-    .query(({ ctx, input }) => listWaitlist(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => lagTolerant(ctx, (db) => listWaitlist(db, ctx.actor, input))),
 });

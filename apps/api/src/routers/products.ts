@@ -11,6 +11,7 @@ import {
   ZProductUpdateInput,
   ZSearchProductsInput,
 } from '@stockroom/core';
+import { lagTolerant } from '../reads.js';
 import { rest, ZMyProductsPageOut, ZProductOut, ZProductWithStockOut, ZSearchPageOut } from '../schemas.js';
 import { allow, idempotentMutation, publicProcedure, router } from '../trpc.js';
 
@@ -28,7 +29,7 @@ export const productsRouter = router({
     })
     .input(ZSearchProductsInput)
     .output(ZSearchPageOut)
-    .query(({ ctx, input }) => searchProducts(ctx.db, input)),
+    .query(({ ctx, input }) => lagTolerant(ctx, (db) => searchProducts(db, input))),
   get: publicProcedure
     .meta({
       scope: 'stock:read',
@@ -56,7 +57,7 @@ export const productsRouter = router({
     })
     .input(ZMyProductsInput)
     .output(ZMyProductsPageOut)
-    .query(({ ctx, input }) => listMyProducts(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => lagTolerant(ctx, (db) => listMyProducts(db, ctx.actor, input))),
   create: idempotentMutation({
     allow: ['admin', 'seller'],
     meta: { openapi: rest('POST', '/products', 'products', 'Create a product') },

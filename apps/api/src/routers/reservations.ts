@@ -10,6 +10,7 @@ import {
   ZReservationsListInput,
   ZReserveInput,
 } from '@stockroom/core';
+import { lagTolerant } from '../reads.js';
 import { rest, ZReservationOut, ZReservationsPageOut } from '../schemas.js';
 import { allow, idempotentMutation, router } from '../trpc.js';
 
@@ -44,7 +45,7 @@ export const reservationsRouter = router({
     })
     .input(ZReservationsListInput)
     .output(ZReservationsPageOut)
-    .query(({ ctx, input }) => listReservations(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => lagTolerant(ctx, (db) => listReservations(db, ctx.actor, input))),
   get: allow('buyer', 'staff', 'admin', 'service')
     .meta({
       scope: 'reservations',

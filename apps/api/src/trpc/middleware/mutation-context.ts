@@ -33,5 +33,8 @@ export const withMutationContext = t.middleware(async ({ ctx, path, getRawInput,
     actor,
     idempotency: key ? { principal: actorLabel(actor), procedure: path, key } : null,
   };
-  return next({ ctx: { mutation } });
+  const result = await next({ ctx: { mutation } });
+  // Answered: this principal's next reads must see it, wherever they are served from.
+  if (result.ok) await ctx.services.reads.wrote(actor);
+  return result;
 });
