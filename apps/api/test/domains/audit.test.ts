@@ -2,34 +2,30 @@
  * The ledger audit and the race demo, through createCaller: the bad-input
  * table of demo.race, then the role table, then the ledger still balances.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { MUTATIONS, ROWS } from './audit.tables.js';
 import { useApi } from './kit/api.js';
 import { badInputTable } from './kit/bad-input.js';
-import { MAIN, type RolesFixture, rolesFixture } from './kit/fixture.js';
-import { roleTable } from './kit/roles.js';
+import { MAIN } from './kit/fixture.js';
+import { roleSuite } from './kit/roles.js';
 
 const server = useApi();
 badInputTable(() => server.api, MUTATIONS);
 
-describe('roles', () => {
-  let fx: RolesFixture;
-  beforeAll(async () => {
-    fx = await rolesFixture(server.api);
-  });
-  roleTable(ROWS, () => fx);
-
-  it('lets an admin run the race demo', async () => {
-    const result = await fx.callers.admin.demo.race({
-      sku: MAIN,
-      warehouseId: fx.wh.nyc,
-      buyers: 2,
-      quantityEach: 1,
+roleSuite(server, ROWS, {
+  afterwards: (fx) => {
+    it('lets an admin run the race demo', async () => {
+      const result = await fx().callers.admin.demo.race({
+        sku: MAIN,
+        warehouseId: fx().wh.nyc,
+        buyers: 2,
+        quantityEach: 1,
+      });
+      expect(result.attempted).toBe(2);
     });
-    expect(result.attempted).toBe(2);
-  });
 
-  it('still balances the ledger', async () => {
-    expect((await fx.callers.admin.audit.verify()).mismatches).toEqual([]);
-  });
+    it('still balances the ledger', async () => {
+      expect((await fx().callers.admin.audit.verify()).mismatches).toEqual([]);
+    });
+  },
 });

@@ -7,8 +7,9 @@
  * changed or whose reach is narrow (disabled, demoted, a `stock:read` token,
  * staff of another warehouse) get a cell wherever they must be refused. Rows take the fixture, so a table can live beside its domain.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../../../src/router.js';
+import type { TestApi } from '../../harness.js';
 import { attempt, type Caller, callerFor } from './api.js';
 import {
   type AnyWho,
@@ -16,6 +17,7 @@ import {
   LIMITED_SCOPES,
   PRINCIPALS,
   type RolesFixture,
+  rolesFixture,
   unique,
   type Who,
 } from './fixture.js';
@@ -85,7 +87,7 @@ const HTTP_STATUS = { UNAUTHENTICATED: 401, FORBIDDEN: 403 } as const;
 const named = (row: Row) => ({ ...row, name: row.note ? `${row.procedure} (${row.note})` : row.procedure });
 
 /** The table's cells, then each scoped row once more with a service token lacking only that scope. */
-export function roleTable(rows: Row[], fixture: () => RolesFixture): void {
+function roleTable(rows: Row[], fixture: () => RolesFixture): void {
   describe.each(rows.map(named))('$name', (row) => {
     it.each(cellsFor(row))('$who → $expected', async ({ who, expected }) => {
       const fx = fixture();
@@ -124,5 +126,28 @@ export function roleTable(rows: Row[], fixture: () => RolesFixture): void {
       expect(result.status).toBe(403);
       expect(result.message).toContain(`"${scope}"`);
     });
+  });
+}
+
+/**
+ * A domain's role table as its own `roles` block: the fixture made once, every row
+ * run, then `afterwards` (checks that what refused calls aimed at is untouched).
+ */
+export function roleSuite(
+  server: { readonly api: TestApi },
+  rows: Row[],
+  options: {
+    fixture?: { webhookDelivery?: boolean };
+    afterwards?: (fixture: () => RolesFixture) => void;
+  } = {},
+): void {
+  describe('roles', () => {
+    let fx: RolesFixture | undefined;
+    beforeAll(async () => {
+      fx = await rolesFixture(server.api, options.fixture);
+    });
+    const fixture = () => fx as RolesFixture;
+    roleTable(rows, fixture);
+    options.afterwards?.(fixture);
   });
 }
