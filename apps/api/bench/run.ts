@@ -19,6 +19,7 @@ import { checkCorrectness, readCounters } from './lib/checks.js';
 import { type ApiVariant, type Config, loadConfig } from './lib/config.js';
 import { cpuMeter } from './lib/cpu.js';
 import { type BenchData, SEARCH_QUERIES, setupData, setupPgbenchTables } from './lib/data.js';
+import { runExpiryStorm, type StormResult, stormTarget } from './lib/expiry-storm.js';
 import { apiLogTail, type Infra, startInfra } from './lib/infra.js';
 import { Http, runCell } from './lib/load.js';
 import {
@@ -264,12 +265,30 @@ async function main(config: Config): Promise<number> {
       return entry;
     };
 
+    let storm: StormResult | undefined;
     const variants = config.apiUrl ? [undefined] : config.apiVariants;
     for (const [index, variant] of variants.entries()) {
       if (variant && index > 0) await infra.useApi(variant);
       const checkHttp = new Http(infra.apiUrl, 1);
       try {
         for (const name of config.scenarios) {
+          if (name === 'expiry') {
+            // One timed event, on the first API variant only.
+            if (index > 0) continue;
+            log('scenario expiry storm');
+            const http = new Http(infra.apiUrl, 64);
+            storm = await runExpiryStorm({
+              db,
+              http,
+              checkHttp,
+              adminToken,
+              data,
+              keyPrefix: `${runId}-expiry`,
+              clients: 64,
+              log,
+            }).finally(() => http.close());
+            continue;
+          }
           const scenario = SCENARIO_DEFS[name];
           log(`scenario ${scenario.title}${variant ? ` (${variantLabel(variant)})` : ''}`);
           // Once per run, however many API variants: search-1m grows the catalogue.
@@ -321,7 +340,8 @@ async function main(config: Config): Promise<number> {
       setupMs: data.timings,
       baselines,
       cells,
-      targets: evaluateTargets(cells, baselines),
+      ...(storm ? { storm } : {}),
+      targets: [...evaluateTargets(cells, baselines), stormTarget(storm)],
       durationSeconds: (performance.now() - started) / 1000,
     };
     console.log(renderText(results));
@@ -336,7 +356,7 @@ async function main(config: Config): Promise<number> {
     } else {
       log('RESULTS.md not updated (a subset or short run; BENCH_WRITE_RESULTS=1 forces it)');
     }
-    return cells.every((c) => c.check.ok) ? 0 : 1;
+    return cells.every((c) => c.check.ok) && (storm?.check.ok ?? true) ? 0 : 1;
   } catch (error) {
     const tail = apiLogTail(infra);
     if (tail) console.error(`API log (last lines):\n${tail}`);

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 
 // \`search-1m\` runs last: it grows the catalogue to 1,000,000 products first.
-const SCENARIOS = ['hot', 'uniform', 'checkout', 'search', 'sync', 'search-1m'] as const;
+const SCENARIOS = ['hot', 'uniform', 'checkout', 'search', 'sync', 'search-1m', 'expiry'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 const DEFAULT_CLIENTS = [16, 64, 256];
 const DEFAULT_SECONDS = 8;

@@ -2,6 +2,7 @@
 import type { CheckResult } from './checks.js';
 import type { ScenarioName } from './config.js';
 import type { CpuUse } from './cpu.js';
+import type { StormResult } from './expiry-storm.js';
 import type { CellStats } from './load.js';
 import type { BaselineName, PgbenchResult } from './pgbench.js';
 
@@ -60,6 +61,8 @@ export interface Results {
   setupMs: Record<string, number>;
   baselines: BaselineResult[];
   cells: CellResult[];
+  /** The expiry storm (one timed event, not a cell per client count). */
+  storm?: StormResult;
   targets: Target[];
   durationSeconds: number;
 }

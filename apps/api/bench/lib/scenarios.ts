@@ -67,7 +67,7 @@ function searchScenario(name: ScenarioName, title: string, baseline: BaselineNam
   };
 }
 
-export const SCENARIO_DEFS: Record<ScenarioName, Scenario> = {
+export const SCENARIO_DEFS: Record<Exclude<ScenarioName, 'expiry'>, Scenario> = {
   hot: {
     name: 'hot',
     title: 'hot product',
