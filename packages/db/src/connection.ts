@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -65,6 +66,7 @@ export function createPool(options: CreateDbOptions): pg.Pool {
   pool.on('connect', (client) => {
     client.on('error', () => {});
     if (options.pooled) unnameStatements(client);
+    else prepareMarked(client);
     if (stallMs > 0) {
       // Its query fails with ETIMEDOUT (answered 503 UNAVAILABLE) and the pool drops it.
       const socket = (client as unknown as { connection: { stream: import('node:net').Socket } }).connection
@@ -75,6 +77,28 @@ export function createPool(options: CreateDbOptions): pg.Pool {
     }
   });
   return pool;
+}
+
+/**
+ * A statement whose text holds this mark is prepared once per connection (a named
+ * statement, the name a hash of its text) instead of parsed and planned on every
+ * run: PostgreSQL then reuses its plan. For the few hot read statements whose
+ * planning costs as much as their execution (search). Not behind a transaction
+ * pooler (see unnameStatements): there every statement stays unnamed.
+ */
+export const PREPARED_MARK = '/* prepared */';
+
+function prepareMarked(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const patched = (config: unknown, ...rest: unknown[]) => {
+    if (typeof config === 'string' && config.includes(PREPARED_MARK)) {
+      const name = `sr_${createHash('sha1').update(config).digest('hex').slice(0, 20)}`;
+      const values = Array.isArray(rest[0]) ? rest[0] : undefined;
+      return query({ name, text: config, values }, ...(values ? rest.slice(1) : rest));
+    }
+    return query(config, ...rest);
+  };
+  client.query = patched as typeof client.query;
 }
 
 /**

@@ -26,7 +26,7 @@
  * one: the ranking falls back to it when no product has every word ("oak desk
  * lamp" when the catalogue has oak lamps and oak desks, but no oak desk lamp).
  */
-import type { Db } from '@stockroom/db';
+import { type Db, PREPARED_MARK } from '@stockroom/db';
 import { sql } from 'kysely';
 import { estimateShare, lexemeFrequencies } from './search-stats.js';
 
@@ -109,7 +109,7 @@ export async function fullTextTerms(db: Db, parsed: QueryWords): Promise<FullTex
   // '[[:alpha:]]', which pgbench — the benchmark replays this SQL — reads as a variable).
   // No "--" comments inside: the benchmark puts the statement on one line.
   const { rows } = await sql<{ typed: string | null; alts: string | null; excluded: string | null }>`
-    select
+    select ${sql.raw(PREPARED_MARK)}
       nullif(concat_ws(' | ',
         nullif(plainto_tsquery('english', coalesce(qw.compound, qw.word))::text, ''),
         case when qw.compound is not null and kind.partial then nullif(

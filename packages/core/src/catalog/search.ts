@@ -15,7 +15,7 @@
  * Without a keyword the catalogue pages by name from the name or category index.
  * Stock figures are added to the rows of the page only.
  */
-import type { Db } from '@stockroom/db';
+import { type Db, PREPARED_MARK } from '@stockroom/db';
 import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor } from '../shared/cursor.js';
@@ -128,6 +128,7 @@ export function searchQuery(db: Db, input: SearchInput, terms: FullTextTerms | n
   }
   return db
     .selectFrom(sql<RankedRow>`(${page})`.as('pg'))
+    .modifyFront(sql.raw(PREPARED_MARK))
     .innerJoinLateral(
       (eb) =>
         eb
