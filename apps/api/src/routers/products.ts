@@ -2,9 +2,11 @@ import {
   archiveProduct,
   createProduct,
   getProduct,
+  listCategories,
   listMyProducts,
   searchProducts,
   updateProduct,
+  ZCategories,
   ZMyProductsInput,
   ZProductInput,
   ZProductSkuInput,
@@ -44,6 +46,20 @@ export const productsRouter = router({
     .input(ZProductSkuInput)
     .output(ZProductWithStockOut)
     .query(({ ctx, input }) => getProduct(ctx.db, input)),
+  /** The categories of active products, sorted (for filters). */
+  categories: publicProcedure
+    .meta({
+      scope: 'stock:read',
+      openapi: {
+        method: 'GET',
+        path: '/categories',
+        tags: ['products'],
+        summary: 'Categories in use',
+        protect: false,
+      },
+    })
+    .output(ZCategories)
+    .query(({ ctx }) => lagTolerant(ctx, (db) => listCategories(db))),
   /** The caller's own products (admins: all) with stock per warehouse, archived ones included. */
   mine: allow('seller', 'admin')
     .meta({

@@ -35,6 +35,7 @@ async function freshProduct(fx: RolesFixture, by: 'admin' | 'seller'): Promise<s
 export const ROWS: Row[] = [
   { procedure: 'products.search', allowed: 'anyone', call: (c) => c.products.search({ query: 'mug' }) },
   { procedure: 'products.get', allowed: 'anyone', call: (c) => c.products.get({ sku: MAIN }) },
+  { procedure: 'products.categories', allowed: 'anyone', call: (c) => c.products.categories() },
   {
     procedure: 'products.create',
     allowed: ['admin', 'seller'],

@@ -1,5 +1,6 @@
 /** The catalogue: warehouses, products and product search. */
 
+export { listCategories, ZCategories } from './categories.js';
 export { listMyProducts, ZMyProductsInput } from './mine.js';
 export {
   archiveProduct,
