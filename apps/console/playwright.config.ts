@@ -30,6 +30,8 @@ export default defineConfig({
     : [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
+    // Figures are checked as an en-US browser shows them (the console formats in the browser's locale).
+    locale: 'en-US',
     viewport: { width: 1366, height: 900 },
     // Debian's Chromium: Playwright's own browser downloads are not used.
     launchOptions: {

@@ -21,6 +21,25 @@ export function formatMoney(minor: number, currency: string): string {
   return format.format(minor / 10 ** digits);
 }
 
+/**
+ * Money as a decimal string of minor units (exact past 2^53: the server's sums):
+ * "1234567" USD → "$12,345.67". Intl formats the decimal string exactly.
+ */
+export function formatMinorString(minor: string, currency: string): string {
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+    moneyFormats.set(currency, format);
+  }
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  const negative = minor.startsWith('-');
+  const units = (negative ? minor.slice(1) : minor).padStart(digits + 1, '0');
+  const major = units.slice(0, units.length - digits);
+  const fraction = units.slice(units.length - digits);
+  const decimal = `${negative ? '-' : ''}${major}${digits > 0 ? `.${fraction}` : ''}`;
+  return format.format(decimal as unknown as number);
+}
+
 const dateTime = new Intl.DateTimeFormat('en-US', {
   month: 'short',
   day: 'numeric',

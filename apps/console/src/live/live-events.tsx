@@ -5,9 +5,7 @@
  * figures are never patched from the event: the page refetches the truth.
  */
 
-import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useMemo, useRef, useSyncExternalStore } from 'react';
-import { SUMMARY_KEYS } from '../features/dashboard/summary-keys';
 import { trpc } from '../trpc';
 import { EventFeed, FreshOrders, type LiveEvent } from './live-feed';
 
@@ -44,7 +42,6 @@ const nothingPending = (): Pending => ({
 /** Collects what to refresh and refreshes it at most every 250 ms (a race fires hundreds of events). */
 function useBatchedInvalidation() {
   const utils = trpc.useUtils();
-  const queryClient = useQueryClient();
   const pending = useRef<Pending>(nothingPending());
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -58,12 +55,13 @@ function useBatchedInvalidation() {
     if (p.stock || p.catalog) {
       void utils.inventory.invalidate();
       void utils.products.search.invalidate();
-      void queryClient.invalidateQueries({ queryKey: SUMMARY_KEYS.stock });
+      void utils.dashboard.summary.invalidate();
+      void utils.products.categories.invalidate();
     }
     if (p.catalog) void utils.products.get.invalidate();
     if (p.orderLists) {
       void utils.orders.list.invalidate();
-      void queryClient.invalidateQueries({ queryKey: SUMMARY_KEYS.orders });
+      void utils.dashboard.summary.invalidate();
     }
     if (p.warehouses) void utils.warehouses.list.invalidate();
   };

@@ -2,10 +2,12 @@ import { Link } from 'wouter';
 import { ErrorMessage } from '../../components/error-message';
 import { PageHeader } from '../../components/page-header';
 import { StatusBadge } from '../../components/status-badge';
-import { formatMoney, formatNumber, formatRelative, formatStatus } from '../../lib/format';
+import { formatNumber, formatRelative, formatStatus } from '../../lib/format';
+import { trpc } from '../../trpc';
+import { ORDER_STATUSES } from '../orders/statuses';
 import { ActivityFeed } from './activity-feed';
 import { LowStock } from './low-stock';
-import { type StockTotals, useOrderCounts, useStockTotals } from './use-summaries';
+import { stockValue, useSummary } from './use-summary';
 import './dashboard.css';
 
 function Stat({ label, value, hint }: { label: string; value: string | null; hint?: string | null }) {
@@ -18,39 +20,30 @@ function Stat({ label, value, hint }: { label: string; value: string | null; hin
   );
 }
 
-function stockValue(totals: StockTotals | undefined): string | null {
-  if (!totals) return null;
-  const parts = [...totals.value].map(([currency, minor]) => formatMoney(minor, currency));
-  return parts.length > 0 ? parts.join(' + ') : formatMoney(0, 'USD');
-}
-
 function StockStats() {
-  const stock = useStockTotals();
-  const orders = useOrderCounts();
-  const t = stock.data;
-  const awaitingPayment = orders.data?.counts.find((c) => c.status === 'pending_payment');
+  const summary = useSummary();
+  const t = summary.data;
+  const awaiting = t?.ordersByStatus.pending_payment;
   return (
-    <section aria-label="Stock totals" className="stats">
-      {stock.error && <ErrorMessage error={stock.error} className="stats__error" />}
+    <section aria-label="Stock totals" className="stats" data-as-of={t?.asOf}>
+      {summary.error && <ErrorMessage error={summary.error} className="stats__error" />}
       <Stat
         label="Units on hand"
         value={t ? formatNumber(t.onHand) : null}
-        hint={t ? `${formatNumber(t.products)} products${t.partial ? ' (first 2,000)' : ''}` : null}
+        hint={t ? `${formatNumber(t.products)} products` : null}
       />
       <Stat
         label="Available to sell"
         value={t ? formatNumber(t.available) : null}
-        hint={t ? `${formatNumber(t.outOfStock)} products sold out` : null}
+        hint={t ? `${formatNumber(t.outOfStock)} sold out · ${formatNumber(t.lowStock)} low` : null}
       />
       <Stat
         label="Holds pending"
-        value={t ? formatNumber(t.reserved) : null}
+        value={t ? formatNumber(t.held) : null}
         hint={
-          awaitingPayment
-            ? `units held · ${awaitingPayment.count}${awaitingPayment.more ? '+' : ''} ${
-                awaitingPayment.count === 1 && !awaitingPayment.more ? 'order' : 'orders'
-              } awaiting payment`
-            : 'units held'
+          awaiting === undefined
+            ? 'units held'
+            : `units held · ${formatNumber(awaiting)} ${awaiting === 1 ? 'order' : 'orders'} awaiting payment`
         }
       />
       <Stat label="Stock value" value={stockValue(t)} hint="on hand × price" />
@@ -59,37 +52,39 @@ function StockStats() {
 }
 
 function OrdersByStatus() {
-  const query = useOrderCounts();
-  const max = Math.max(1, ...(query.data?.counts.map((c) => c.count) ?? []));
+  const summary = useSummary();
+  const counts = ORDER_STATUSES.map((status) => ({
+    status,
+    count: summary.data?.ordersByStatus[status] ?? 0,
+  }));
+  const max = Math.max(1, ...counts.map((c) => c.count));
   return (
     <section className="card panel" aria-labelledby="orders-status-title">
       <header className="panel__header">
         <h2 id="orders-status-title">Orders by status</h2>
         <Link href="/orders">All orders</Link>
       </header>
-      {query.error && <ErrorMessage error={query.error} />}
+      {summary.error && <ErrorMessage error={summary.error} />}
       <ul className="status-bars">
-        {(query.data?.counts ?? []).map(({ status, count, more }) => (
-          <li
-            key={status}
-            className={`status-bars__row${status === 'needs_attention' && count > 0 ? ' status-bars__row--alert' : ''}`}
-          >
-            <Link href={`/orders?status=${status}`} className="status-bars__label">
-              {formatStatus(status)}
-            </Link>
-            <span className="status-bars__track" aria-hidden="true">
-              <span
-                className={`status-bars__fill status-bars__fill--${status}`}
-                style={{ width: `${(count / max) * 100}%` }}
-              />
-            </span>
-            <span className="status-bars__count numeric">
-              {formatNumber(count)}
-              {more ? '+' : ''}
-            </span>
-          </li>
-        ))}
-        {query.isPending &&
+        {summary.data &&
+          counts.map(({ status, count }) => (
+            <li
+              key={status}
+              className={`status-bars__row${status === 'needs_attention' && count > 0 ? ' status-bars__row--alert' : ''}`}
+            >
+              <Link href={`/orders?status=${status}`} className="status-bars__label">
+                {formatStatus(status)}
+              </Link>
+              <span className="status-bars__track" aria-hidden="true">
+                <span
+                  className={`status-bars__fill status-bars__fill--${status}`}
+                  style={{ width: `${(count / max) * 100}%` }}
+                />
+              </span>
+              <span className="status-bars__count numeric">{formatNumber(count)}</span>
+            </li>
+          ))}
+        {summary.isPending &&
           Array.from({ length: 8 }, (_, i) => (
             <li key={i} className="status-bars__row" aria-hidden="true">
               <span className="skeleton" />
@@ -101,8 +96,8 @@ function OrdersByStatus() {
 }
 
 function NeedsAttention() {
-  const query = useOrderCounts();
-  const orders = query.data?.attention ?? [];
+  const query = trpc.orders.list.useQuery({ status: 'needs_attention', limit: 5 }, { staleTime: 15_000 });
+  const orders = query.data?.items ?? [];
   if (orders.length === 0) return null;
   return (
     <section className="card panel panel--attention" aria-labelledby="attention-title">
@@ -111,7 +106,7 @@ function NeedsAttention() {
         <Link href="/orders?status=needs_attention">See all</Link>
       </header>
       <ul className="attention-list">
-        {orders.slice(0, 5).map((order) => (
+        {orders.map((order) => (
           <li key={order.id}>
             <Link href={`/orders/${order.id}`}>Order #{order.number}</Link>{' '}
             <StatusBadge status={order.status} />

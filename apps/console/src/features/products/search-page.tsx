@@ -10,7 +10,6 @@ import { useCursorPages } from '../../lib/use-cursor-pages';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
 import { useHotkey } from '../../lib/use-hotkey';
 import { trpc } from '../../trpc';
-import { useStockTotals } from '../dashboard/use-summaries';
 import { useWarehouses } from '../warehouses/use-warehouses';
 import { readSearchState, writeSearchState } from './search-params';
 import { type Hit, ResultsCount, SearchResults } from './search-results';
@@ -213,7 +212,7 @@ function SearchFilters({
   onChange: (name: 'category' | 'warehouse', value: string) => void;
 }) {
   const { warehouses } = useWarehouses();
-  const categories = useStockTotals().data?.categories ?? [];
+  const categories = trpc.products.categories.useQuery(undefined, { staleTime: 60_000 }).data ?? [];
   return (
     <>
       <div className="field">

@@ -5,24 +5,32 @@ import { useUser } from '../../auth/session-context';
 import { ErrorMessage } from '../../components/error-message';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, SkeletonRows } from '../../components/states';
-import { formatCoordinate, formatMoney, formatNumber } from '../../lib/format';
-import { useStockTotals } from '../dashboard/use-summaries';
+import { formatCoordinate, formatNumber } from '../../lib/format';
+import { stockValue, useSummary } from '../dashboard/use-summary';
 import { useWarehouses, type Warehouse } from './use-warehouses';
 import { WarehouseForm } from './warehouse-form';
 import { WarehouseMap } from './warehouse-map';
 import './warehouses.css';
 
-/** Units on hand against capacity, and what they are worth, for one warehouse. */
-function StockCells({ warehouse }: { warehouse: Warehouse }) {
-  const totals = useStockTotals(warehouse.id);
-  if (totals.error) {
+/** Units on hand against capacity, and what they are worth, for one warehouse (the server's sums). */
+function StockCells({ warehouse, visible }: { warehouse: Warehouse; visible: boolean }) {
+  const summary = useSummary(warehouse.id, visible);
+  if (!visible) {
+    return (
+      <>
+        <td className="numeric text-muted">—</td>
+        <td className="numeric text-muted">—</td>
+      </>
+    );
+  }
+  if (summary.error) {
     return (
       <td colSpan={2}>
-        <ErrorMessage error={totals.error} />
+        <ErrorMessage error={summary.error} />
       </td>
     );
   }
-  const t = totals.data;
+  const t = summary.data;
   const share = t && warehouse.capacity ? Math.min(1, t.onHand / warehouse.capacity) : null;
   return (
     <>
@@ -35,14 +43,7 @@ function StockCells({ warehouse }: { warehouse: Warehouse }) {
           </span>
         )}
       </td>
-      <td className="numeric">
-        {t ? (
-          [...t.value].map(([currency, minor]) => formatMoney(minor, currency)).join(' + ') ||
-          formatMoney(0, 'USD')
-        ) : (
-          <span className="skeleton skeleton--inline" />
-        )}
-      </td>
+      <td className="numeric">{t ? stockValue(t) : <span className="skeleton skeleton--inline" />}</td>
     </>
   );
 }
@@ -195,7 +196,7 @@ function WarehouseRow({
         </span>
       </td>
       <td className="numeric">{w.capacity === null ? '—' : formatNumber(w.capacity)}</td>
-      <StockCells warehouse={w} />
+      <StockCells warehouse={w} visible={admin || mine} />
       {admin && (
         <td>
           <button
