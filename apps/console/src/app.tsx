@@ -32,6 +32,7 @@ const WaitlistPage = page(() => import('./features/holds/waitlist-page'), 'Waitl
 const MyProductsPage = page(() => import('./features/sellers/my-products-page'), 'MyProductsPage');
 const SalesPage = page(() => import('./features/sellers/sales-page'), 'SalesPage');
 const MyWaitlistPage = page(() => import('./features/waitlist/my-waitlist-page'), 'MyWaitlistPage');
+const ReceivePage = page(() => import('./features/receiving/receive-page'), 'ReceivePage');
 const WebhooksPage = page(() => import('./features/webhooks/webhooks-page'), 'WebhooksPage');
 
 /** Pages only some roles may open; others are told why instead of seeing errors. */
@@ -60,6 +61,7 @@ const GUARDED_ROUTES: [path: string, when: (user: SessionUser) => boolean, page:
   ['/holds', isOperator, HoldsPage],
   ['/waitlist', isOperator, WaitlistPage],
   ['/my-waitlist', isBuyer, MyWaitlistPage],
+  ['/receive', isOperator, ReceivePage],
   ['/movements', isOperator, MovementsPage],
   ['/events', isOperator, EventsPage],
   ['/users', isAdmin, UsersPage],

@@ -79,6 +79,7 @@ export function ProductPicker({
     { enabled: open && query.length > 0, placeholderData: keepPreviousData },
   );
   const hits = open && query.length > 0 ? (results.data?.items ?? []) : [];
+  const utils = trpc.useUtils();
 
   function choose(hit: PickedProduct | undefined) {
     if (!hit) return;
@@ -88,14 +89,27 @@ export function ProductPicker({
     setActive(-1);
   }
 
+  /**
+   * Enter: the highlighted suggestion when the list shows what is typed now; else a
+   * fresh search for exactly the typed text, its exact SKU first (a scan), never the
+   * suggestions of an earlier prefix.
+   */
+  async function enter(typed: string) {
+    if (active >= 0 && typed === query && !results.isFetching) return choose(hits[active]);
+    if (!typed) return;
+    const fresh = await utils.client.products.search.query({ query: typed, warehouseId, limit: 8 });
+    const lower = typed.toLowerCase();
+    choose(fresh.items.find((hit) => hit.sku.toLowerCase() === lower) ?? fresh.items[0]);
+  }
+
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       setOpen(true);
       setActive((a) => moveActive(a, event.key === 'ArrowDown' ? 1 : -1, hits.length));
-    } else if (event.key === 'Enter' && hits.length > 0) {
+    } else if (event.key === 'Enter') {
       event.preventDefault();
-      choose(hits[Math.max(active, 0)]);
+      void enter(event.currentTarget.value.trim());
     } else if (event.key === 'Escape') {
       setOpen(false);
     }

@@ -6,6 +6,7 @@ import { LoadMore } from '../../components/load-more';
 import { PageHeader } from '../../components/page-header';
 import { Spinner } from '../../components/states';
 import { moveActive } from '../../lib/list-navigation';
+import { beep, productBySku } from '../../lib/scan';
 import { useCursorPages } from '../../lib/use-cursor-pages';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
 import { useHotkey } from '../../lib/use-hotkey';
@@ -30,8 +31,10 @@ function useSearchText() {
   const query = useDebouncedValue(text, DEBOUNCE_MS);
   const written = useRef(state.q);
   const settled = useRef(query);
+  // Set when Enter opened a product: a query settling after that must not pull the URL back here.
+  const left = useRef(false);
   useEffect(() => {
-    if (query === settled.current) return; // only when the typed query settles anew
+    if (query === settled.current || left.current) return; // only when the typed query settles anew
     settled.current = query;
     const q = query.trim();
     if (q === written.current) return;
@@ -46,7 +49,10 @@ function useSearchText() {
   }, [urlQ]);
   const setFilter = (name: 'category' | 'warehouse', value: string) =>
     setParams(writeSearchState({ ...state, q: query, [name]: value }), { replace: true });
-  return { state, text, setText, query, setFilter };
+  const leave = () => {
+    left.current = true;
+  };
+  return { state, text, setText, query, setFilter, leave };
 }
 
 function useSearchResults(query: string, state: ReturnType<typeof readSearchState>) {
@@ -65,7 +71,12 @@ function useSearchResults(query: string, state: ReturnType<typeof readSearchStat
 }
 
 /** The highlighted result (-1: none) and the search box's keys: ↑ ↓ move, Enter opens, Esc clears. */
-function useActiveOption(id: string, hits: Hit[], open: (hit: Hit | undefined) => void, clear: () => void) {
+function useActiveOption(
+  id: string,
+  hits: Hit[],
+  enter: (typed: string, active: number) => void,
+  clear: () => void,
+) {
   const [active, setActive] = useState(-1);
   useEffect(() => {
     if (active >= 0) document.getElementById(`${id}-opt-${active}`)?.scrollIntoView({ block: 'nearest' });
@@ -76,7 +87,8 @@ function useActiveOption(id: string, hits: Hit[], open: (hit: Hit | undefined) =
       setActive((current) => moveActive(current, event.key === 'ArrowDown' ? 1 : -1, hits.length));
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      open(hits[Math.max(active, 0)]);
+      // Exactly what is in the box now: a scanner types faster than results settle.
+      enter(event.currentTarget.value, active);
     } else if (event.key === 'Escape') {
       clear();
     }
@@ -84,17 +96,59 @@ function useActiveOption(id: string, hits: Hit[], open: (hit: Hit | undefined) =
   return { active, setActive, onKeyDown };
 }
 
+/**
+ * What Enter opens, decided from the text typed at that moment: the highlighted
+ * result when the list shows that very text; else the product whose SKU is exactly
+ * the text (a scan); else the best match of a fresh search for the text; else a
+ * refusal. Never a result list settled for an earlier prefix.
+ */
+function useEnterTarget(
+  query: string,
+  results: ReturnType<typeof useSearchResults>,
+  state: ReturnType<typeof readSearchState>,
+  open: (hit: { sku: string } | undefined) => void,
+) {
+  const utils = trpc.useUtils();
+  const [refusal, setRefusal] = useState<string | null>(null);
+  async function enter(text: string, active: number) {
+    const typed = text.trim();
+    setRefusal(null);
+    if (!typed) return;
+    const listShowsTyped = typed === query.trim() && !results.isFetching;
+    if (listShowsTyped && active >= 0) return open(results.items[active]);
+    try {
+      const exact = await productBySku((input) => utils.client.products.get.query(input), typed);
+      if (exact) return open(exact);
+      const fresh = await utils.client.products.search.query({
+        query: typed,
+        category: state.category || undefined,
+        warehouseId: state.warehouse || undefined,
+        limit: 1,
+      });
+      if (fresh.items[0]) return open(fresh.items[0]);
+      beep('refused');
+      setRefusal(`No product matches “${typed}”.`);
+    } catch {
+      setRefusal(`Could not look up “${typed}”: try again.`);
+    }
+  }
+  return { enter: (text: string, active: number) => void enter(text, active), refusal };
+}
+
 export function SearchPage() {
   const id = useId();
-  const { state, text, setText, query, setFilter } = useSearchText();
+  const { state, text, setText, query, setFilter, leave } = useSearchText();
   const [, navigate] = useLocation();
   const input = useRef<HTMLInputElement>(null);
   const results = useSearchResults(query, state);
   const hits = results.items;
-  const open = (hit: Hit | undefined) => {
-    if (hit) navigate(`/products/${encodeURIComponent(hit.sku)}`);
+  const open = (hit: { sku: string } | undefined) => {
+    if (!hit) return;
+    leave();
+    navigate(`/products/${encodeURIComponent(hit.sku)}`);
   };
-  const { active, setActive, onKeyDown } = useActiveOption(id, hits, open, () => setText(''));
+  const { enter, refusal } = useEnterTarget(query, results, state, open);
+  const { active, setActive, onKeyDown } = useActiveOption(id, hits, enter, () => setText(''));
   useEffect(() => setActive(-1), [query, state.category, state.warehouse]);
   const focusSearch = useCallback(() => input.current?.focus(), []);
   useHotkey('/', focusSearch);
@@ -127,6 +181,11 @@ export function SearchPage() {
         atWarehouse={Boolean(state.warehouse)}
       />
 
+      {refusal && (
+        <p className="alert alert--error" role="alert">
+          {refusal}
+        </p>
+      )}
       {results.error && !results.isFetchNextPageError && <ErrorMessage error={results.error} />}
 
       <SearchResults
