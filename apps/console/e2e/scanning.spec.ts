@@ -28,7 +28,10 @@ async function prefixFamily(world: World) {
   return { admin, skus };
 }
 
-test('search: Enter after a SKU typed at scanner speed opens exactly that product', async ({ page, world }) => {
+test('search: Enter after a SKU typed at scanner speed opens exactly that product', async ({
+  page,
+  world,
+}) => {
   const { skus } = await prefixFamily(world);
   await openSignedIn(page, { email: 'staff@example.com' }, '/products');
   for (const delay of DELAYS) {

@@ -57,19 +57,8 @@ function Suggestions({
   );
 }
 
-/** Choose one product by typing part of its name or SKU (a combobox over product search). */
-export function ProductPicker({
-  label,
-  value,
-  onChange,
-  warehouseId,
-}: {
-  label: string;
-  value: PickedProduct | null;
-  onChange: (product: PickedProduct | null) => void;
-  warehouseId?: string;
-}) {
-  const id = useId();
+/** The picker's typed text, suggestions and keys (see `enter` for what Enter picks). */
+function usePicker(onChange: (product: PickedProduct | null) => void, warehouseId: string | undefined) {
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
@@ -115,6 +104,26 @@ export function ProductPicker({
     }
   }
 
+  return { text, setText, setOpen, active, setActive, hits, choose, onKeyDown };
+}
+
+/** Choose one product by typing part of its name or SKU (a combobox over product search). */
+export function ProductPicker({
+  label,
+  value,
+  onChange,
+  warehouseId,
+}: {
+  label: string;
+  value: PickedProduct | null;
+  onChange: (product: PickedProduct | null) => void;
+  warehouseId?: string;
+}) {
+  const id = useId();
+  const { text, setText, setOpen, active, setActive, hits, choose, onKeyDown } = usePicker(
+    onChange,
+    warehouseId,
+  );
   return (
     <div className="field picker">
       <label className="field__label" htmlFor={`${id}-input`}>

@@ -7,7 +7,7 @@ import { ScanField, type ScanMessage } from '../../components/scan-field';
 import { formatNumber } from '../../lib/format';
 import { beep, productBySku } from '../../lib/scan';
 import { trpc } from '../../trpc';
-import { useWarehouses } from '../warehouses/use-warehouses';
+import { useWarehouses, type Warehouse } from '../warehouses/use-warehouses';
 
 interface Received {
   key: string;
@@ -23,24 +23,17 @@ interface Received {
  * it at once (one idempotency key per scan: a retried request is applied once); an
  * unknown SKU is refused and moves nothing.
  */
-export function ReceivePage() {
-  const user = useUser();
+/** What one scan does: look up exactly the SKU, receive `units` of it, say what happened. */
+function useReceiveScans(warehouse: Warehouse | undefined, units: number) {
   const utils = trpc.useUtils();
-  const { warehouses } = useWarehouses();
-  const mine = warehouses.filter((w) => w.active && canManageStock(user, w.id));
-  const [warehouseId, setWarehouseId] = useState('');
-  const [quantity, setQuantity] = useState('1');
+  const receive = trpc.inventory.receive.useMutation();
   const [message, setMessage] = useState<ScanMessage | null>(null);
   const [log, setLog] = useState<Received[]>([]);
   const [error, setError] = useState<unknown>(null);
-  const receive = trpc.inventory.receive.useMutation();
-  const warehouse = mine.find((w) => w.id === warehouseId) ?? mine[0];
-  const units = Number(quantity);
-  const unitsOk = Number.isInteger(units) && units >= 1 && units <= 1_000_000;
 
   async function onScan(code: string) {
     setError(null);
-    if (!warehouse || !unitsOk) return;
+    if (!warehouse) return;
     try {
       const product = await productBySku((input) => utils.client.products.get.query(input), code);
       if (!product) {
@@ -61,18 +54,27 @@ export function ReceivePage() {
         kind: 'ok',
         text: `Received ${formatNumber(units)} × ${product.sku} (${product.name}) at ${warehouse.code}: ${formatNumber(level.onHand)} on hand.`,
       });
-      setLog((entries) =>
-        [
-          { key, sku: product.sku, name: product.name, quantity: units, onHand: level.onHand },
-          ...entries,
-        ].slice(0, 50),
-      );
+      const entry = { key, sku: product.sku, name: product.name, quantity: units, onHand: level.onHand };
+      setLog((entries) => [entry, ...entries].slice(0, 50));
     } catch (failure) {
       beep('refused');
       setMessage(null);
       setError(failure);
     }
   }
+  return { onScan, message, log, error };
+}
+
+export function ReceivePage() {
+  const user = useUser();
+  const { warehouses } = useWarehouses();
+  const mine = warehouses.filter((w) => w.active && canManageStock(user, w.id));
+  const [warehouseId, setWarehouseId] = useState('');
+  const [quantity, setQuantity] = useState('1');
+  const warehouse = mine.find((w) => w.id === warehouseId) ?? mine[0];
+  const units = Number(quantity);
+  const unitsOk = Number.isInteger(units) && units >= 1 && units <= 1_000_000;
+  const { onScan, message, log, error } = useReceiveScans(warehouse, units);
 
   return (
     <div className="stack stack--lg">
@@ -122,21 +124,26 @@ export function ReceivePage() {
         />
         <ErrorMessage error={error} />
       </section>
-      {log.length > 0 && (
-        <section className="card panel" aria-labelledby="received-title">
-          <header className="panel__header">
-            <h2 id="received-title">Received this session</h2>
-          </header>
-          <ol className="scan-log">
-            {log.map((entry) => (
-              <li key={entry.key}>
-                <code>{entry.sku}</code> {entry.name} · +{formatNumber(entry.quantity)} ·{' '}
-                <span className="text-muted">{formatNumber(entry.onHand)} on hand</span>
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
+      <ReceivedLog log={log} />
     </div>
+  );
+}
+
+function ReceivedLog({ log }: { log: Received[] }) {
+  if (log.length === 0) return null;
+  return (
+    <section className="card panel" aria-labelledby="received-title">
+      <header className="panel__header">
+        <h2 id="received-title">Received this session</h2>
+      </header>
+      <ol className="scan-log">
+        {log.map((entry) => (
+          <li key={entry.key}>
+            <code>{entry.sku}</code> {entry.name} · +{formatNumber(entry.quantity)} ·{' '}
+            <span className="text-muted">{formatNumber(entry.onHand)} on hand</span>
+          </li>
+        ))}
+      </ol>
+    </section>
   );
 }
