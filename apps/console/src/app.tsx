@@ -32,6 +32,8 @@ const WaitlistPage = page(() => import('./features/holds/waitlist-page'), 'Waitl
 const MyProductsPage = page(() => import('./features/sellers/my-products-page'), 'MyProductsPage');
 const SalesPage = page(() => import('./features/sellers/sales-page'), 'SalesPage');
 const MyWaitlistPage = page(() => import('./features/waitlist/my-waitlist-page'), 'MyWaitlistPage');
+const StockListPage = page(() => import('./features/stock-list/stock-list-page'), 'StockListPage');
+const StockImportPage = page(() => import('./features/stock-list/stock-import-page'), 'StockImportPage');
 const ReceivePage = page(() => import('./features/receiving/receive-page'), 'ReceivePage');
 const WebhooksPage = page(() => import('./features/webhooks/webhooks-page'), 'WebhooksPage');
 
@@ -61,6 +63,8 @@ const GUARDED_ROUTES: [path: string, when: (user: SessionUser) => boolean, page:
   ['/holds', isOperator, HoldsPage],
   ['/waitlist', isOperator, WaitlistPage],
   ['/my-waitlist', isBuyer, MyWaitlistPage],
+  ['/stock', isOperator, StockListPage],
+  ['/stock/import', isOperator, StockImportPage],
   ['/receive', isOperator, ReceivePage],
   ['/movements', isOperator, MovementsPage],
   ['/events', isOperator, EventsPage],

@@ -12,7 +12,7 @@ export type ScannedProduct = RouterOutputs['products']['get'];
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Could this text be a SKU at all (the API's rule)? */
-export const looksLikeSku = (text: string): boolean => SKU.test(text);
+const looksLikeSku = (text: string): boolean => SKU.test(text);
 
 /**
  * The product whose SKU is exactly `text`, or null when there is none. Errors other

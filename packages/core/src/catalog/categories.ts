@@ -7,7 +7,7 @@ import type { Db } from '@stockroom/db';
 import { z } from 'zod';
 
 /** At most this many categories are listed (a catalogue has a few dozen). */
-export const MAX_CATEGORIES = 1000;
+const MAX_CATEGORIES = 1000;
 
 export const ZCategories = z.array(z.string());
 
