@@ -1,4 +1,5 @@
 import { getQueryKey } from '@trpc/react-query';
+import { useState } from 'react';
 import { Link } from 'wouter';
 import { ErrorMessage } from '../../components/error-message';
 import { LoadMore } from '../../components/load-more';
@@ -8,11 +9,11 @@ import { formatMoney, formatRelative } from '../../lib/format';
 import { useCursorPages } from '../../lib/use-cursor-pages';
 import { useNow } from '../../lib/use-now';
 import { useFreshOrders } from '../../live/live-events';
-import { type RouterOutputs, trpc } from '../../trpc';
+import { trpc } from '../../trpc';
 import { useWarehouses } from '../warehouses/use-warehouses';
+import type { ListedOrder } from './bulk-actions';
+import { BulkBar } from './bulk-bar';
 import type { OrderStatus } from './statuses';
-
-type ListedOrder = RouterOutputs['orders']['list']['items'][number];
 
 function itemsSummary(order: ListedOrder): string {
   const units = order.items.reduce((sum, i) => sum + i.quantity, 0);
@@ -21,11 +22,31 @@ function itemsSummary(order: ListedOrder): string {
   return `${units} ${units === 1 ? 'unit' : 'units'}${first ? ` · ${first.sku}` : ''}${rest > 0 ? ` +${rest} more` : ''}`;
 }
 
-function OrderRow({ order, mark, now }: { order: ListedOrder; mark: string | undefined; now: number }) {
+function OrderRow({
+  order,
+  mark,
+  now,
+  selected,
+  onSelect,
+}: {
+  order: ListedOrder;
+  mark: string | undefined;
+  now: number;
+  selected: boolean;
+  onSelect: (on: boolean) => void;
+}) {
   const { byId } = useWarehouses();
   const warehouses = [...new Set(order.items.map((i) => byId.get(i.warehouseId)?.code ?? '…'))];
   return (
     <tr className={mark ? `row--${mark}` : undefined}>
+      <td>
+        <input
+          type="checkbox"
+          aria-label={`Select order #${order.number}`}
+          checked={selected}
+          onChange={(e) => onSelect(e.currentTarget.checked)}
+        />
+      </td>
       <th scope="row">
         <Link href={`/orders/${order.id}`}>#{order.number}</Link>
         {mark === 'new' && <span className="badge badge--new">New</span>}
@@ -42,6 +63,56 @@ function OrderRow({ order, mark, now }: { order: ListedOrder; mark: string | und
       </td>
     </tr>
   );
+}
+
+function OrdersHead({
+  title,
+  allSelected,
+  onAll,
+}: {
+  title: string;
+  allSelected: boolean;
+  onAll: (on: boolean) => void;
+}) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">
+          <input
+            type="checkbox"
+            aria-label={`Select every order listed in ${title}`}
+            checked={allSelected}
+            onChange={(e) => onAll(e.currentTarget.checked)}
+          />
+        </th>
+        <th scope="col">Order</th>
+        <th scope="col">Status</th>
+        <th scope="col" className="hide-narrow">
+          Customer
+        </th>
+        <th scope="col">Items</th>
+        <th scope="col">From</th>
+        <th scope="col" className="numeric">
+          Total
+        </th>
+        <th scope="col">Placed</th>
+      </tr>
+    </thead>
+  );
+}
+
+/** Which of the listed orders are ticked for a bulk action. */
+function useSelection(orders: ListedOrder[]) {
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const select = (id: string, on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const allSelected = orders.length > 0 && orders.every((o) => selected.has(o.id));
+  return { selected, select, setSelected, allSelected };
 }
 
 /** One list of orders, newest first; orders that just arrived or changed are highlighted. */
@@ -65,6 +136,7 @@ export function OrderList({
   );
   const orders = query.items;
   const headingId = `orders-${status ?? 'all'}`;
+  const { selected, select, setSelected, allSelected } = useSelection(orders);
 
   return (
     <section className="card panel" aria-labelledby={headingId}>
@@ -79,6 +151,7 @@ export function OrderList({
           )}
         </h2>
       </header>
+      <BulkBar chosen={orders.filter((o) => selected.has(o.id))} onClear={() => setSelected(new Set())} />
       {query.error && !query.isFetchNextPageError && <ErrorMessage error={query.error} />}
       {!query.isPending && orders.length === 0 && !query.error ? (
         <EmptyState title={emptyText} />
@@ -86,27 +159,24 @@ export function OrderList({
         <div className="table-wrap">
           <table className="table orders-table">
             <caption className="visually-hidden">{title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="hide-narrow">
-                  Customer
-                </th>
-                <th scope="col">Items</th>
-                <th scope="col">From</th>
-                <th scope="col" className="numeric">
-                  Total
-                </th>
-                <th scope="col">Placed</th>
-              </tr>
-            </thead>
+            <OrdersHead
+              title={title}
+              allSelected={allSelected}
+              onAll={(on) => setSelected(on ? new Set(orders.map((o) => o.id)) : new Set())}
+            />
             <tbody aria-live="polite" aria-relevant="additions">
               {query.isPending ? (
-                <SkeletonRows rows={3} columns={7} />
+                <SkeletonRows rows={3} columns={8} />
               ) : (
                 orders.map((order) => (
-                  <OrderRow key={order.id} order={order} mark={fresh.get(order.id)} now={now} />
+                  <OrderRow
+                    key={order.id}
+                    order={order}
+                    mark={fresh.get(order.id)}
+                    now={now}
+                    selected={selected.has(order.id)}
+                    onSelect={(on) => select(order.id, on)}
+                  />
                 ))
               )}
             </tbody>
