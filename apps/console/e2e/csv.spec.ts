@@ -107,3 +107,29 @@ test('a stock count is previewed row by row, nothing written, then applied with 
   const moves = await admin.inventory.movements.query({ warehouseId: nyc.id, sku: changed, limit: 10 });
   expect(moves.items[0]).toMatchObject({ onHandDelta: -3, kind: 'sync' });
 });
+
+test('movements and orders export what their pages filter', async ({ page, world }) => {
+  const product = await world.product({ stock: { 'NYC-1': 4, 'CHI-1': 6 } });
+  const nyc = await world.warehouse('NYC-1');
+  await openSignedIn(
+    page,
+    { email: 'admin@example.com' },
+    `/movements?sku=${product.sku}&warehouse=${nyc.id}`,
+  );
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Export CSV' }).click();
+  const movements: Record<string, string>[] = parse(
+    await readFile((await (await downloading).path()) as string),
+    { columns: true },
+  );
+  expect(movements.map((m) => [m.sku, m.warehouse_code, m.kind, m.on_hand_delta])).toEqual([
+    [product.sku, 'NYC-1', 'receive', '4'],
+  ]);
+
+  await page.goto(`/orders?status=cancelled&warehouse=${nyc.id}`);
+  const link = page.getByRole('link', { name: 'Export Cancelled as CSV' });
+  await expect(link).toHaveAttribute(
+    'href',
+    `/api/v1/exports/orders.csv?status=cancelled&warehouseId=${nyc.id}`,
+  );
+});

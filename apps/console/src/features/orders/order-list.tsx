@@ -2,6 +2,7 @@ import { getQueryKey } from '@trpc/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { ErrorMessage } from '../../components/error-message';
+import { ExportLink } from '../../components/export-link';
 import { LoadMore } from '../../components/load-more';
 import { EmptyState, SkeletonRows } from '../../components/states';
 import { StatusBadge } from '../../components/status-badge';
@@ -150,6 +151,7 @@ export function OrderList({
             </span>
           )}
         </h2>
+        <ExportLink list="orders" filters={{ status, warehouseId }} name={`Export ${title} as CSV`} />
       </header>
       <BulkBar chosen={orders.filter((o) => selected.has(o.id))} onClear={() => setSelected(new Set())} />
       {query.error && !query.isFetchNextPageError && <ErrorMessage error={query.error} />}

@@ -44,7 +44,11 @@ export function StockListPage() {
         description="Every level you can see. Sort by SKU, available units or last change; export what is filtered."
         actions={
           <div className="button-row">
-            <ExportLink what="stock" filters={filters} />
+            <ExportLink
+              list="stock"
+              filters={filters}
+              description="Every stock level these filters select, as a CSV file"
+            />
             <Link className="button" href="/stock/import">
               Import a count
             </Link>
