@@ -32,6 +32,8 @@ const WaitlistPage = page(() => import('./features/holds/waitlist-page'), 'Waitl
 const MyProductsPage = page(() => import('./features/sellers/my-products-page'), 'MyProductsPage');
 const SalesPage = page(() => import('./features/sellers/sales-page'), 'SalesPage');
 const MyWaitlistPage = page(() => import('./features/waitlist/my-waitlist-page'), 'MyWaitlistPage');
+const StockLevelsPage = page(() => import('./features/stock/stock-levels-page'), 'StockLevelsPage');
+const StockImportPage = page(() => import('./features/stock-import/stock-import-page'), 'StockImportPage');
 const WebhooksPage = page(() => import('./features/webhooks/webhooks-page'), 'WebhooksPage');
 
 /** Pages only some roles may open; others are told why instead of seeing errors. */
@@ -61,6 +63,8 @@ const GUARDED_ROUTES: [path: string, when: (user: SessionUser) => boolean, page:
   ['/waitlist', isOperator, WaitlistPage],
   ['/my-waitlist', isBuyer, MyWaitlistPage],
   ['/movements', isOperator, MovementsPage],
+  ['/stock', isOperator, StockLevelsPage],
+  ['/stock/import', isOperator, StockImportPage],
   ['/events', isOperator, EventsPage],
   ['/users', isAdmin, UsersPage],
   ['/service-tokens', isAdmin, ServiceTokensPage],

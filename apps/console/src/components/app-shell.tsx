@@ -21,6 +21,7 @@ const NAV: NavItem[] = [
   { href: '/holds', label: 'Holds', show: isOperator },
   { href: '/waitlist', label: 'Waitlist', show: isOperator },
   { href: '/my-waitlist', label: 'My waitlist', show: isBuyer },
+  { href: '/stock', label: 'Stock', show: isOperator },
   { href: '/movements', label: 'Movements', show: isOperator },
   { href: '/events', label: 'Event log', show: isOperator },
   { href: '/warehouses', label: 'Warehouses', show: () => true },

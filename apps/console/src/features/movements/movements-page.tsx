@@ -2,6 +2,7 @@ import { getQueryKey } from '@trpc/react-query';
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useSearchParams } from 'wouter';
 import { ErrorMessage } from '../../components/error-message';
+import { ExportLink } from '../../components/export-link';
 import { LoadMore } from '../../components/load-more';
 import { PageHeader } from '../../components/page-header';
 import { useCursorPages } from '../../lib/use-cursor-pages';
@@ -78,6 +79,13 @@ export function MovementsPage() {
       <PageHeader
         title="Movements"
         description="The stock ledger: every change to on hand or reserved, with who made it and why."
+        actions={
+          <ExportLink
+            list="movements"
+            filters={{ warehouseId, sku }}
+            description="Every movement these filters select, as a CSV file"
+          />
+        }
       />
       <form className="card filter-bar" onSubmit={onSubmit} aria-label="Filter movements">
         <WarehouseSelect

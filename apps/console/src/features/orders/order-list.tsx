@@ -1,6 +1,7 @@
 import { getQueryKey } from '@trpc/react-query';
 import { Link } from 'wouter';
 import { ErrorMessage } from '../../components/error-message';
+import { ExportLink } from '../../components/export-link';
 import { LoadMore } from '../../components/load-more';
 import { EmptyState, SkeletonRows } from '../../components/states';
 import { StatusBadge } from '../../components/status-badge';
@@ -78,6 +79,7 @@ export function OrderList({
             </span>
           )}
         </h2>
+        <ExportLink list="orders" filters={{ status, warehouseId }} name={`Export ${title} as CSV`} />
       </header>
       {query.error && !query.isFetchNextPageError && <ErrorMessage error={query.error} />}
       {!query.isPending && orders.length === 0 && !query.error ? (
