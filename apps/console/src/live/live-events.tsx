@@ -5,9 +5,7 @@
  * figures are never patched from the event: the page refetches the truth.
  */
 
-import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useMemo, useRef, useSyncExternalStore } from 'react';
-import { SUMMARY_KEYS } from '../features/dashboard/summary-keys';
 import { trpc } from '../trpc';
 import { EventFeed, FreshOrders, type LiveEvent } from './live-feed';
 
@@ -41,10 +39,29 @@ const nothingPending = (): Pending => ({
   catalog: false,
 });
 
+/** The dashboard's figures are one SQL aggregate over every row: refreshed at most once a second. */
+const SUMMARY_EVERY_MS = 1_000;
+
+/** Refresh the dashboard's figures after a change, at most once every SUMMARY_EVERY_MS (the last change always lands). */
+function useThrottledSummary() {
+  const utils = trpc.useUtils();
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const last = useRef(0);
+  return () => {
+    if (timer.current) return;
+    const wait = Math.max(0, last.current + SUMMARY_EVERY_MS - Date.now());
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      last.current = Date.now();
+      void utils.dashboard.summary.invalidate();
+    }, wait);
+  };
+}
+
 /** Collects what to refresh and refreshes it at most every 250 ms (a race fires hundreds of events). */
 function useBatchedInvalidation() {
   const utils = trpc.useUtils();
-  const queryClient = useQueryClient();
+  const refreshSummary = useThrottledSummary();
   const pending = useRef<Pending>(nothingPending());
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -58,12 +75,11 @@ function useBatchedInvalidation() {
     if (p.stock || p.catalog) {
       void utils.inventory.invalidate();
       void utils.products.search.invalidate();
-      void queryClient.invalidateQueries({ queryKey: SUMMARY_KEYS.stock });
     }
+    if (p.stock || p.catalog || p.orderLists || p.reservations.size > 0) refreshSummary();
     if (p.catalog) void utils.products.get.invalidate();
     if (p.orderLists) {
       void utils.orders.list.invalidate();
-      void queryClient.invalidateQueries({ queryKey: SUMMARY_KEYS.orders });
     }
     if (p.warehouses) void utils.warehouses.list.invalidate();
   };

@@ -10,10 +10,10 @@ import { useCursorPages } from '../../lib/use-cursor-pages';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
 import { useHotkey } from '../../lib/use-hotkey';
 import { trpc } from '../../trpc';
-import { useStockTotals } from '../dashboard/use-summaries';
 import { useWarehouses } from '../warehouses/use-warehouses';
 import { readSearchState, writeSearchState } from './search-params';
 import { type Hit, ResultsCount, SearchResults } from './search-results';
+import { useCategories } from './use-categories';
 import './search.css';
 
 const DEBOUNCE_MS = 200;
@@ -213,7 +213,7 @@ function SearchFilters({
   onChange: (name: 'category' | 'warehouse', value: string) => void;
 }) {
   const { warehouses } = useWarehouses();
-  const categories = useStockTotals().data?.categories ?? [];
+  const categories = useCategories().data ?? [];
   return (
     <>
       <div className="field">

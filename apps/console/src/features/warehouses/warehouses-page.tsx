@@ -5,8 +5,8 @@ import { useUser } from '../../auth/session-context';
 import { ErrorMessage } from '../../components/error-message';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, SkeletonRows } from '../../components/states';
-import { formatCoordinate, formatMoney, formatNumber } from '../../lib/format';
-import { useStockTotals } from '../dashboard/use-summaries';
+import { formatCoordinate, formatNumber } from '../../lib/format';
+import { formatStockValue, useSummary } from '../dashboard/use-summary';
 import { useWarehouses, type Warehouse } from './use-warehouses';
 import { WarehouseForm } from './warehouse-form';
 import { WarehouseMap } from './warehouse-map';
@@ -14,7 +14,17 @@ import './warehouses.css';
 
 /** Units on hand against capacity, and what they are worth, for one warehouse. */
 function StockCells({ warehouse }: { warehouse: Warehouse }) {
-  const totals = useStockTotals(warehouse.id);
+  const user = useUser();
+  // The API's figures cover the warehouses this person works in (admins: all).
+  const mine = isAdmin(user) || (user.role === 'staff' && user.warehouseIds.includes(warehouse.id));
+  const totals = useSummary(warehouse.id, { enabled: mine });
+  if (!mine) {
+    return (
+      <td colSpan={2} className="text-muted text-sm">
+        Figures of your own warehouses only
+      </td>
+    );
+  }
   if (totals.error) {
     return (
       <td colSpan={2}>
@@ -36,12 +46,7 @@ function StockCells({ warehouse }: { warehouse: Warehouse }) {
         )}
       </td>
       <td className="numeric">
-        {t ? (
-          [...t.value].map(([currency, minor]) => formatMoney(minor, currency)).join(' + ') ||
-          formatMoney(0, 'USD')
-        ) : (
-          <span className="skeleton skeleton--inline" />
-        )}
+        {t ? formatStockValue(t.stockValueMinor) : <span className="skeleton skeleton--inline" />}
       </td>
     </>
   );
