@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import { type Api, expect, madeUpWord, openSignedIn, snap, test, uniqueId, type World } from './support';
+
+/** No serious or critical accessibility violations on the page as it is now. */
+async function expectAccessible(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const severe = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(severe.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
 
 /** Products of this test whose names share a made-up word, stocked at NYC-1 and CHI-1 in one sync. */
 async function stockedProducts(world: World, admin: Api, word: string, count: number) {
@@ -41,6 +50,7 @@ test('a filtered stock list exports as CSV: every page, the same rows as the API
   await expect(page).toHaveURL(new RegExp(`q=${word}`));
   const rows = page.getByRole('table', { name: 'Stock levels by SKU and warehouse' }).locator('tbody tr');
   await expect(rows.first()).toContainText('E2E-');
+  await expectAccessible(page);
 
   const downloading = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Export CSV' }).click();
@@ -142,6 +152,7 @@ test('a stock count CSV is previewed row by row (changed, unchanged, stale, inva
   await expect(row(negative.sku)).toContainText('Invalid');
   await expect(row(negative.sku)).toContainText('on hand must be a whole number ≥ 0');
   await snap(page, 'stock-import-preview', testInfo);
+  await expectAccessible(page);
 
   // Nothing is written by the preview.
   expect((await world.level(changed.sku, 'NYC-1')).onHand).toBe(10);
@@ -151,6 +162,7 @@ test('a stock count CSV is previewed row by row (changed, unchanged, stale, inva
   await expect(result.getByRole('status')).toHaveText('1 row applied.');
   await expect(result.getByRole('row').filter({ hasText: changed.sku })).toContainText('on hand is now 25');
   await expect(result.getByRole('row').filter({ hasText: stale.sku })).toContainText('Not sent');
+  await expectAccessible(page);
 
   expect((await world.level(changed.sku, 'NYC-1')).onHand).toBe(25);
   expect((await world.level(stale.sku, 'NYC-1')).onHand).toBe(5);

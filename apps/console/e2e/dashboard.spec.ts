@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { type Api, expect, openSignedIn, test, uniqueId } from './support';
 
@@ -119,6 +120,10 @@ test('the dashboard shows the server’s totals over more than 2,000 products an
   const statuses = page.getByRole('region', { name: 'Orders by status' }).getByRole('listitem');
   await expect(statuses.filter({ hasText: /^Paid/ })).toContainText('2');
   await expect(statuses.filter({ hasText: /^Shipped/ })).toContainText('0');
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(
+    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+  ).toEqual([]);
 
   // Goods arrive while the page is open: the figures follow, no reload.
   await admin.inventory.receive.mutate({

@@ -6,7 +6,7 @@
  */
 export type ExportList = 'stock' | 'movements' | 'orders' | 'pick-list';
 
-export function exportUrl(list: ExportList, filters: Record<string, string | boolean | undefined>): string {
+function exportUrl(list: ExportList, filters: Record<string, string | boolean | undefined>): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(filters)) {
     if (value !== undefined && value !== '' && value !== false) params.set(name, String(value));

@@ -24,7 +24,7 @@ export type ParsedCount =
   | { ok: false; error: string };
 
 /** The API previews at most this many rows at once. */
-export const MAX_ROWS = 10_000;
+const MAX_ROWS = 10_000;
 
 type Column = 'warehouse' | 'sku' | 'onHand' | 'countedAt';
 
