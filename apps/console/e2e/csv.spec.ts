@@ -39,7 +39,7 @@ async function stockedProducts(world: World, admin: Api, word: string, count: nu
 test('a filtered stock list exports as CSV: every page, the same rows as the API', async ({
   page,
   world,
-}) => {
+}, testInfo) => {
   const admin = await world.admin();
   const word = madeUpWord(9);
   await stockedProducts(world, admin, word, 65); // 130 levels: more than a page of the list and of the export
@@ -51,6 +51,7 @@ test('a filtered stock list exports as CSV: every page, the same rows as the API
   const rows = page.getByRole('table', { name: 'Stock levels by SKU and warehouse' }).locator('tbody tr');
   await expect(rows.first()).toContainText('E2E-');
   await expectAccessible(page);
+  await snap(page, 'stock-levels', testInfo, { fullPage: false });
 
   const downloading = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Export CSV' }).click();
