@@ -34,6 +34,7 @@ const SalesPage = page(() => import('./features/sellers/sales-page'), 'SalesPage
 const MyWaitlistPage = page(() => import('./features/waitlist/my-waitlist-page'), 'MyWaitlistPage');
 const StockListPage = page(() => import('./features/stock-list/stock-list-page'), 'StockListPage');
 const StockImportPage = page(() => import('./features/stock-list/stock-import-page'), 'StockImportPage');
+const PickListPage = page(() => import('./features/pick-list/pick-list-page'), 'PickListPage');
 const ReceivePage = page(() => import('./features/receiving/receive-page'), 'ReceivePage');
 const WebhooksPage = page(() => import('./features/webhooks/webhooks-page'), 'WebhooksPage');
 
@@ -66,6 +67,7 @@ const GUARDED_ROUTES: [path: string, when: (user: SessionUser) => boolean, page:
   ['/stock', isOperator, StockListPage],
   ['/stock/import', isOperator, StockImportPage],
   ['/receive', isOperator, ReceivePage],
+  ['/pick-list', isOperator, PickListPage],
   ['/movements', isOperator, MovementsPage],
   ['/events', isOperator, EventsPage],
   ['/users', isAdmin, UsersPage],

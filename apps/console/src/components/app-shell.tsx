@@ -23,6 +23,7 @@ const NAV: NavItem[] = [
   { href: '/my-waitlist', label: 'My waitlist', show: isBuyer },
   { href: '/stock', label: 'Stock', show: isOperator },
   { href: '/receive', label: 'Receive', show: isOperator },
+  { href: '/pick-list', label: 'Pick list', show: isOperator },
   { href: '/movements', label: 'Movements', show: isOperator },
   { href: '/events', label: 'Event log', show: isOperator },
   { href: '/warehouses', label: 'Warehouses', show: () => true },
