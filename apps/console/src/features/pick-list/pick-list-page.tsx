@@ -7,9 +7,11 @@ import { ExportLink } from '../../components/export-link';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, SkeletonRows } from '../../components/states';
 import { formatDateTime, formatNumber } from '../../lib/format';
-import { trpc } from '../../trpc';
+import { type RouterOutputs, trpc } from '../../trpc';
 import { useWarehouses } from '../warehouses/use-warehouses';
 import './pick-list.css';
+
+type PickList = RouterOutputs['orders']['pickList'];
 
 /**
  * The pick list of a warehouse: every paid order's lines still to pick, grouped by
@@ -69,43 +71,49 @@ export function PickListPage() {
       {data && data.stops.length === 0 ? (
         <EmptyState title="Nothing to pick">No paid order waits at this warehouse.</EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="table pick-table" aria-label="Pick list">
-            <thead>
-              <tr>
-                <th scope="col">Location</th>
-                <th scope="col">SKU</th>
-                <th scope="col">Product</th>
-                <th scope="col" className="numeric">
-                  Quantity
-                </th>
-                <th scope="col">Orders</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.isPending && <SkeletonRows rows={4} columns={5} />}
-              {data?.stops.map((stop) => (
-                <tr key={`${stop.location ?? ''}:${stop.sku}`}>
-                  <td>{stop.location ?? <span className="text-muted">no bin</span>}</td>
-                  <td>
-                    <code>{stop.sku}</code>
-                  </td>
-                  <td>{stop.name}</td>
-                  <td className="numeric">{formatNumber(stop.quantity)}</td>
-                  <td>
-                    {stop.orders.map((o, i) => (
-                      <span key={o.orderId}>
-                        {i > 0 && ', '}
-                        <Link href={`/orders/${o.orderId}`}>#{o.number}</Link>×{o.quantity}
-                      </span>
-                    ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <PickTable list={data} pending={list.isPending} />
       )}
+    </div>
+  );
+}
+
+function PickTable({ list, pending }: { list: PickList | undefined; pending: boolean }) {
+  return (
+    <div className="table-wrap">
+      <table className="table pick-table" aria-label="Pick list">
+        <thead>
+          <tr>
+            <th scope="col">Location</th>
+            <th scope="col">SKU</th>
+            <th scope="col">Product</th>
+            <th scope="col" className="numeric">
+              Quantity
+            </th>
+            <th scope="col">Orders</th>
+          </tr>
+        </thead>
+        <tbody>
+          {pending && <SkeletonRows rows={4} columns={5} />}
+          {list?.stops.map((stop) => (
+            <tr key={`${stop.location ?? ''}:${stop.sku}`}>
+              <td>{stop.location ?? <span className="text-muted">no bin</span>}</td>
+              <td>
+                <code>{stop.sku}</code>
+              </td>
+              <td>{stop.name}</td>
+              <td className="numeric">{formatNumber(stop.quantity)}</td>
+              <td>
+                {stop.orders.map((o, i) => (
+                  <span key={o.orderId}>
+                    {i > 0 && ', '}
+                    <Link href={`/orders/${o.orderId}`}>#{o.number}</Link>×{o.quantity}
+                  </span>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
