@@ -3,12 +3,12 @@
  * shipment), each sent on its own and reported on its own — one order that
  * cannot be picked is refused with its exact code while the others go through.
  */
-import { expect, openSignedIn, test } from './support';
+import { expect, openSignedIn, snap, test } from './support';
 
 test('bulk pick reports the one refusal and picks the rest; bulk ship ships them with their tracking numbers', async ({
   page,
   world,
-}) => {
+}, testInfo) => {
   const nyc = await world.warehouse('NYC-1');
   const product = await world.product({ stock: { 'NYC-1': 20 } });
   const service = world.service();
@@ -42,6 +42,7 @@ test('bulk pick reports the one refusal and picks the rest; bulk ship ships them
     expect((await admin.orders.get.query({ id: order.id })).status).toBe('picking');
   }
   expect((await admin.orders.get.query({ id: refused.id })).status).toBe('cancelled');
+  await snap(page, 'orders-bulk', testInfo);
 
   for (const order of rest) await page.getByLabel(`Select order #${order.number}`, { exact: true }).check();
   await page.getByRole('toolbar', { name: 'Selected orders' }).getByRole('button', { name: 'Ship…' }).click();

@@ -6,12 +6,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import { expect, openSignedIn, test, uniqueId } from './support';
+import { expect, openSignedIn, snap, test, uniqueId } from './support';
 
 test('the stock list exports what is filtered, every row the API lists for that filter', async ({
   page,
   world,
-}) => {
+}, testInfo) => {
   const admin = await world.admin();
   const nyc = await world.warehouse('NYC-1');
   const tag = `CSV${uniqueId()}`;
@@ -34,6 +34,7 @@ test('the stock list exports what is filtered, every row the API lists for that 
   await page.getByLabel('SKU or name contains').fill(tag);
   const table = page.getByRole('table', { name: 'Stock levels' });
   await expect(table.getByRole('row')).toHaveCount(1 + 4);
+  await snap(page, 'stock-list', testInfo);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('link', { name: 'Export CSV' }).click(),
@@ -53,7 +54,7 @@ test('the stock list exports what is filtered, every row the API lists for that 
 test('a stock count is previewed row by row, nothing written, then applied with a report', async ({
   page,
   world,
-}) => {
+}, testInfo) => {
   const admin = await world.admin();
   const nyc = await world.warehouse('NYC-1');
   const tag = `CNT${uniqueId()}`;
@@ -94,6 +95,7 @@ test('a stock count is previewed row by row, nothing written, then applied with 
   await expect(row(6)).toContainText('invalid');
   await expect(row(6)).toContainText('On hand “abc” is not a whole number');
   await expect(page.getByText('1 changed · 1 unchanged · 1 stale · 2 invalid')).toBeVisible();
+  await snap(page, 'stock-import-preview', testInfo);
 
   // Nothing was written by the preview.
   expect((await admin.inventory.get.query({ warehouseId: nyc.id, sku: changed })).onHand).toBe(10);

@@ -5,12 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import { expect, openSignedIn, test, uniqueId } from './support';
+import { expect, openSignedIn, snap, test, uniqueId } from './support';
 
 test('the pick list groups paid orders by bin and SKU, prints without the console around it, and exports', async ({
   page,
   world,
-}) => {
+}, testInfo) => {
   const admin = await world.admin();
   const code = `PCK-${uniqueId()}`.slice(0, 16);
   const warehouse = await admin.warehouses.create.mutate({
@@ -50,6 +50,8 @@ test('the pick list groups paid orders by bin and SKU, prints without the consol
   await expect(rows.nth(2)).toContainText(`B-02-1${kettle.sku}`);
   await expect(rows.nth(2)).toContainText('5');
   await expect(rows.nth(2)).toContainText(`#${first.number}×2, #${second.number}×3`);
+
+  await snap(page, 'pick-list', testInfo);
 
   // Printed, only the list remains.
   await page.emulateMedia({ media: 'print' });

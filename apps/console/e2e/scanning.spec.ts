@@ -5,7 +5,7 @@
  * the receiving station — and an unknown SKU must be refused without moving stock.
  */
 import { TRPCClientError } from '@trpc/client';
-import { expect, openSignedIn, test, uniqueId, type World } from './support';
+import { expect, openSignedIn, snap, test, uniqueId, type World } from './support';
 
 const refusalOf = async (error: unknown) =>
   error instanceof TRPCClientError ? String(error.data?.appCode) : undefined;
@@ -50,7 +50,7 @@ test('search: Enter after a SKU typed at scanner speed opens exactly that produc
 test('receiving: each scan receives into exactly the SKU scanned; an unknown SKU moves nothing', async ({
   page,
   world,
-}) => {
+}, testInfo) => {
   const { admin, skus } = await prefixFamily(world);
   const nyc = await world.warehouse('NYC-1');
   const onHand = async () =>
@@ -88,4 +88,5 @@ test('receiving: each scan receives into exactly the SKU scanned; an unknown SKU
   await page.keyboard.press('Enter');
   await expect(page.getByRole('alert')).toContainText(`Unknown SKU “${skus[2]}9”: nothing received.`);
   expect(await onHand()).toEqual(expected);
+  await snap(page, 'receive', testInfo);
 });
