@@ -60,7 +60,11 @@ export function versionMismatch(currentVersion: number, current: unknown): Domai
 }
 
 export function invalidTransition(entity: string, from: string, to: string): DomainError {
-  return new DomainError('INVALID_TRANSITION', `A ${entity} cannot go from ${from} to ${to}`, { from, to });
+  const article = /^[aeiou]/i.test(entity) ? 'An' : 'A';
+  return new DomainError('INVALID_TRANSITION', `${article} ${entity} cannot go from ${from} to ${to}`, {
+    from,
+    to,
+  });
 }
 
 export const reservationExpired = (id: string, expiresAt: string) =>
