@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['../../packages/db/src/test-global-setup.ts'],
-    // The fault-injection suite runs on its own (`pnpm test:chaos`).
-    exclude: ['**/node_modules/**', 'chaos/**'],
+    // The fault-injection and high-availability suites run on their own
+    // (`pnpm test:chaos`, `pnpm test:ha`), the API suite's files only here.
+    include: ['test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'chaos/**', 'ha/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     fileParallelism: true,
