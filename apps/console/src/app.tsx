@@ -33,6 +33,8 @@ const MyProductsPage = page(() => import('./features/sellers/my-products-page'),
 const SalesPage = page(() => import('./features/sellers/sales-page'), 'SalesPage');
 const MyWaitlistPage = page(() => import('./features/waitlist/my-waitlist-page'), 'MyWaitlistPage');
 const WebhooksPage = page(() => import('./features/webhooks/webhooks-page'), 'WebhooksPage');
+const CatalogPage = page(() => import('./features/catalog/catalog-page'), 'CatalogPage');
+const AuditPage = page(() => import('./features/audit/audit-page'), 'AuditPage');
 
 /** Pages only some roles may open; others are told why instead of seeing errors. */
 function Only({ when, children }: { when: (user: SessionUser) => boolean; children: ReactNode }) {
@@ -65,6 +67,8 @@ const GUARDED_ROUTES: [path: string, when: (user: SessionUser) => boolean, page:
   ['/users', isAdmin, UsersPage],
   ['/service-tokens', isAdmin, ServiceTokensPage],
   ['/webhooks', isAdmin, WebhooksPage],
+  ['/catalog', isAdmin, CatalogPage],
+  ['/audit', isAdmin, AuditPage],
   ['/race', isAdmin, RacePage],
 ];
 
