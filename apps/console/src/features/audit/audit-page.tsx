@@ -66,7 +66,7 @@ function Result({ report, checkedAt }: { report: Report; checkedAt: number }) {
       <p role="status" className={`alert ${clean ? 'alert--success' : 'alert--error'}`}>
         {clean
           ? `No mismatches: all ${formatNumber(report.levelsChecked)} stock levels agree with the ledger and the pending holds.`
-          : `${formatNumber(report.mismatches.length)} mismatches in ${formatNumber(report.levelsChecked)} stock levels checked.`}
+          : `${formatNumber(report.mismatches.length)} ${report.mismatches.length === 1 ? 'mismatch' : 'mismatches'} in ${formatNumber(report.levelsChecked)} stock levels checked.`}
       </p>
       {!clean && (
         <DataTable
