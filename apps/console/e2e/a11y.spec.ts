@@ -5,11 +5,11 @@ import { expect, openSignedIn, test, type World } from './support';
 /**
  * Every page of the console, checked with axe (WCAG 2 A and AA): no serious or critical
  * violations. One line per page: who opens it, the path (`{sku}` and `{order}` stand for a
- * product and an order this test makes), and optionally a button to press first so the
- * page's form or result is checked too.
+ * product and an order this test makes), optionally a button to press first so the
+ * page's form or result is checked too, and `dark` to check it in the dark colour scheme.
  */
 type Who = 'signed-out' | 'admin' | 'staff' | 'seller' | 'buyer';
-const PAGES: { as: Who; path: string; press?: string }[] = [
+const PAGES: { as: Who; path: string; press?: string; dark?: true }[] = [
   { as: 'signed-out', path: '/sign-in' },
   { as: 'admin', path: '/' },
   { as: 'admin', path: '/products?q=wool' },
@@ -39,6 +39,14 @@ const PAGES: { as: Who; path: string; press?: string }[] = [
   { as: 'buyer', path: '/products/{sku}' },
   { as: 'buyer', path: '/my-waitlist' },
   { as: 'buyer', path: '/warehouses' },
+  { as: 'signed-out', path: '/sign-in', dark: true },
+  { as: 'admin', path: '/', dark: true },
+  { as: 'admin', path: '/orders', dark: true },
+  { as: 'admin', path: '/orders/{order}', dark: true },
+  { as: 'admin', path: '/catalog', press: 'New product', dark: true },
+  { as: 'admin', path: '/audit', press: 'Run audit', dark: true },
+  { as: 'admin', path: '/holds', dark: true },
+  { as: 'buyer', path: '/products/{sku}', dark: true },
 ];
 
 /** The path with this test's own product and order put in. */
@@ -60,8 +68,10 @@ async function open(page: Page, world: World, who: Who, path: string) {
   return openSignedIn(page, { email: `${who}@example.com` }, path);
 }
 
-for (const { as: who, path, press } of PAGES) {
-  test(`axe: ${path} as ${who}${press ? ` (after "${press}")` : ''}`, async ({ page, world }) => {
+for (const { as: who, path, press, dark } of PAGES) {
+  const title = `axe: ${path} as ${who}${press ? ` (after "${press}")` : ''}${dark ? ', dark' : ''}`;
+  test(title, async ({ page, world }) => {
+    if (dark) await page.emulateMedia({ colorScheme: 'dark' });
     await open(page, world, who, await resolvePath(world, path));
     await expect(
       page.getByRole('heading', { level: 1 }).or(page.locator('.empty-state')).first(),
