@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { expect, openSignedIn, test } from './support';
+import { expect, openSignedIn, snap, test } from './support';
 
 /** The e2e API's embedded PostgreSQL (playwright.config.ts), for the one test that breaks a level on purpose. */
 const PG_URL = `postgres://postgres:postgres@127.0.0.1:${process.env.E2E_PG_PORT ?? 54400}/postgres`;
@@ -22,7 +22,10 @@ test('an admin runs the audit and sees no mismatches', async ({ page }) => {
   await expect(page.getByRole('table')).toHaveCount(0);
 });
 
-test('a stock level changed behind the ledger’s back is reported by the audit', async ({ page, world }) => {
+test('a stock level changed behind the ledger’s back is reported by the audit', async ({
+  page,
+  world,
+}, testInfo) => {
   test.skip(!psql, 'needs psql to change a level directly in the database');
   const product = await world.product({ stock: { 'NYC-1': 10 } });
   const nyc = await world.warehouse('NYC-1');
@@ -38,6 +41,7 @@ test('a stock level changed behind the ledger’s back is reported by the audit'
     await expect(row.getByRole('cell').nth(2)).toHaveText('13');
     await expect(row.getByRole('cell').nth(3)).toHaveText('10');
     await expect(row).toContainText('+3 / 0');
+    await snap(page, 'audit', testInfo);
   } finally {
     sql(`update stock_levels set on_hand = on_hand - 3 where ${where}`);
   }

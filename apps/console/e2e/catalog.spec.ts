@@ -33,7 +33,7 @@ test('an admin creates, edits and archives a product on the Catalog page', async
     currency: 'USD',
     active: true,
   });
-  await snap(page, 'catalog', testInfo, { docs: false });
+  await snap(page, 'catalog', testInfo, { fullPage: false });
 
   await row.getByRole('button', { name: `Edit ${sku}` }).click();
   await expect(page.getByRole('heading', { name: `Edit ${sku}` })).toBeVisible();

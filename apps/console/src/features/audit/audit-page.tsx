@@ -23,6 +23,7 @@ function useColumns(): Column<Mismatch>[] {
       id: 'sku',
       header: 'SKU',
       rowHeader: true,
+      className: 'nowrap',
       sortBy: (m) => m.sku,
       cell: (m) => <Link href={`/products/${encodeURIComponent(m.sku)}`}>{m.sku}</Link>,
     },
