@@ -37,6 +37,8 @@ const StockImportPage = page(() => import('./features/stock-list/stock-import-pa
 const PickListPage = page(() => import('./features/pick-list/pick-list-page'), 'PickListPage');
 const ReceivePage = page(() => import('./features/receiving/receive-page'), 'ReceivePage');
 const WebhooksPage = page(() => import('./features/webhooks/webhooks-page'), 'WebhooksPage');
+const CatalogPage = page(() => import('./features/catalog/catalog-page'), 'CatalogPage');
+const AuditPage = page(() => import('./features/audit/audit-page'), 'AuditPage');
 
 /** Pages only some roles may open; others are told why instead of seeing errors. */
 function Only({ when, children }: { when: (user: SessionUser) => boolean; children: ReactNode }) {
@@ -73,6 +75,8 @@ const GUARDED_ROUTES: [path: string, when: (user: SessionUser) => boolean, page:
   ['/users', isAdmin, UsersPage],
   ['/service-tokens', isAdmin, ServiceTokensPage],
   ['/webhooks', isAdmin, WebhooksPage],
+  ['/catalog', isAdmin, CatalogPage],
+  ['/audit', isAdmin, AuditPage],
   ['/race', isAdmin, RacePage],
 ];
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatCountdown,
+  formatDateTime,
   formatMoney,
+  formatNumber,
   formatRelative,
   formatSigned,
   formatStatus,
@@ -11,9 +13,47 @@ import {
 
 describe('formatMoney', () => {
   it('reads integer minor units in the currency’s own digits', () => {
-    expect(formatMoney(19_900, 'USD')).toBe('$199.00');
-    expect(formatMoney(5, 'USD')).toBe('$0.05');
-    expect(formatMoney(1_500, 'JPY')).toBe('¥1,500');
+    expect(formatMoney(19_900, 'USD', 'en-US')).toBe('$199.00');
+    expect(formatMoney(5, 'USD', 'en-US')).toBe('$0.05');
+    expect(formatMoney(1_500, 'JPY', 'en-US')).toBe('¥1,500');
+  });
+
+  it('writes money the way the reader’s locale does', () => {
+    expect(formatMoney(123_450, 'EUR', 'de-DE')).toBe('1.234,50\u00a0€');
+    expect(formatMoney(19_900, 'USD', 'de-DE')).toBe('199,00\u00a0$');
+    expect(formatMoney(123_450, 'EUR', 'fr-FR')).toBe('1\u202f234,50\u00a0€');
+  });
+});
+
+describe('locale-aware numbers and dates', () => {
+  it('groups and separates decimals per locale', () => {
+    expect(formatNumber(1234.5, 'de-DE')).toBe('1.234,5');
+    expect(formatNumber(1234.5, 'en-US')).toBe('1,234.5');
+    expect(formatNumber(1234.5, ['de-DE', 'en-US'])).toBe('1.234,5');
+    expect(formatSigned(1200, 'de-DE')).toBe('+1.200');
+  });
+
+  it('writes dates and times per locale', () => {
+    const iso = new Date(2026, 1, 27, 14, 5, 7).toISOString();
+    expect(formatDateTime(iso, 'en-US')).toBe('Feb 27, 02:05:07 PM');
+    expect(formatDateTime(iso, 'de-DE')).toBe('27. Feb., 14:05:07');
+    const now = new Date(2026, 2, 1, 18, 0, 0).getTime();
+    expect(formatWhen(iso, now, 'de-DE')).toBe('27. Feb., 14:05');
+    expect(formatWhen(new Date(2026, 2, 1, 9, 5, 7).toISOString(), now, 'de-DE')).toBe('09:05:07');
+  });
+
+  it('uses the browser’s preferred languages when no locale is given', () => {
+    const languages = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { languages: ['de-DE', 'en'] },
+      configurable: true,
+    });
+    try {
+      expect(formatNumber(1234.5)).toBe('1.234,5');
+      expect(formatMoney(19_900, 'EUR')).toBe('199,00\u00a0€');
+    } finally {
+      if (languages) Object.defineProperty(globalThis, 'navigator', languages);
+    }
   });
 });
 
@@ -43,16 +83,16 @@ describe('formatRelative', () => {
 describe('formatWhen', () => {
   it('shows only the time for today and adds the day otherwise', () => {
     const now = new Date(2026, 2, 1, 18, 0, 0).getTime();
-    expect(formatWhen(new Date(2026, 2, 1, 9, 5, 7).toISOString(), now)).toBe('09:05:07 AM');
-    expect(formatWhen(new Date(2026, 1, 27, 9, 5, 7).toISOString(), now)).toBe('Feb 27, 09:05 AM');
+    expect(formatWhen(new Date(2026, 2, 1, 9, 5, 7).toISOString(), now, 'en-US')).toBe('09:05:07 AM');
+    expect(formatWhen(new Date(2026, 1, 27, 9, 5, 7).toISOString(), now, 'en-US')).toBe('Feb 27, 09:05 AM');
   });
 });
 
 describe('small formats', () => {
   it('signs deltas', () => {
-    expect(formatSigned(10)).toBe('+10');
-    expect(formatSigned(-1_200)).toBe('-1,200');
-    expect(formatSigned(0)).toBe('0');
+    expect(formatSigned(10, 'en-US')).toBe('+10');
+    expect(formatSigned(-1_200, 'en-US')).toBe('-1,200');
+    expect(formatSigned(0, 'en-US')).toBe('0');
   });
 
   it('writes statuses as words', () => {

@@ -27,9 +27,11 @@ const NAV: NavItem[] = [
   { href: '/movements', label: 'Movements', show: isOperator },
   { href: '/events', label: 'Event log', show: isOperator },
   { href: '/warehouses', label: 'Warehouses', show: () => true },
+  { href: '/catalog', label: 'Catalog', show: isAdmin },
   { href: '/users', label: 'Users', show: isAdmin },
   { href: '/service-tokens', label: 'Service tokens', show: isAdmin },
   { href: '/webhooks', label: 'Webhooks', show: isAdmin },
+  { href: '/audit', label: 'Audit', show: isAdmin },
   { href: '/race', label: 'Race demo', show: isAdmin },
 ];
 

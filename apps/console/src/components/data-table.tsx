@@ -1,174 +1,256 @@
-/**
- * A table for long lists: TanStack Table for the columns and sorting state,
- * TanStack Virtual for the rows (only those in view are in the DOM; spacer rows
- * keep the scroll height). Sorting is the server's: a sortable header is a button
- * that asks the page for another sort; the header says which sort is on
- * (aria-sort). Real <table> semantics, with aria-rowcount / aria-rowindex so a
- * screen reader knows where it is in the whole list.
- */
 import {
   type ColumnDef,
-  flexRender,
   getCoreRowModel,
+  getSortedRowModel,
+  type Header,
   type Row,
   type SortingState,
-  type Table,
   useReactTable,
 } from '@tanstack/react-table';
-import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
-import { useRef } from 'react';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { type HTMLAttributes, type ReactNode, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { formatNumber } from '../lib/format';
+import { LoadMore } from './load-more';
 import { SkeletonRows } from './states';
+import './data-table.css';
 
-const ROW_HEIGHT = 41;
+/** One column: its header, how a row shows in it, and (to be sortable) the value it sorts by. */
+export interface Column<T> {
+  id: string;
+  header: ReactNode;
+  cell: (row: T) => ReactNode;
+  /** The value to sort by; a column without one is not sortable. */
+  sortBy?: (row: T) => string | number;
+  numeric?: boolean;
+  /** The cell names its row (`<th scope="row">`). */
+  rowHeader?: boolean;
+  className?: string;
+}
 
-export function DataTable<T>({
-  label,
-  rows,
-  columns,
-  pending,
-  total,
-  sortedBy,
-  onSort,
-  rowKey,
-  empty,
-}: {
-  label: string;
+/** A sort the API applies (the list takes a sort input): the table asks for it instead of sorting. */
+interface ServerSort {
+  sorting: SortingState;
+  onSortingChange: (sorting: SortingState) => void;
+}
+
+/** Cursor paging as `useCursorPages` gives it. */
+export interface Pager {
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => unknown;
+  error: unknown;
+  isFetchNextPageError: boolean;
+}
+
+interface DataTableProps<T> {
+  columns: Column<T>[];
   rows: T[];
-  columns: ColumnDef<T>[];
-  pending: boolean;
-  /** Rows in the whole list when known (else the loaded rows, plus one while there are more). */
-  total: number;
-  /** The column id the server sorts by (ascending). */
-  sortedBy?: string;
-  onSort?: (columnId: string) => void;
   rowKey: (row: T) => string;
-  empty: string;
-}) {
-  const sorting: SortingState = sortedBy ? [{ id: sortedBy, desc: false }] : [];
-  const table = useReactTable({
-    data: rows,
-    columns,
-    state: { sorting },
-    manualSorting: true,
-    getCoreRowModel: getCoreRowModel(),
-    getRowId: rowKey,
+  loading?: boolean;
+  caption?: string;
+  /** Shown instead of the table when nothing is loading and there are no rows. */
+  empty?: ReactNode;
+  rowProps?: (row: T) => HTMLAttributes<HTMLTableRowElement> & Record<`data-${string}`, string>;
+  pager?: Pager;
+  serverSort?: ServerSort;
+  /** Render only the rows in view once there are this many (default 100). */
+  virtualFrom?: number;
+  className?: string;
+}
+
+const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
+const ARROW = { asc: '▲', desc: '▼' } as const;
+
+function toColumnDefs<T>(columns: Column<T>[]): ColumnDef<T>[] {
+  return columns.map((c) => ({
+    id: c.id,
+    accessorFn: c.sortBy ?? (() => null),
+    enableSorting: Boolean(c.sortBy),
+    sortUndefined: 'last',
+  }));
+}
+
+function SortableHeader<T>({ header, column }: { header: Header<T, unknown>; column: Column<T> }) {
+  const sorted = header.column.getIsSorted();
+  const classes = [column.numeric ? 'numeric' : '', column.className ?? ''].join(' ').trim() || undefined;
+  if (!header.column.getCanSort())
+    return (
+      <th scope="col" className={classes}>
+        {column.header}
+      </th>
+    );
+  return (
+    <th scope="col" className={classes} aria-sort={sorted ? ARIA_SORT[sorted] : 'none'}>
+      <button type="button" className="sort-button" onClick={header.column.getToggleSortingHandler()}>
+        {column.header}
+        <span className="sort-button__arrow" aria-hidden="true">
+          {sorted ? ARROW[sorted] : '↕'}
+        </span>
+      </button>
+    </th>
+  );
+}
+
+function Cells<T>({ row, columns }: { row: Row<T>; columns: Column<T>[] }) {
+  return columns.map((c) => {
+    const className = [c.numeric ? 'numeric' : '', c.className ?? ''].join(' ').trim() || undefined;
+    return c.rowHeader ? (
+      <th key={c.id} scope="row" className={className}>
+        {c.cell(row.original)}
+      </th>
+    ) : (
+      <td key={c.id} className={className}>
+        {c.cell(row.original)}
+      </td>
+    );
   });
-  const scroller = useRef<HTMLDivElement>(null);
-  const tableRows = table.getRowModel().rows;
-  const virtualizer = useVirtualizer({
-    count: tableRows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+}
+
+/** The rows in view of the window, and the space the others take above and below. */
+function useVisibleRows<T>(rows: Row<T>[], enabled: boolean) {
+  const body = useRef<HTMLTableSectionElement>(null);
+  const [scrollMargin, setScrollMargin] = useState(0);
+  useLayoutEffect(() => {
+    const top = body.current ? body.current.getBoundingClientRect().top + window.scrollY : 0;
+    if (Math.abs(top - scrollMargin) > 1) setScrollMargin(top);
+  });
+  const virtualizer = useWindowVirtualizer({
+    count: enabled ? rows.length : 0,
+    estimateSize: () => 44,
+    overscan: 10,
+    scrollMargin,
   });
   const items = virtualizer.getVirtualItems();
-  const top = items[0]?.start ?? 0;
-  const bottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
-  const width = columns.length;
+  if (!enabled)
+    return { body, virtualizer, visible: rows.map((row, index) => ({ row, index })), before: 0, after: 0 };
+  const first = items[0];
+  const last = items[items.length - 1];
+  return {
+    body,
+    virtualizer,
+    visible: items.flatMap((item) =>
+      rows[item.index] ? [{ row: rows[item.index] as Row<T>, index: item.index }] : [],
+    ),
+    before: first ? first.start - scrollMargin : 0,
+    after: last ? virtualizer.getTotalSize() - (last.end - scrollMargin) : 0,
+  };
+}
 
+function Spacer({ height, columns }: { height: number; columns: number }) {
+  if (height <= 0) return null;
   return (
-    <div ref={scroller} className="table-wrap data-table" tabIndex={-1}>
-      <table className="table" aria-label={label} aria-rowcount={total + 1}>
-        <DataTableHead table={table} onSort={onSort} />
-        <DataTableBody
-          rows={tableRows}
-          items={items}
-          top={top}
-          bottom={bottom}
-          width={width}
-          pending={pending}
-          empty={empty}
-        />
-      </table>
-    </div>
+    // biome-ignore lint/a11y/noAriaHiddenOnFocusable: a row is not focusable; this one only keeps the scroll height of the rows not rendered
+    <tr aria-hidden="true" className="data-table__spacer" style={{ height }}>
+      <td colSpan={columns} />
+    </tr>
   );
 }
 
-function DataTableHead<T>({ table, onSort }: { table: Table<T>; onSort?: (columnId: string) => void }) {
-  return (
-    <thead>
-      {table.getHeaderGroups().map((group) => (
-        <tr key={group.id} aria-rowindex={1}>
-          {group.headers.map((header) => {
-            const sortable = header.column.columnDef.enableSorting === true && onSort;
-            const sorted = header.column.getIsSorted();
-            return (
-              <th
-                key={header.id}
-                scope="col"
-                className={(header.column.columnDef.meta as { className?: string } | undefined)?.className}
-                aria-sort={sortable ? (sorted ? 'ascending' : 'none') : undefined}
-              >
-                {sortable ? (
-                  <button type="button" className="th-sort" onClick={() => onSort(header.column.id)}>
-                    {flexRender(header.column.columnDef.header, header.getContext())}
-                    <span aria-hidden="true">{sorted ? ' ▲' : ' ↕'}</span>
-                  </button>
-                ) : (
-                  flexRender(header.column.columnDef.header, header.getContext())
-                )}
-              </th>
-            );
-          })}
-        </tr>
-      ))}
-    </thead>
-  );
-}
-
-function DataTableBody<T>({
-  rows: tableRows,
-  items,
-  top,
-  bottom,
-  width,
-  pending,
-  empty,
+function TableBody<T>({
+  rows,
+  columns,
+  loading,
+  virtual,
+  rowProps,
 }: {
   rows: Row<T>[];
-  items: VirtualItem[];
-  top: number;
-  bottom: number;
-  width: number;
-  pending: boolean;
-  empty: string;
+  columns: Column<T>[];
+  loading: boolean;
+  virtual: boolean;
+  rowProps: DataTableProps<T>['rowProps'];
 }) {
+  const { body, virtualizer, visible, before, after } = useVisibleRows(rows, virtual);
   return (
-    <tbody>
-      {pending && <SkeletonRows rows={6} columns={width} />}
-      {!pending && tableRows.length === 0 && (
-        <tr>
-          <td colSpan={width} className="text-muted">
-            {empty}
-          </td>
-        </tr>
-      )}
-      {top > 0 && (
-        <tr className="data-table__spacer">
-          <td colSpan={width} style={{ height: top, padding: 0, border: 0 }} />
-        </tr>
-      )}
-      {items.map((item) => {
-        const row = tableRows[item.index];
-        if (!row) return null;
-        return (
-          <tr key={row.id} aria-rowindex={item.index + 2} style={{ height: ROW_HEIGHT }}>
-            {row.getVisibleCells().map((cell) => (
-              <td
-                key={cell.id}
-                className={(cell.column.columnDef.meta as { className?: string } | undefined)?.className}
-              >
-                {flexRender(cell.column.columnDef.cell, cell.getContext())}
-              </td>
-            ))}
-          </tr>
-        );
-      })}
-      {bottom > 0 && (
-        <tr className="data-table__spacer">
-          <td colSpan={width} style={{ height: bottom, padding: 0, border: 0 }} />
-        </tr>
+    <tbody ref={body}>
+      {loading ? (
+        <SkeletonRows rows={4} columns={columns.length} />
+      ) : (
+        <>
+          <Spacer height={before} columns={columns.length} />
+          {visible.map(({ row, index }) => (
+            <tr
+              key={row.id}
+              {...rowProps?.(row.original)}
+              data-index={index}
+              ref={virtual ? virtualizer.measureElement : undefined}
+              aria-rowindex={virtual ? index + 2 : undefined}
+            >
+              <Cells row={row} columns={columns} />
+            </tr>
+          ))}
+          <Spacer height={after} columns={columns.length} />
+        </>
       )}
     </tbody>
+  );
+}
+
+/**
+ * A real `<table>` on TanStack Table: sortable columns (by the API when it sorts, else
+ * among the loaded rows, which the table says), rows virtualised against the window once
+ * the list is long (with aria-rowcount/aria-rowindex), and "Load more" for cursor pages.
+ */
+export function DataTable<T>(props: DataTableProps<T>) {
+  const { columns, rows, loading = false, pager, serverSort, virtualFrom = 100 } = props;
+  const [localSorting, setLocalSorting] = useState<SortingState>([]);
+  const defs = useMemo(() => toColumnDefs(columns), [columns]);
+  const sorting = serverSort?.sorting ?? localSorting;
+  const table = useReactTable({
+    data: rows,
+    columns: defs,
+    getRowId: props.rowKey,
+    state: { sorting },
+    onSortingChange: (update) => {
+      const next = typeof update === 'function' ? update(sorting) : update;
+      if (serverSort) serverSort.onSortingChange(next);
+      else setLocalSorting(next);
+    },
+    manualSorting: Boolean(serverSort),
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+  });
+  const model = table.getRowModel().rows;
+  const virtual = !loading && model.length >= virtualFrom;
+  if (!loading && rows.length === 0 && props.empty) return <>{props.empty}</>;
+  const byId = new Map(columns.map((c) => [c.id, c]));
+  const more = pager?.hasNextPage ?? false;
+  return (
+    <div className={`data-table ${props.className ?? ''}`.trim()}>
+      <div className="table-wrap">
+        <table className="table" aria-rowcount={virtual ? (more ? -1 : model.length + 1) : undefined}>
+          {props.caption && <caption className="visually-hidden">{props.caption}</caption>}
+          <thead>
+            {table.getHeaderGroups().map((group) => (
+              <tr key={group.id} aria-rowindex={virtual ? 1 : undefined}>
+                {group.headers.map((h) => {
+                  const column = byId.get(h.column.id);
+                  return column ? <SortableHeader key={h.id} header={h} column={column} /> : null;
+                })}
+              </tr>
+            ))}
+          </thead>
+          <TableBody
+            rows={model}
+            columns={columns}
+            loading={loading}
+            virtual={virtual}
+            rowProps={props.rowProps}
+          />
+        </table>
+      </div>
+      {!serverSort && sorting.length > 0 && more && (
+        <p className="data-table__note text-muted" role="status">
+          Sorted among the {formatNumber(model.length)} rows loaded so far; load more to include the rest.
+        </p>
+      )}
+      {pager && (
+        <LoadMore
+          hasNextPage={pager.hasNextPage}
+          isFetchingNextPage={pager.isFetchingNextPage}
+          fetchNextPage={pager.fetchNextPage}
+          error={pager.isFetchNextPageError ? pager.error : undefined}
+        />
+      )}
+    </div>
   );
 }

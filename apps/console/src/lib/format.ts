@@ -1,22 +1,52 @@
-/** Formatting for people: numbers, money in minor units, dates and durations. */
+/**
+ * Formatting for people: numbers, money in minor units, dates and durations, in the
+ * browser's locale (`navigator.languages`, else Intl's default). Every function takes an
+ * optional `locale` last, for tests and for callers that must pin one.
+ */
 
-const integer = new Intl.NumberFormat('en-US');
+export type Locale = string | readonly string[] | undefined;
 
-export const formatNumber = (value: number): string => integer.format(value);
-
-export function formatSigned(value: number): string {
-  return value > 0 ? `+${integer.format(value)}` : integer.format(value);
+/** The reader's preferred locales, most preferred first; `undefined` lets Intl choose. */
+function browserLocale(): Locale {
+  const languages = typeof navigator === 'undefined' ? undefined : navigator.languages;
+  return languages && languages.length > 0 ? languages : undefined;
 }
 
-const moneyFormats = new Map<string, Intl.NumberFormat>();
+const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
 
-/** Money kept as integer minor units: 19900 USD → "$199.00". */
-export function formatMoney(minor: number, currency: string): string {
-  let format = moneyFormats.get(currency);
+/** One Intl formatter per locale and options, made on first use. */
+function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(
+  kind: string,
+  locale: Locale,
+  options: object,
+  make: (locales: string[] | undefined) => F,
+): F {
+  const locales = locale === undefined ? undefined : typeof locale === 'string' ? [locale] : [...locale];
+  const key = `${kind}|${locales?.join(',') ?? ''}|${JSON.stringify(options)}`;
+  let format = formats.get(key) as F | undefined;
   if (!format) {
-    format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
-    moneyFormats.set(currency, format);
+    format = make(locales);
+    formats.set(key, format);
   }
+  return format;
+}
+
+const numberFormat = (locale: Locale, options: Intl.NumberFormatOptions = {}) =>
+  cached('number', locale, options, (l) => new Intl.NumberFormat(l, options));
+const dateFormat = (locale: Locale, options: Intl.DateTimeFormatOptions) =>
+  cached('date', locale, options, (l) => new Intl.DateTimeFormat(l, options));
+
+export const formatNumber = (value: number, locale: Locale = browserLocale()): string =>
+  numberFormat(locale).format(value);
+
+export function formatSigned(value: number, locale: Locale = browserLocale()): string {
+  const text = numberFormat(locale).format(value);
+  return value > 0 ? `+${text}` : text;
+}
+
+/** Money kept as integer minor units: 19900 USD → "$199.00" (en-US), "199,00 $" (de-DE). */
+export function formatMoney(minor: number, currency: string, locale: Locale = browserLocale()): string {
+  const format = numberFormat(locale, { style: 'currency', currency });
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(minor / 10 ** digits);
 }
@@ -25,12 +55,8 @@ export function formatMoney(minor: number, currency: string): string {
  * Money as a decimal string of minor units (exact past 2^53: the server's sums):
  * "1234567" USD → "$12,345.67". Intl formats the decimal string exactly.
  */
-export function formatMinorString(minor: string, currency: string): string {
-  let format = moneyFormats.get(currency);
-  if (!format) {
-    format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
-    moneyFormats.set(currency, format);
-  }
+export function formatMinorString(minor: string, currency: string, locale: Locale = browserLocale()): string {
+  const format = numberFormat(locale, { style: 'currency', currency });
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   const negative = minor.startsWith('-');
   const units = (negative ? minor.slice(1) : minor).padStart(digits + 1, '0');
@@ -40,30 +66,29 @@ export function formatMinorString(minor: string, currency: string): string {
   return format.format(decimal as unknown as number);
 }
 
-const dateTime = new Intl.DateTimeFormat('en-US', {
+const DATE_TIME: Intl.DateTimeFormatOptions = {
   month: 'short',
   day: 'numeric',
   hour: '2-digit',
   minute: '2-digit',
   second: '2-digit',
-});
-
-export const formatDateTime = (iso: string): string => dateTime.format(new Date(iso));
-
-const timeOnly = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-const dayAndTime = new Intl.DateTimeFormat('en-US', {
+};
+const TIME_ONLY: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', second: '2-digit' };
+const DAY_AND_TIME: Intl.DateTimeFormatOptions = {
   month: 'short',
   day: 'numeric',
   hour: '2-digit',
   minute: '2-digit',
-});
+};
+
+export const formatDateTime = (iso: string, locale: Locale = browserLocale()): string =>
+  dateFormat(locale, DATE_TIME).format(new Date(iso));
 
 /** Compact: the time for today, else the day and time to the minute. */
-export function formatWhen(iso: string, now: number = Date.now()): string {
+export function formatWhen(iso: string, now: number = Date.now(), locale: Locale = browserLocale()): string {
   const date = new Date(iso);
-  return date.toDateString() === new Date(now).toDateString()
-    ? timeOnly.format(date)
-    : dayAndTime.format(date);
+  const today = date.toDateString() === new Date(now).toDateString();
+  return dateFormat(locale, today ? TIME_ONLY : DAY_AND_TIME).format(date);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -76,6 +101,7 @@ export function shortenReference(reference: string): string {
   return UUID.test(reference) ? reference.slice(0, 8) : reference;
 }
 
+// Relative times are words, like the rest of the console (English); numbers and dates follow the locale.
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
 /** "just now", "3 min ago", "2 hours ago", "yesterday"… relative to `now`. */

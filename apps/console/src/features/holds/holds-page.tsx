@@ -1,16 +1,15 @@
 import { getQueryKey } from '@trpc/react-query';
 import { useId, useState } from 'react';
-import { Link, useSearchParams } from 'wouter';
+import { useSearchParams } from 'wouter';
+import { DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
-import { LoadMore } from '../../components/load-more';
 import { PageHeader } from '../../components/page-header';
-import { EmptyState, SkeletonRows } from '../../components/states';
-import { StatusBadge } from '../../components/status-badge';
-import { formatCountdown, formatNumber, formatStatus } from '../../lib/format';
+import { EmptyState } from '../../components/states';
+import { formatNumber, formatStatus } from '../../lib/format';
 import { useCursorPages } from '../../lib/use-cursor-pages';
-import { useNow } from '../../lib/use-now';
 import { trpc } from '../../trpc';
 import { useWarehouses, type Warehouse } from '../warehouses/use-warehouses';
+import { useHoldColumns } from './hold-columns';
 import { HOLD_STATUSES, type Hold, isHoldStatus } from './hold-values';
 import { ReleaseDialog } from './release-dialog';
 
@@ -39,6 +38,7 @@ export function HoldsPage() {
   const code = (warehouse: string) => byId.get(warehouse)?.code ?? warehouse;
   const describe = (hold: Hold) =>
     hold.lines.map((l) => `${formatNumber(l.quantity)} × ${l.sku} at ${code(l.warehouseId)}`).join(', ');
+  const columns = useHoldColumns({ code, describe, onRelease: setReleasing });
 
   return (
     <div className="stack">
@@ -65,72 +65,17 @@ export function HoldsPage() {
           <header className="panel__header">
             <h2 id={`${id}-title`}>{status ? `${formatStatus(status)} holds` : 'All holds'}</h2>
           </header>
-          <HoldsTable
-            holds={holds}
-            pending={query.isPending}
-            code={code}
-            describe={describe}
-            onRelease={setReleasing}
-          />
-          <LoadMore
-            hasNextPage={query.hasNextPage}
-            isFetchingNextPage={query.isFetchingNextPage}
-            fetchNextPage={query.fetchNextPage}
-            error={query.isFetchNextPageError ? query.error : undefined}
+          <DataTable
+            columns={columns}
+            rows={holds}
+            rowKey={(h) => h.id}
+            rowProps={(h) => ({ 'data-hold-id': h.id })}
+            loading={query.isPending}
+            caption="Holds, newest first"
+            pager={query}
           />
         </section>
       )}
-    </div>
-  );
-}
-
-function HoldsTable({
-  holds,
-  pending,
-  code,
-  describe,
-  onRelease,
-}: {
-  holds: Hold[];
-  pending: boolean;
-  code: (warehouseId: string) => string;
-  describe: (hold: Hold) => string;
-  onRelease: (hold: Hold) => void;
-}) {
-  const now = useNow(1000);
-  return (
-    <div className="table-wrap">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Held</th>
-            <th scope="col" className="numeric">
-              Units
-            </th>
-            <th scope="col">Owner</th>
-            <th scope="col">Reference</th>
-            <th scope="col">Status</th>
-            <th scope="col">Time left</th>
-            <th scope="col">Action</th>
-          </tr>
-        </thead>
-        <tbody>
-          {pending ? (
-            <SkeletonRows rows={4} columns={7} />
-          ) : (
-            holds.map((hold) => (
-              <HoldRow
-                key={hold.id}
-                hold={hold}
-                now={now}
-                code={code}
-                describe={describe}
-                onRelease={onRelease}
-              />
-            ))
-          )}
-        </tbody>
-      </table>
     </div>
   );
 }
@@ -186,69 +131,5 @@ function HoldFilters({
         </select>
       </div>
     </div>
-  );
-}
-
-function HoldRow({
-  hold,
-  now,
-  code,
-  describe,
-  onRelease,
-}: {
-  hold: Hold;
-  now: number;
-  code: (warehouseId: string) => string;
-  describe: (hold: Hold) => string;
-  onRelease: (hold: Hold) => void;
-}) {
-  const left = new Date(hold.expiresAt).getTime() - now;
-  const units = hold.lines.reduce((sum, l) => sum + l.quantity, 0);
-  const pending = hold.status === 'pending' && left > 0;
-  return (
-    <tr data-hold-id={hold.id}>
-      <th scope="row">
-        {hold.lines.map((l) => (
-          <div key={`${l.sku}:${l.warehouseId}`}>
-            <Link href={`/products/${encodeURIComponent(l.sku)}`}>{l.sku}</Link>{' '}
-            <span className="text-muted">
-              {formatNumber(l.quantity)} at {code(l.warehouseId)}
-            </span>
-          </div>
-        ))}
-      </th>
-      <td className="numeric">{formatNumber(units)}</td>
-      <td>
-        <span className="cell-wrap">{hold.owner.label}</span>
-        {hold.owner.kind !== 'user' && <span className="text-muted"> ({hold.owner.kind})</span>}
-      </td>
-      <td>{hold.reference ?? '—'}</td>
-      <td>
-        <StatusBadge status={hold.status} />
-      </td>
-      <td>
-        {pending ? (
-          <span className="numeric" title={`Ends ${hold.expiresAt}`}>
-            {formatCountdown(left)}
-          </span>
-        ) : hold.status === 'pending' ? (
-          <span className="text-muted">due now</span>
-        ) : (
-          <span className="text-muted">—</span>
-        )}
-      </td>
-      <td>
-        {hold.status === 'pending' && (
-          <button
-            type="button"
-            className="button button--small button--danger-outline"
-            aria-label={`Release ${describe(hold)}`}
-            onClick={() => onRelease(hold)}
-          >
-            Release
-          </button>
-        )}
-      </td>
-    </tr>
   );
 }

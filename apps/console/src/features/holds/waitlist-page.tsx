@@ -1,10 +1,10 @@
 import { getQueryKey } from '@trpc/react-query';
 import { useId } from 'react';
 import { Link, useSearchParams } from 'wouter';
+import { type Column, DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
-import { LoadMore } from '../../components/load-more';
 import { PageHeader } from '../../components/page-header';
-import { EmptyState, SkeletonRows } from '../../components/states';
+import { EmptyState } from '../../components/states';
 import { formatNumber, formatRelative, formatStatus } from '../../lib/format';
 import { useCursorPages } from '../../lib/use-cursor-pages';
 import { useNow } from '../../lib/use-now';
@@ -24,7 +24,7 @@ export function WaitlistPage() {
   const [params] = useSearchParams();
   const raw = params.get('status');
   const status = isEntryStatus(raw) ? raw : undefined;
-  const now = useNow(30_000);
+  const columns = useColumns();
   const utils = trpc.useUtils();
   const input = { status, limit: 50 };
   const query = useCursorPages(getQueryKey(trpc.waitlist.list, input, 'infinite'), (cursor) =>
@@ -47,34 +47,13 @@ export function WaitlistPage() {
           <header className="panel__header">
             <h2 id={`${id}-title`}>Entries</h2>
           </header>
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Product</th>
-                  <th scope="col" className="numeric">
-                    Quantity
-                  </th>
-                  <th scope="col">Warehouse</th>
-                  <th scope="col">Buyer</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Joined</th>
-                </tr>
-              </thead>
-              <tbody>
-                {query.isPending ? (
-                  <SkeletonRows rows={4} columns={6} />
-                ) : (
-                  entries.map((e) => <EntryRow key={e.id} entry={e} now={now} />)
-                )}
-              </tbody>
-            </table>
-          </div>
-          <LoadMore
-            hasNextPage={query.hasNextPage}
-            isFetchingNextPage={query.isFetchingNextPage}
-            fetchNextPage={query.fetchNextPage}
-            error={query.isFetchNextPageError ? query.error : undefined}
+          <DataTable
+            columns={columns}
+            rows={entries}
+            rowKey={(e) => e.id}
+            loading={query.isPending}
+            caption="Waitlist entries, oldest first"
+            pager={query}
           />
         </section>
       )}
@@ -112,23 +91,51 @@ function StatusFilter({ status }: { status: EntryStatus | undefined }) {
   );
 }
 
-function EntryRow({ entry: e, now }: { entry: Entry; now: number }) {
+function useColumns(): Column<Entry>[] {
   const { byId } = useWarehouses();
-  return (
-    <tr>
-      <th scope="row">
-        <Link href={`/products/${encodeURIComponent(e.sku)}`}>{e.sku}</Link>
-      </th>
-      <td className="numeric">{formatNumber(e.quantity)}</td>
-      <td>{e.warehouseId ? (byId.get(e.warehouseId)?.code ?? e.warehouseId) : 'Any'}</td>
-      <td>
-        <span className="cell-wrap">{e.buyerEmail}</span>
-      </td>
-      <td>
-        <span className={`badge badge--${TONE[e.status]}`}>{formatStatus(e.status)}</span>
-        {e.offeredAt && <span className="text-muted"> {formatRelative(e.offeredAt, now)}</span>}
-      </td>
-      <td>{formatRelative(e.createdAt, now)}</td>
-    </tr>
-  );
+  const now = useNow(30_000);
+  return [
+    {
+      id: 'sku',
+      header: 'Product',
+      rowHeader: true,
+      sortBy: (e) => e.sku,
+      cell: (e) => <Link href={`/products/${encodeURIComponent(e.sku)}`}>{e.sku}</Link>,
+    },
+    {
+      id: 'quantity',
+      header: 'Quantity',
+      numeric: true,
+      sortBy: (e) => e.quantity,
+      cell: (e) => formatNumber(e.quantity),
+    },
+    {
+      id: 'warehouse',
+      header: 'Warehouse',
+      cell: (e) => (e.warehouseId ? (byId.get(e.warehouseId)?.code ?? e.warehouseId) : 'Any'),
+    },
+    {
+      id: 'buyer',
+      header: 'Buyer',
+      sortBy: (e) => e.buyerEmail,
+      cell: (e) => <span className="cell-wrap">{e.buyerEmail}</span>,
+    },
+    {
+      id: 'status',
+      header: 'Status',
+      sortBy: (e) => e.status,
+      cell: (e) => (
+        <>
+          <span className={`badge badge--${TONE[e.status]}`}>{formatStatus(e.status)}</span>
+          {e.offeredAt && <span className="text-muted"> {formatRelative(e.offeredAt, now)}</span>}
+        </>
+      ),
+    },
+    {
+      id: 'joined',
+      header: 'Joined',
+      sortBy: (e) => e.createdAt,
+      cell: (e) => formatRelative(e.createdAt, now),
+    },
+  ];
 }

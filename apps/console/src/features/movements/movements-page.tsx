@@ -3,7 +3,6 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { useSearchParams } from 'wouter';
 import { ErrorMessage } from '../../components/error-message';
 import { ExportLink } from '../../components/export-link';
-import { LoadMore } from '../../components/load-more';
 import { PageHeader } from '../../components/page-header';
 import { useCursorPages } from '../../lib/use-cursor-pages';
 import { trpc } from '../../trpc';
@@ -126,15 +125,10 @@ export function MovementsPage() {
             movements={movements}
             loading={query.isPending}
             caption="Stock movements, newest first"
+            pager={query}
           />
         </div>
       ) : null}
-      <LoadMore
-        hasNextPage={query.hasNextPage}
-        isFetchingNextPage={query.isFetchingNextPage}
-        fetchNextPage={query.fetchNextPage}
-        error={query.isFetchNextPageError ? query.error : null}
-      />
     </div>
   );
 }

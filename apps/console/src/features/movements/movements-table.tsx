@@ -1,5 +1,6 @@
 import { Link } from 'wouter';
-import { EmptyState, SkeletonRows } from '../../components/states';
+import { type Column, DataTable, type Pager } from '../../components/data-table';
+import { EmptyState } from '../../components/states';
 import { formatDateTime, formatSigned, formatWhen, shortenReference } from '../../lib/format';
 import { useActorName } from '../../lib/use-actor-name';
 import type { RouterOutputs } from '../../trpc';
@@ -12,43 +13,72 @@ function Delta({ value }: { value: number }) {
   return <span className={value > 0 ? 'delta delta--up' : 'delta delta--down'}>{formatSigned(value)}</span>;
 }
 
-function MovementRow({ movement: m, showSku }: { movement: Movement; showSku: boolean }) {
+function useColumns(showSku: boolean): Column<Movement>[] {
   const { byId } = useWarehouses();
   const actorName = useActorName();
-  return (
-    <tr>
-      <td className="nowrap">
+  const columns: (Column<Movement> | false)[] = [
+    {
+      id: 'when',
+      header: 'When',
+      className: 'nowrap',
+      sortBy: (m) => m.createdAt,
+      cell: (m) => (
         <time dateTime={m.createdAt} title={formatDateTime(m.createdAt)}>
           {formatWhen(m.createdAt)}
         </time>
-      </td>
-      <td>{byId.get(m.warehouseId)?.code ?? m.warehouseId.slice(0, 8)}</td>
-      {showSku && (
-        <td>
-          <Link href={`/products/${encodeURIComponent(m.sku)}`}>{m.sku}</Link>
-        </td>
-      )}
-      <td>
-        <span className={`kind kind--${m.kind}`}>{m.kind}</span>
-      </td>
-      <td className="numeric">
-        <Delta value={m.onHandDelta} />
-      </td>
-      <td className="numeric">
-        <Delta value={m.reservedDelta} />
-      </td>
-      <td className="cell-wrap">
-        {m.reason ?? ''}
-        {m.reason && m.reference ? ' · ' : ''}
-        {m.reference && (
-          <span className="text-muted" title={m.reference}>
-            {shortenReference(m.reference)}
-          </span>
-        )}
-      </td>
-      <td>{actorName(m.actor)}</td>
-    </tr>
-  );
+      ),
+    },
+    {
+      id: 'warehouse',
+      header: 'Warehouse',
+      sortBy: (m) => byId.get(m.warehouseId)?.code ?? m.warehouseId,
+      cell: (m) => byId.get(m.warehouseId)?.code ?? m.warehouseId.slice(0, 8),
+    },
+    showSku && {
+      id: 'sku',
+      header: 'SKU',
+      sortBy: (m) => m.sku,
+      cell: (m) => <Link href={`/products/${encodeURIComponent(m.sku)}`}>{m.sku}</Link>,
+    },
+    {
+      id: 'kind',
+      header: 'Kind',
+      sortBy: (m) => m.kind,
+      cell: (m) => <span className={`kind kind--${m.kind}`}>{m.kind}</span>,
+    },
+    {
+      id: 'onHand',
+      header: 'On hand Δ',
+      numeric: true,
+      sortBy: (m) => m.onHandDelta,
+      cell: (m) => <Delta value={m.onHandDelta} />,
+    },
+    {
+      id: 'reserved',
+      header: 'Reserved Δ',
+      numeric: true,
+      sortBy: (m) => m.reservedDelta,
+      cell: (m) => <Delta value={m.reservedDelta} />,
+    },
+    {
+      id: 'reason',
+      header: 'Reason / reference',
+      className: 'cell-wrap',
+      cell: (m) => (
+        <>
+          {m.reason ?? ''}
+          {m.reason && m.reference ? ' · ' : ''}
+          {m.reference && (
+            <span className="text-muted" title={m.reference}>
+              {shortenReference(m.reference)}
+            </span>
+          )}
+        </>
+      ),
+    },
+    { id: 'by', header: 'By', cell: (m) => actorName(m.actor) },
+  ];
+  return columns.filter((c): c is Column<Movement> => c !== false);
 }
 
 /** Ledger rows, newest first: what changed, by how much, why, and who did it. */
@@ -57,48 +87,28 @@ export function MovementsTable({
   loading,
   showSku = true,
   caption,
+  pager,
 }: {
   movements: Movement[];
   loading: boolean;
   showSku?: boolean;
   caption: string;
+  pager?: Pager;
 }) {
-  if (!loading && movements.length === 0) {
-    return (
-      <EmptyState title="No movements yet">
-        Every receipt, adjustment, hold and shipment is listed here.
-      </EmptyState>
-    );
-  }
-  const columns = showSku ? 8 : 7;
+  const columns = useColumns(showSku);
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Warehouse</th>
-            {showSku && <th scope="col">SKU</th>}
-            <th scope="col">Kind</th>
-            <th scope="col" className="numeric">
-              On hand Δ
-            </th>
-            <th scope="col" className="numeric">
-              Reserved Δ
-            </th>
-            <th scope="col">Reason / reference</th>
-            <th scope="col">By</th>
-          </tr>
-        </thead>
-        <tbody>
-          {loading ? (
-            <SkeletonRows rows={6} columns={columns} />
-          ) : (
-            movements.map((m) => <MovementRow key={m.id} movement={m} showSku={showSku} />)
-          )}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={columns}
+      rows={movements}
+      rowKey={(m) => String(m.id)}
+      loading={loading}
+      caption={caption}
+      pager={pager}
+      empty={
+        <EmptyState title="No movements yet">
+          Every receipt, adjustment, hold and shipment is listed here.
+        </EmptyState>
+      }
+    />
   );
 }

@@ -9,7 +9,7 @@ import './sellers.css';
 
 type MyProduct = RouterOutputs['products']['mine']['items'][number];
 
-function ArchiveButton({ product }: { product: MyProduct }) {
+export function ArchiveButton({ product }: { product: MyProduct }) {
   const utils = trpc.useUtils();
   const archive = trpc.products.archive.useMutation({ onSettled: () => utils.products.mine.invalidate() });
   if (!product.active) return <span className="badge badge--muted">archived</span>;

@@ -4,7 +4,7 @@ import { useActionKeys } from '../../lib/idempotency';
 import { type RouterOutputs, trpc } from '../../trpc';
 import { minorToMajorText, parseMajorAmount } from './money';
 
-type MyProduct = RouterOutputs['products']['mine']['items'][number];
+export type MyProduct = RouterOutputs['products']['mine']['items'][number];
 
 interface Values {
   sku: string;

@@ -3,7 +3,6 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { ErrorMessage } from '../../components/error-message';
 import { ExportLink } from '../../components/export-link';
-import { LoadMore } from '../../components/load-more';
 import { PageHeader } from '../../components/page-header';
 import { useCursorPages } from '../../lib/use-cursor-pages';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
@@ -64,20 +63,16 @@ export function StockListPage() {
         onLowStock={setLowStock}
       />
       {pages.error && !pages.isFetchNextPageError && <ErrorMessage error={pages.error} />}
-      <StockListTable
-        rows={pages.items}
-        pending={pages.isPending}
-        more={pages.hasNextPage}
-        warehouseCode={(id) => byId.get(id)?.code ?? id.slice(0, 8)}
-        sort={sort}
-        onSort={setSort}
-      />
-      <LoadMore
-        hasNextPage={pages.hasNextPage}
-        isFetchingNextPage={pages.isFetchingNextPage}
-        fetchNextPage={pages.fetchNextPage}
-        error={pages.isFetchNextPageError ? pages.error : null}
-      />
+      <section className="card panel">
+        <StockListTable
+          rows={pages.items}
+          pending={pages.isPending}
+          pager={pages}
+          warehouseCode={(id) => byId.get(id)?.code ?? id.slice(0, 8)}
+          sort={sort}
+          onSort={setSort}
+        />
+      </section>
     </div>
   );
 }

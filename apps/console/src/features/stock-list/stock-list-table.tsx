@@ -1,47 +1,43 @@
-import type { ColumnDef } from '@tanstack/react-table';
+import type { SortingState } from '@tanstack/react-table';
 import { Link } from 'wouter';
-import { DataTable } from '../../components/data-table';
+import { type Column, DataTable, type Pager } from '../../components/data-table';
+import { EmptyState } from '../../components/states';
 import { formatNumber, formatWhen } from '../../lib/format';
 import type { RouterOutputs } from '../../trpc';
 
 type Level = RouterOutputs['inventory']['list']['items'][number];
 export type StockSort = 'sku' | 'available' | 'updatedAt';
 
-const numeric = { className: 'numeric' };
-
-function columns(warehouseCode: (id: string) => string): ColumnDef<Level>[] {
+/** The columns; the three the API sorts by carry a sort key (the sort itself is the server's). */
+function columns(warehouseCode: (id: string) => string): Column<Level>[] {
   return [
     {
       id: 'sku',
       header: 'SKU',
-      enableSorting: true,
-      cell: ({ row }) => (
-        <Link href={`/products/${encodeURIComponent(row.original.sku)}`}>
-          <code>{row.original.sku}</code>
+      rowHeader: true,
+      sortBy: (l) => l.sku,
+      cell: (l) => (
+        <Link href={`/products/${encodeURIComponent(l.sku)}`}>
+          <code>{l.sku}</code>
         </Link>
       ),
     },
-    { id: 'warehouse', header: 'Warehouse', cell: ({ row }) => warehouseCode(row.original.warehouseId) },
-    { id: 'onHand', header: 'On hand', meta: numeric, cell: ({ row }) => formatNumber(row.original.onHand) },
-    { id: 'reserved', header: 'Held', meta: numeric, cell: ({ row }) => formatNumber(row.original.reserved) },
+    { id: 'warehouse', header: 'Warehouse', cell: (l) => warehouseCode(l.warehouseId) },
+    { id: 'onHand', header: 'On hand', numeric: true, cell: (l) => formatNumber(l.onHand) },
+    { id: 'reserved', header: 'Held', numeric: true, cell: (l) => formatNumber(l.reserved) },
     {
       id: 'available',
       header: 'Available',
-      enableSorting: true,
-      meta: numeric,
-      cell: ({ row }) => formatNumber(row.original.available),
+      numeric: true,
+      sortBy: (l) => l.available,
+      cell: (l) => formatNumber(l.available),
     },
-    {
-      id: 'safetyStock',
-      header: 'Safety stock',
-      meta: numeric,
-      cell: ({ row }) => formatNumber(row.original.safetyStock),
-    },
+    { id: 'safetyStock', header: 'Safety stock', numeric: true, cell: (l) => formatNumber(l.safetyStock) },
     {
       id: 'updatedAt',
       header: 'Last change',
-      enableSorting: true,
-      cell: ({ row }) => formatWhen(row.original.updatedAt),
+      sortBy: (l) => l.updatedAt,
+      cell: (l) => formatWhen(l.updatedAt),
     },
   ];
 }
@@ -49,29 +45,36 @@ function columns(warehouseCode: (id: string) => string): ColumnDef<Level>[] {
 export function StockListTable({
   rows,
   pending,
-  more,
+  pager,
   warehouseCode,
   sort,
   onSort,
 }: {
   rows: Level[];
   pending: boolean;
-  more: boolean;
+  pager: Pager;
   warehouseCode: (id: string) => string;
   sort: StockSort;
   onSort: (sort: StockSort) => void;
 }) {
+  const sorting: SortingState = [{ id: sort, desc: false }];
   return (
     <DataTable
-      label="Stock levels"
-      rows={rows}
+      caption="Stock levels"
       columns={columns(warehouseCode)}
-      pending={pending}
-      total={rows.length + (more ? 1 : 0)}
-      sortedBy={sort}
-      onSort={(id) => onSort(id as StockSort)}
-      rowKey={(level) => `${level.warehouseId}:${level.sku}`}
-      empty="No stock matches these filters."
+      rows={rows}
+      rowKey={(l) => `${l.warehouseId}:${l.sku}`}
+      loading={pending}
+      pager={pager}
+      serverSort={{
+        sorting,
+        // The API sorts ascending only: a click on a column sorts by it.
+        onSortingChange: (next) => {
+          const id = next[0]?.id ?? sort;
+          if (id === 'sku' || id === 'available' || id === 'updatedAt') onSort(id);
+        },
+      }}
+      empty={<EmptyState title="No stock matches these filters" />}
     />
   );
 }

@@ -1,10 +1,10 @@
 import { getQueryKey } from '@trpc/react-query';
 import { useId } from 'react';
 import { Link } from 'wouter';
+import { type Column, DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
-import { LoadMore } from '../../components/load-more';
 import { PageHeader } from '../../components/page-header';
-import { EmptyState, SkeletonRows } from '../../components/states';
+import { EmptyState } from '../../components/states';
 import { formatNumber, formatRelative, formatStatus } from '../../lib/format';
 import { useCursorPages } from '../../lib/use-cursor-pages';
 import { useNow } from '../../lib/use-now';
@@ -41,11 +41,54 @@ function LeaveButton({ entry }: { entry: Entry }) {
   );
 }
 
+function useColumns(): Column<Entry>[] {
+  const { byId } = useWarehouses();
+  const now = useNow(30_000);
+  return [
+    {
+      id: 'sku',
+      header: 'Product',
+      rowHeader: true,
+      sortBy: (e) => e.sku,
+      cell: (e) => <Link href={`/products/${encodeURIComponent(e.sku)}`}>{e.sku}</Link>,
+    },
+    {
+      id: 'quantity',
+      header: 'Quantity',
+      numeric: true,
+      sortBy: (e) => e.quantity,
+      cell: (e) => formatNumber(e.quantity),
+    },
+    {
+      id: 'warehouse',
+      header: 'Warehouse',
+      cell: (e) => (e.warehouseId ? (byId.get(e.warehouseId)?.code ?? e.warehouseId) : 'Any'),
+    },
+    {
+      id: 'status',
+      header: 'Status',
+      sortBy: (e) => e.status,
+      cell: (e) => (
+        <>
+          <span className={`badge badge--${TONE[e.status]}`}>{formatStatus(e.status)}</span>
+          {e.offeredAt && <span className="text-muted"> {formatRelative(e.offeredAt, now)}</span>}
+        </>
+      ),
+    },
+    {
+      id: 'joined',
+      header: 'Joined',
+      sortBy: (e) => e.createdAt,
+      cell: (e) => formatRelative(e.createdAt, now),
+    },
+    { id: 'leave', header: 'Leave', cell: (e) => <LeaveButton entry={e} /> },
+  ];
+}
+
 /** A buyer's own waitlist entries (waitlist.list answers a buyer with theirs only), each with Leave. */
 export function MyWaitlistPage() {
   const id = useId();
-  const { byId } = useWarehouses();
-  const now = useNow(30_000);
+  const columns = useColumns();
   const utils = trpc.useUtils();
   const input = { limit: 50 };
   const query = useCursorPages(getQueryKey(trpc.waitlist.list, input, 'infinite'), (cursor) =>
@@ -69,52 +112,13 @@ export function MyWaitlistPage() {
           <header className="panel__header">
             <h2 id={`${id}-title`}>Entries</h2>
           </header>
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Product</th>
-                  <th scope="col" className="numeric">
-                    Quantity
-                  </th>
-                  <th scope="col">Warehouse</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Joined</th>
-                  <th scope="col">Leave</th>
-                </tr>
-              </thead>
-              <tbody>
-                {query.isPending ? (
-                  <SkeletonRows rows={3} columns={6} />
-                ) : (
-                  entries.map((e) => (
-                    <tr key={e.id}>
-                      <th scope="row">
-                        <Link href={`/products/${encodeURIComponent(e.sku)}`}>{e.sku}</Link>
-                      </th>
-                      <td className="numeric">{formatNumber(e.quantity)}</td>
-                      <td>{e.warehouseId ? (byId.get(e.warehouseId)?.code ?? e.warehouseId) : 'Any'}</td>
-                      <td>
-                        <span className={`badge badge--${TONE[e.status]}`}>{formatStatus(e.status)}</span>
-                        {e.offeredAt && (
-                          <span className="text-muted"> {formatRelative(e.offeredAt, now)}</span>
-                        )}
-                      </td>
-                      <td>{formatRelative(e.createdAt, now)}</td>
-                      <td>
-                        <LeaveButton entry={e} />
-                      </td>
-                    </tr>
-                  ))
-                )}
-              </tbody>
-            </table>
-          </div>
-          <LoadMore
-            hasNextPage={query.hasNextPage}
-            isFetchingNextPage={query.isFetchingNextPage}
-            fetchNextPage={query.fetchNextPage}
-            error={query.isFetchNextPageError ? query.error : undefined}
+          <DataTable
+            columns={columns}
+            rows={entries}
+            rowKey={(e) => e.id}
+            loading={query.isPending}
+            caption="Your waitlist entries"
+            pager={query}
           />
         </section>
       )}

@@ -1,8 +1,8 @@
 import { getQueryKey } from '@trpc/react-query';
-import { useEffect, useId } from 'react';
+import { useEffect, useId, useMemo } from 'react';
+import { type Column, DataTable } from '../../components/data-table';
 import { ErrorMessage } from '../../components/error-message';
-import { LoadMore } from '../../components/load-more';
-import { EmptyState, SkeletonRows } from '../../components/states';
+import { EmptyState } from '../../components/states';
 import { formatDateTime, formatNumber } from '../../lib/format';
 import { useCursorPages } from '../../lib/use-cursor-pages';
 import { trpc } from '../../trpc';
@@ -29,34 +29,59 @@ function RedeliverButton({ delivery, onDone }: { delivery: Delivery; onDone: () 
   );
 }
 
-function DeliveryRow({ delivery: d, onRedelivered }: { delivery: Delivery; onRedelivered: () => void }) {
-  return (
-    <tr>
-      <td>{formatDateTime(d.createdAt)}</td>
-      <th scope="row">
-        <code>{d.type}</code>
-        <span className="text-muted"> {d.messageId}</span>
-        {d.redeliveryOf && <span className="badge badge--muted">redelivery</span>}
-      </th>
-      <td>
-        <span className={`badge badge--${DELIVERY_TONE[d.status]}`}>{d.status}</span>
-        {d.nextAttemptAt && d.status === 'failed' && (
-          <span className="text-muted"> next {formatDateTime(d.nextAttemptAt)}</span>
-        )}
-      </td>
-      <td>{d.lastStatusCode ?? '—'}</td>
-      <td>{d.lastLatencyMs === null ? '—' : `${formatNumber(d.lastLatencyMs)} ms`}</td>
-      <td>{d.attempts}</td>
-      <td>
+function deliveryColumns(onRedelivered: () => void): Column<Delivery>[] {
+  return [
+    { id: 'time', header: 'Time', sortBy: (d) => d.createdAt, cell: (d) => formatDateTime(d.createdAt) },
+    {
+      id: 'event',
+      header: 'Event',
+      rowHeader: true,
+      sortBy: (d) => d.type,
+      cell: (d) => (
+        <>
+          <code>{d.type}</code>
+          <span className="text-muted"> {d.messageId}</span>
+          {d.redeliveryOf && <span className="badge badge--muted">redelivery</span>}
+        </>
+      ),
+    },
+    {
+      id: 'status',
+      header: 'Status',
+      sortBy: (d) => d.status,
+      cell: (d) => (
+        <>
+          <span className={`badge badge--${DELIVERY_TONE[d.status]}`}>{d.status}</span>
+          {d.nextAttemptAt && d.status === 'failed' && (
+            <span className="text-muted"> next {formatDateTime(d.nextAttemptAt)}</span>
+          )}
+        </>
+      ),
+    },
+    {
+      id: 'code',
+      header: 'Code',
+      sortBy: (d) => d.lastStatusCode ?? 0,
+      cell: (d) => d.lastStatusCode ?? '—',
+    },
+    {
+      id: 'latency',
+      header: 'Latency',
+      sortBy: (d) => d.lastLatencyMs ?? -1,
+      cell: (d) => (d.lastLatencyMs === null ? '—' : `${formatNumber(d.lastLatencyMs)} ms`),
+    },
+    { id: 'attempts', header: 'Attempts', sortBy: (d) => d.attempts, cell: (d) => formatNumber(d.attempts) },
+    {
+      id: 'answer',
+      header: 'Answer or error',
+      cell: (d) => (
         <div className="delivery-response" title={d.lastError ?? d.lastResponse ?? ''}>
           {d.lastError ?? d.lastResponse ?? '—'}
         </div>
-      </td>
-      <td>
-        <RedeliverButton delivery={d} onDone={onRedelivered} />
-      </td>
-    </tr>
-  );
+      ),
+    },
+    { id: 'again', header: 'Again', cell: (d) => <RedeliverButton delivery={d} onDone={onRedelivered} /> },
+  ];
 }
 
 /** One endpoint's deliveries, newest first: status, answer code, latency, attempts, and a redeliver button. */
@@ -72,6 +97,7 @@ export function DeliveryLog({ webhook, onClose }: { webhook: Webhook; onClose: (
     const timer = setInterval(() => void refetch(), REFRESH_MS);
     return () => clearInterval(timer);
   }, [refetch]);
+  const columns = useMemo(() => deliveryColumns(() => void refetch()), [refetch]);
 
   return (
     <section className="card panel" aria-labelledby={`${id}-title`}>
@@ -86,44 +112,22 @@ export function DeliveryLog({ webhook, onClose }: { webhook: Webhook; onClose: (
           </button>
         </div>
       </header>
-      {query.error && <ErrorMessage error={query.error} />}
-      {!query.isPending && query.items.length === 0 && !query.error ? (
-        <EmptyState title="Nothing delivered yet">
-          Deliveries appear here as subscribed events happen.
-        </EmptyState>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Code</th>
-                <th scope="col">Latency</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Answer or error</th>
-                <th scope="col">Again</th>
-              </tr>
-            </thead>
-            <tbody>
-              {query.isPending ? (
-                <SkeletonRows rows={3} columns={8} />
-              ) : (
-                query.items.map((d) => (
-                  <DeliveryRow key={d.id} delivery={d} onRedelivered={() => void refetch()} />
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
+      {query.error && !query.isFetchNextPageError && <ErrorMessage error={query.error} />}
+      {(query.items.length > 0 || !query.error) && (
+        <DataTable
+          columns={columns}
+          rows={query.items}
+          rowKey={(d) => d.id}
+          loading={query.isPending}
+          caption={`Deliveries to ${webhook.url}, newest first`}
+          pager={query}
+          empty={
+            <EmptyState title="Nothing delivered yet">
+              Deliveries appear here as subscribed events happen.
+            </EmptyState>
+          }
+        />
       )}
-      <LoadMore
-        hasNextPage={query.hasNextPage}
-        isFetchingNextPage={query.isFetchingNextPage}
-        fetchNextPage={query.fetchNextPage}
-        error={query.isFetchNextPageError ? query.error : undefined}
-      />
     </section>
   );
 }
