@@ -90,3 +90,35 @@ test('receiving: each scan receives into exactly the SKU scanned; an unknown SKU
   expect(await onHand()).toEqual(expected);
   await snap(page, 'receive', testInfo);
 });
+
+test('pick/pack: scans of the order’s SKU count towards its line; another SKU and one too many are refused', async ({
+  page,
+  world,
+}) => {
+  const { skus } = await prefixFamily(world);
+  const [ordered, other] = skus as [string, string];
+  const admin = await world.admin();
+  const nyc = await world.warehouse('NYC-1');
+  await admin.inventory.receive.mutate({ warehouseId: nyc.id, sku: ordered, quantity: 5 });
+  const order = await world.service().orders.create.mutate({
+    lines: [{ sku: ordered, quantity: 2, warehouseId: nyc.id }],
+    customer: { name: 'Pack check', email: 'pack@example.com' },
+    shipTo: { latitude: 40.7, longitude: -74 },
+  });
+  await openSignedIn(page, { email: 'admin@example.com' }, `/orders/${order.id}`);
+  const scan = page.getByLabel('Scan an item');
+  for (const [code, expected] of [
+    [other, `${other} (Scan monitor ${other.slice(-7)}) is not in order #${order.number}.`],
+    [ordered, `${ordered} scanned: 1 of 2.`],
+    [ordered, `${ordered} scanned. All 2 units of order #${order.number} are scanned.`],
+    [ordered, `All 2 of ${ordered} are already scanned.`],
+  ] as const) {
+    await scan.focus();
+    await page.keyboard.type(code, { delay: 0 });
+    await page.keyboard.press('Enter');
+    await expect(page.getByText(expected)).toBeVisible();
+  }
+  await expect(page.getByRole('list', { name: 'Units scanned per line' })).toContainText(
+    `${ordered} 2 / 2 scanned`,
+  );
+});

@@ -16,12 +16,15 @@ export function ScanField({
   onScan,
   message,
   disabled,
+  autoFocus = true,
 }: {
   label: string;
   hint?: string;
   onScan: (code: string) => void;
   message: ScanMessage | null;
   disabled?: boolean;
+  /** A scanning station starts ready to scan; a panel on a busy page does not take the focus. */
+  autoFocus?: boolean;
 }) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -44,7 +47,7 @@ export function ScanField({
         autoComplete="off"
         spellCheck={false}
         // biome-ignore lint/a11y/noAutofocus: a scanning station starts ready to scan
-        autoFocus
+        autoFocus={autoFocus}
         disabled={disabled}
         aria-describedby={hint ? `${id}-hint` : undefined}
         onKeyDown={onKeyDown}
