@@ -4,8 +4,17 @@ import { formatNumber } from '../lib/format';
 import { moveActive } from '../lib/list-navigation';
 import { useDebouncedValue } from '../lib/use-debounced-value';
 import { type RouterOutputs, trpc } from '../trpc';
+import { beep, type ScannedProduct, useSkuLookup } from './scan-field';
 
 export type PickedProduct = RouterOutputs['products']['search']['items'][number];
+
+/** A product found by its exact SKU, in the picker's shape (its stock at the warehouse, if one is given). */
+function asPicked(product: ScannedProduct, warehouseId: string | undefined): PickedProduct {
+  const level = warehouseId ? product.stock.perWarehouse.find((l) => l.warehouseId === warehouseId) : undefined;
+  const stock = warehouseId ? (level ?? { onHand: 0, reserved: 0, available: 0 }) : product.stock.total;
+  const { id, sku, name, category, priceMinor, currency } = product;
+  return { id, sku, name, category, priceMinor, currency, ...stock };
+}
 
 function Chosen({ product: value, onChange }: { product: PickedProduct; onChange: () => void }) {
   return (
@@ -79,13 +88,24 @@ export function ProductPicker({
     { enabled: open && query.length > 0, placeholderData: keepPreviousData },
   );
   const hits = open && query.length > 0 ? (results.data?.items ?? []) : [];
+  const lookup = useSkuLookup();
+  const [refusal, setRefusal] = useState<string | null>(null);
 
   function choose(hit: PickedProduct | undefined) {
     if (!hit) return;
     onChange(hit);
+    setRefusal(null);
     setText('');
     setOpen(false);
     setActive(-1);
+  }
+
+  async function chooseSku(sku: string) {
+    if (!sku) return;
+    const product = await lookup(sku).catch(() => null);
+    if (product) return choose(asPicked(product, warehouseId));
+    beep(false);
+    setRefusal(`No product has the SKU “${sku}”. Choose a suggestion with ↑ ↓ and Enter.`);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
@@ -93,9 +113,11 @@ export function ProductPicker({
       event.preventDefault();
       setOpen(true);
       setActive((a) => moveActive(a, event.key === 'ArrowDown' ? 1 : -1, hits.length));
-    } else if (event.key === 'Enter' && hits.length > 0) {
+    } else if (event.key === 'Enter') {
       event.preventDefault();
-      choose(hits[Math.max(active, 0)]);
+      // A highlighted suggestion was chosen with the arrows; otherwise the exact SKU typed now.
+      if (active >= 0 && hits[active]) choose(hits[active]);
+      else void chooseSku(event.currentTarget.value.trim());
     } else if (event.key === 'Escape') {
       setOpen(false);
     }
@@ -124,6 +146,7 @@ export function ProductPicker({
             value={text}
             onChange={(e) => {
               setText(e.currentTarget.value);
+              setRefusal(null);
               setOpen(true);
               setActive(-1);
             }}
@@ -132,6 +155,11 @@ export function ProductPicker({
           />
           {hits.length > 0 && (
             <Suggestions id={id} label={label} hits={hits} active={active} onChoose={choose} />
+          )}
+          {refusal && (
+            <p className="field__error" role="alert">
+              {refusal}
+            </p>
           )}
         </>
       )}

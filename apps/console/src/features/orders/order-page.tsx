@@ -9,6 +9,7 @@ import { useNow } from '../../lib/use-now';
 import { trpc } from '../../trpc';
 import { useWarehouses } from '../warehouses/use-warehouses';
 import { OrderActions } from './order-actions';
+import { PackScan } from './pack-scan';
 import type { Order } from './statuses';
 import './orders.css';
 
@@ -251,6 +252,7 @@ export function OrderPage() {
             </header>
             <OrderActions order={order} />
           </section>
+          {(order.status === 'paid' || order.status === 'picking') && <PackScan key={order.id} order={order} />}
           {order.reservationId && <ReservationCard id={order.reservationId} />}
           <CustomerCard order={order} />
         </div>

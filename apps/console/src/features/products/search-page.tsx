@@ -14,6 +14,7 @@ import { useStockTotals } from '../dashboard/use-summaries';
 import { useWarehouses } from '../warehouses/use-warehouses';
 import { readSearchState, writeSearchState } from './search-params';
 import { type Hit, ResultsCount, SearchResults } from './search-results';
+import { useOpenSku } from './use-open-sku';
 import './search.css';
 
 const DEBOUNCE_MS = 200;
@@ -65,8 +66,17 @@ function useSearchResults(query: string, state: ReturnType<typeof readSearchStat
   );
 }
 
-/** The highlighted result (-1: none) and the search box's keys: ↑ ↓ move, Enter opens, Esc clears. */
-function useActiveOption(id: string, hits: Hit[], open: (hit: Hit | undefined) => void, clear: () => void) {
+/**
+ * The highlighted result (-1: none) and the search box's keys: ↑ ↓ move, Esc clears, Enter
+ * opens the highlighted result or else the exact SKU in the box (the text at that moment).
+ */
+function useActiveOption(
+  id: string,
+  hits: Hit[],
+  open: (hit: Hit | undefined) => void,
+  openSku: (text: string) => void,
+  clear: () => void,
+) {
   const [active, setActive] = useState(-1);
   useEffect(() => {
     if (active >= 0) document.getElementById(`${id}-opt-${active}`)?.scrollIntoView({ block: 'nearest' });
@@ -77,7 +87,9 @@ function useActiveOption(id: string, hits: Hit[], open: (hit: Hit | undefined) =
       setActive((current) => moveActive(current, event.key === 'ArrowDown' ? 1 : -1, hits.length));
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      open(hits[Math.max(active, 0)]);
+      const chosen = active >= 0 ? hits[active] : undefined;
+      if (chosen) open(chosen);
+      else openSku(event.currentTarget.value);
     } else if (event.key === 'Escape') {
       clear();
     }
@@ -95,7 +107,8 @@ export function SearchPage() {
   const open = (hit: Hit | undefined) => {
     if (hit) navigate(`/products/${encodeURIComponent(hit.sku)}`);
   };
-  const { active, setActive, onKeyDown } = useActiveOption(id, hits, open, () => setText(''));
+  const exact = useOpenSku();
+  const { active, setActive, onKeyDown } = useActiveOption(id, hits, open, exact.openSku, () => setText(''));
   useEffect(() => setActive(-1), [query, state.category, state.warehouse]);
   const focusSearch = useCallback(() => input.current?.focus(), []);
   useHotkey('/', focusSearch);
@@ -111,14 +124,24 @@ export function SearchPage() {
           id={id}
           inputRef={input}
           text={text}
-          onText={setText}
+          onText={(value) => {
+            setText(value);
+            setActive(-1);
+            exact.clearRefusal();
+          }}
           expanded={hits.length > 0}
           active={active}
-          busy={typing || results.isFetching}
+          busy={typing || results.isFetching || exact.looking}
           onKeyDown={onKeyDown}
         />
         <SearchFilters id={id} category={state.category} warehouse={state.warehouse} onChange={setFilter} />
       </search>
+
+      {exact.refusal && (
+        <p className="alert alert--error" role="alert">
+          {exact.refusal}
+        </p>
+      )}
 
       <ResultsCount
         pending={results.isPending}
@@ -195,7 +218,7 @@ function SearchBox({
         {busy && <Spinner label="Searching" />}
       </div>
       <p id={`${id}-help`} className="field__hint text-muted">
-        ↑ ↓ to move, Enter to open, Esc to clear
+        Enter opens the exact SKU typed (scanners welcome); ↑ ↓ then Enter opens a result; Esc clears
       </p>
     </div>
   );

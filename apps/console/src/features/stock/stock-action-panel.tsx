@@ -5,6 +5,7 @@ import { formatNumber, formatSigned } from '../../lib/format';
 import { useActionKeys } from '../../lib/idempotency';
 import { trpc } from '../../trpc';
 import type { Warehouse } from '../warehouses/use-warehouses';
+import { ReceiveScan } from './receive-scan';
 import {
   ACTION_LABEL,
   type LevelSnapshot,
@@ -201,7 +202,16 @@ export function StockActionPanel({
           onDiscard={state.discard}
         />
       ) : (
-        <StockActionForm id={id} action={action} state={state} amountInput={amountInput} />
+        <>
+          {action === 'receive' && (
+            <ReceiveScan
+              sku={sku}
+              amount={state.form.amount}
+              onAmount={(amount) => state.setForm((f) => ({ ...f, amount }))}
+            />
+          )}
+          <StockActionForm id={id} action={action} state={state} amountInput={amountInput} />
+        </>
       )}
 
       {problem && !conflict && (
