@@ -35,6 +35,8 @@ function useSearchText() {
   useEffect(() => {
     if (query === settled.current) return; // only when the typed query settles anew
     settled.current = query;
+    // Enter may have opened a product meanwhile: never write the search back over it.
+    if (window.location.pathname !== '/products') return;
     const q = query.trim();
     if (q === written.current) return;
     written.current = q;

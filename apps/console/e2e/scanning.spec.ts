@@ -1,0 +1,104 @@
+import type { Page } from '@playwright/test';
+import { type Api, expect, openSignedIn, test, uniqueId, type World } from './support';
+
+/** Three products whose SKUs are prefixes of one another, each with 5 units at NYC-1. */
+async function lookAlikes(world: World) {
+  const admin = await world.admin();
+  const id = uniqueId();
+  const nyc = await world.warehouse('NYC-1');
+  const skus = [`${id}-MON-001`, `${id}-MON-0012`, `${id}-MON-01`];
+  for (const [index, sku] of skus.entries()) {
+    await admin.products.create.mutate({
+      sku,
+      name: `Monitor ${['Alpha', 'Beta', 'Gamma'][index]} ${id}`,
+      category: 'E2E Scanners',
+      priceMinor: 19_900,
+      currency: 'USD',
+    });
+    await admin.inventory.receive.mutate({ warehouseId: nyc.id, sku, quantity: 5 });
+  }
+  return { id, skus: skus as [string, string, string], admin, nyc };
+}
+
+/** A scanner: keys `delay` ms apart, then Enter. */
+async function scan(page: Page, sku: string, delay: number) {
+  await page.keyboard.type(sku, { delay });
+  await page.keyboard.press('Enter');
+}
+
+async function onHand(admin: Api, warehouseId: string, sku: string) {
+  return (await admin.inventory.get.query({ warehouseId, sku })).onHand;
+}
+
+test('a SKU scanned into product search opens exactly that product, at 0 ms and 10 ms a key', async ({
+  page,
+  world,
+}) => {
+  test.slow(); // twelve scans, each a page change
+  const { id, skus } = await lookAlikes(world);
+  const staff = await world.staff(['NYC-1']);
+  await openSignedIn(page, staff, '/products');
+  const search = page.getByRole('combobox', { name: /search products/i });
+  const backToSearch = () =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
+
+  for (const delay of [0, 10]) {
+    for (const sku of skus) {
+      await backToSearch();
+      await search.focus();
+      await scan(page, sku, delay);
+      await expect(page).toHaveURL(`/products/${sku}`);
+      await expect(page.getByRole('navigation', { name: 'Breadcrumb' })).toContainText(sku);
+    }
+  }
+
+  // A prefix that is no product, and an unknown SKU: refused, nothing opens.
+  for (const unknown of [`${id}-MON-0`, `${id}-MON-0013`]) {
+    await backToSearch();
+    await search.focus();
+    await scan(page, unknown, 0);
+    await expect(page.getByRole('alert')).toContainText(`No product has the SKU “${unknown}”`);
+    await expect(page).toHaveURL(/\/products(\?.*)?$/);
+  }
+});
+
+test('scanning units on Receive counts only the exact SKU; look-alikes and unknown SKUs are refused', async ({
+  page,
+  world,
+}) => {
+  const { id, skus, admin, nyc } = await lookAlikes(world);
+  const [target, longer, shorter] = skus;
+  const staff = await world.staff(['NYC-1']);
+  await openSignedIn(page, staff, '/products');
+
+  // Find the product by scanning it, then receive at NYC-1 by scanning each unit.
+  await page.getByRole('combobox', { name: /search products/i }).focus();
+  await scan(page, target, 0);
+  await expect(page).toHaveURL(`/products/${target}`);
+  await page.getByRole('button', { name: 'Receive at NYC-1' }).click();
+  const panel = page.getByRole('region', { name: `Receive · ${target} at NYC-1` });
+  await panel.getByLabel(`Scan units of ${target}`).focus();
+
+  await scan(page, target, 0);
+  await scan(page, target, 0);
+  await scan(page, target, 10);
+  await expect(panel.getByRole('status')).toContainText(`${target} scanned: 3 units to receive`);
+  for (const [other, delay] of [
+    [longer, 0],
+    [shorter, 10],
+  ] as const) {
+    await scan(page, other, delay);
+    await expect(panel.getByRole('alert')).toContainText(`Refused: ${other} (`);
+  }
+  await scan(page, `${id}-MON-0013`, 0);
+  await expect(panel.getByRole('alert')).toContainText(`no product has the SKU “${id}-MON-0013”`);
+  await expect(panel.getByLabel('Units received')).toHaveValue('3');
+
+  await panel.getByRole('button', { name: 'Receive', exact: true }).click();
+  await expect(panel.getByRole('status').filter({ hasText: 'Receive done at NYC-1' })).toContainText(
+    '8 on hand',
+  );
+  expect(await onHand(admin, nyc.id, target)).toBe(8);
+  expect(await onHand(admin, nyc.id, longer)).toBe(5);
+  expect(await onHand(admin, nyc.id, shorter)).toBe(5);
+});
