@@ -10,7 +10,9 @@ export type PickedProduct = RouterOutputs['products']['search']['items'][number]
 
 /** A product found by its exact SKU, in the picker's shape (its stock at the warehouse, if one is given). */
 function asPicked(product: ScannedProduct, warehouseId: string | undefined): PickedProduct {
-  const level = warehouseId ? product.stock.perWarehouse.find((l) => l.warehouseId === warehouseId) : undefined;
+  const level = warehouseId
+    ? product.stock.perWarehouse.find((l) => l.warehouseId === warehouseId)
+    : undefined;
   const stock = warehouseId ? (level ?? { onHand: 0, reserved: 0, available: 0 }) : product.stock.total;
   const { id, sku, name, category, priceMinor, currency } = product;
   return { id, sku, name, category, priceMinor, currency, ...stock };
@@ -66,19 +68,11 @@ function Suggestions({
   );
 }
 
-/** Choose one product by typing part of its name or SKU (a combobox over product search). */
-export function ProductPicker({
-  label,
-  value,
-  onChange,
-  warehouseId,
-}: {
-  label: string;
-  value: PickedProduct | null;
-  onChange: (product: PickedProduct | null) => void;
-  warehouseId?: string;
-}) {
-  const id = useId();
+/**
+ * The picker's state and keys: ↑ ↓ move through the suggestions, Esc closes them, Enter takes
+ * the highlighted suggestion or else the product whose SKU is exactly the text typed now.
+ */
+function usePicker(onChange: (product: PickedProduct | null) => void, warehouseId: string | undefined) {
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
@@ -115,7 +109,6 @@ export function ProductPicker({
       setActive((a) => moveActive(a, event.key === 'ArrowDown' ? 1 : -1, hits.length));
     } else if (event.key === 'Enter') {
       event.preventDefault();
-      // A highlighted suggestion was chosen with the arrows; otherwise the exact SKU typed now.
       if (active >= 0 && hits[active]) choose(hits[active]);
       else void chooseSku(event.currentTarget.value.trim());
     } else if (event.key === 'Escape') {
@@ -123,6 +116,30 @@ export function ProductPicker({
     }
   }
 
+  function onText(value: string) {
+    setText(value);
+    setRefusal(null);
+    setOpen(true);
+    setActive(-1);
+  }
+
+  return { text, onText, hits, active, refusal, choose, onKeyDown, close: () => setOpen(false) };
+}
+
+/** Choose one product by typing part of its name or SKU (a combobox over product search). */
+export function ProductPicker({
+  label,
+  value,
+  onChange,
+  warehouseId,
+}: {
+  label: string;
+  value: PickedProduct | null;
+  onChange: (product: PickedProduct | null) => void;
+  warehouseId?: string;
+}) {
+  const id = useId();
+  const { text, onText, hits, active, refusal, choose, onKeyDown, close } = usePicker(onChange, warehouseId);
   return (
     <div className="field picker">
       <label className="field__label" htmlFor={`${id}-input`}>
@@ -144,14 +161,9 @@ export function ProductPicker({
             spellCheck={false}
             placeholder="Type a name or SKU"
             value={text}
-            onChange={(e) => {
-              setText(e.currentTarget.value);
-              setRefusal(null);
-              setOpen(true);
-              setActive(-1);
-            }}
+            onChange={(e) => onText(e.currentTarget.value)}
             onKeyDown={onKeyDown}
-            onBlur={() => setTimeout(() => setOpen(false), 150)}
+            onBlur={() => setTimeout(close, 150)}
           />
           {hits.length > 0 && (
             <Suggestions id={id} label={label} hits={hits} active={active} onChoose={choose} />

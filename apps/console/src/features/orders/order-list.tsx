@@ -1,4 +1,5 @@
 import { getQueryKey } from '@trpc/react-query';
+import { useEffect, useRef } from 'react';
 import { Link } from 'wouter';
 import { ErrorMessage } from '../../components/error-message';
 import { LoadMore } from '../../components/load-more';
@@ -8,11 +9,10 @@ import { formatMoney, formatRelative } from '../../lib/format';
 import { useCursorPages } from '../../lib/use-cursor-pages';
 import { useNow } from '../../lib/use-now';
 import { useFreshOrders } from '../../live/live-events';
-import { type RouterOutputs, trpc } from '../../trpc';
+import { trpc } from '../../trpc';
 import { useWarehouses } from '../warehouses/use-warehouses';
+import type { ListedOrder, OrderSelection } from './bulk-selection';
 import type { OrderStatus } from './statuses';
-
-type ListedOrder = RouterOutputs['orders']['list']['items'][number];
 
 function itemsSummary(order: ListedOrder): string {
   const units = order.items.reduce((sum, i) => sum + i.quantity, 0);
@@ -21,11 +21,59 @@ function itemsSummary(order: ListedOrder): string {
   return `${units} ${units === 1 ? 'unit' : 'units'}${first ? ` · ${first.sku}` : ''}${rest > 0 ? ` +${rest} more` : ''}`;
 }
 
-function OrderRow({ order, mark, now }: { order: ListedOrder; mark: string | undefined; now: number }) {
+/** Tick every order of this list (mixed when some are ticked). */
+function SelectAll({
+  orders,
+  title,
+  selection,
+}: {
+  orders: ListedOrder[];
+  title: string;
+  selection: OrderSelection;
+}) {
+  const box = useRef<HTMLInputElement>(null);
+  const ticked = orders.filter((o) => selection.has(o.id)).length;
+  const all = orders.length > 0 && ticked === orders.length;
+  useEffect(() => {
+    if (box.current) box.current.indeterminate = ticked > 0 && !all;
+  }, [ticked, all]);
+  return (
+    <input
+      ref={box}
+      type="checkbox"
+      aria-label={`Select all ${orders.length} orders in ${title}`}
+      checked={all}
+      disabled={orders.length === 0}
+      onChange={(e) => selection.set(orders, e.currentTarget.checked)}
+    />
+  );
+}
+
+function OrderRow({
+  order,
+  mark,
+  now,
+  selection,
+}: {
+  order: ListedOrder;
+  mark: string | undefined;
+  now: number;
+  selection?: OrderSelection;
+}) {
   const { byId } = useWarehouses();
   const warehouses = [...new Set(order.items.map((i) => byId.get(i.warehouseId)?.code ?? '…'))];
   return (
     <tr className={mark ? `row--${mark}` : undefined}>
+      {selection && (
+        <td className="cell-select">
+          <input
+            type="checkbox"
+            aria-label={`Select order #${order.number}`}
+            checked={selection.has(order.id)}
+            onChange={(e) => selection.set([order], e.currentTarget.checked)}
+          />
+        </td>
+      )}
       <th scope="row">
         <Link href={`/orders/${order.id}`}>#{order.number}</Link>
         {mark === 'new' && <span className="badge badge--new">New</span>}
@@ -44,17 +92,52 @@ function OrderRow({ order, mark, now }: { order: ListedOrder; mark: string | und
   );
 }
 
+function OrdersHead({
+  orders,
+  title,
+  selection,
+}: {
+  orders: ListedOrder[];
+  title: string;
+  selection?: OrderSelection;
+}) {
+  return (
+    <thead>
+      <tr>
+        {selection && (
+          <th scope="col" className="cell-select">
+            <SelectAll orders={orders} title={title} selection={selection} />
+          </th>
+        )}
+        <th scope="col">Order</th>
+        <th scope="col">Status</th>
+        <th scope="col" className="hide-narrow">
+          Customer
+        </th>
+        <th scope="col">Items</th>
+        <th scope="col">From</th>
+        <th scope="col" className="numeric">
+          Total
+        </th>
+        <th scope="col">Placed</th>
+      </tr>
+    </thead>
+  );
+}
+
 /** One list of orders, newest first; orders that just arrived or changed are highlighted. */
 export function OrderList({
   status,
   warehouseId,
   title,
   emptyText,
+  selection,
 }: {
   status?: OrderStatus;
   warehouseId?: string;
   title: string;
   emptyText: string;
+  selection?: OrderSelection;
 }) {
   const fresh = useFreshOrders();
   const now = useNow(30_000);
@@ -65,6 +148,11 @@ export function OrderList({
   );
   const orders = query.items;
   const headingId = `orders-${status ?? 'all'}`;
+  const refresh = selection?.refresh;
+  const pages = query.data?.pages;
+  useEffect(() => {
+    if (pages) refresh?.(pages.flatMap((p) => p.items));
+  }, [pages, refresh]);
 
   return (
     <section className="card panel" aria-labelledby={headingId}>
@@ -86,27 +174,19 @@ export function OrderList({
         <div className="table-wrap">
           <table className="table orders-table">
             <caption className="visually-hidden">{title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Order</th>
-                <th scope="col">Status</th>
-                <th scope="col" className="hide-narrow">
-                  Customer
-                </th>
-                <th scope="col">Items</th>
-                <th scope="col">From</th>
-                <th scope="col" className="numeric">
-                  Total
-                </th>
-                <th scope="col">Placed</th>
-              </tr>
-            </thead>
+            <OrdersHead orders={orders} title={title} selection={selection} />
             <tbody aria-live="polite" aria-relevant="additions">
               {query.isPending ? (
-                <SkeletonRows rows={3} columns={7} />
+                <SkeletonRows rows={3} columns={selection ? 8 : 7} />
               ) : (
                 orders.map((order) => (
-                  <OrderRow key={order.id} order={order} mark={fresh.get(order.id)} now={now} />
+                  <OrderRow
+                    key={order.id}
+                    order={order}
+                    mark={fresh.get(order.id)}
+                    now={now}
+                    selection={selection}
+                  />
                 ))
               )}
             </tbody>

@@ -252,7 +252,9 @@ export function OrderPage() {
             </header>
             <OrderActions order={order} />
           </section>
-          {(order.status === 'paid' || order.status === 'picking') && <PackScan key={order.id} order={order} />}
+          {(order.status === 'paid' || order.status === 'picking') && (
+            <PackScan key={order.id} order={order} />
+          )}
           {order.reservationId && <ReservationCard id={order.reservationId} />}
           <CustomerCard order={order} />
         </div>

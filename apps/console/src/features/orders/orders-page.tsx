@@ -3,6 +3,8 @@ import { Link, useSearchParams } from 'wouter';
 import { PageHeader } from '../../components/page-header';
 import { formatStatus } from '../../lib/format';
 import { useWarehouses } from '../warehouses/use-warehouses';
+import { BulkActions } from './bulk-actions';
+import { useOrderSelection } from './bulk-selection';
 import { OrderList } from './order-list';
 import { isOrderStatus, ORDER_STATUSES } from './statuses';
 import './orders.css';
@@ -58,6 +60,7 @@ export function OrdersPage() {
     return `/orders${search ? `?${search}` : ''}`;
   };
   const tabs = ['open', 'all', ...ORDER_STATUSES];
+  const selection = useOrderSelection();
 
   return (
     <div className="stack">
@@ -81,6 +84,8 @@ export function OrdersPage() {
         </nav>
       </div>
 
+      <BulkActions selection={selection} />
+
       {view === 'open' ? (
         OPEN_SECTIONS.map((section) => (
           <OrderList
@@ -89,6 +94,7 @@ export function OrdersPage() {
             warehouseId={warehouseId}
             title={section.title}
             emptyText={section.empty}
+            selection={selection}
           />
         ))
       ) : (
@@ -97,6 +103,7 @@ export function OrdersPage() {
           warehouseId={warehouseId}
           title={isOrderStatus(view) ? formatStatus(view) : 'All orders'}
           emptyText="No orders here."
+          selection={selection}
         />
       )}
     </div>

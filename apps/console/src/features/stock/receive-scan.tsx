@@ -29,7 +29,10 @@ export function ReceiveScan({
       const next = (Number.isInteger(before) && before > 0 ? before : 0) + 1;
       units.current = String(next);
       onAmount(units.current);
-      return { ok: true, message: `${sku} scanned: ${formatNumber(next)} ${next === 1 ? 'unit' : 'units'} to receive.` };
+      return {
+        ok: true,
+        message: `${sku} scanned: ${formatNumber(next)} ${next === 1 ? 'unit' : 'units'} to receive.`,
+      };
     }
     const other = await lookup(scanned);
     return {
