@@ -1,9 +1,19 @@
-import { expect, openSignedIn, test } from './support';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, openSignedIn, snap, test } from './support';
+
+/** No serious or critical axe violations on the page as it is now. */
+async function expectNoSeriousA11yIssues(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
 
 test('bulk pick reports the one refused order and picks the rest; bulk ship takes carrier and tracking per order', async ({
   page,
   world,
-}) => {
+}, testInfo) => {
+  test.slow(); // two bulk runs over four orders, each checked through the API
   const admin = await world.admin();
   const product = await world.product({ stock: { 'NYC-1': 30 } });
   const nyc = await world.warehouse('NYC-1');
@@ -14,7 +24,7 @@ test('bulk pick reports the one refused order and picks the rest; bulk ship take
       customer: { name: 'Bulk Customer', email: 'bulk@example.com' },
       shipTo: { latitude: 40.75, longitude: -73.99 },
     });
-  const paid = [await place(), await place(), await place()];
+  const paid = [await place(), await place(), await place()] as const;
   const cancelled = await place();
   await admin.orders.cancel.mutate({ id: cancelled.id, reason: 'customer changed their mind' });
 
@@ -40,6 +50,8 @@ test('bulk pick reports the one refused order and picks the rest; bulk ship take
     expect((await admin.orders.get.query({ id: order.id })).status).toBe('picking');
   }
   expect((await admin.orders.get.query({ id: cancelled.id })).status).toBe('cancelled');
+  await snap(page, 'orders-bulk-pick', testInfo);
+  await expectNoSeriousA11yIssues(page);
 
   // The refused order stays selected; the picked ones left the selection.
   await expect(bar).toContainText('1 order selected');
@@ -55,6 +67,7 @@ test('bulk pick reports the one refused order and picks the rest; bulk ship take
     await form.getByLabel(`Carrier for ${what}`).fill(carriers[i] as string);
     await form.getByLabel(`Tracking number for ${what}`).fill(`TRK-${order.number}`);
   }
+  await expectNoSeriousA11yIssues(page);
   await form.getByRole('button', { name: 'Ship 3 shipments' }).click();
 
   const shipped = page.getByRole('region', { name: 'Ship results' });

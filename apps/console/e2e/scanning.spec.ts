@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { type Api, expect, openSignedIn, test, uniqueId, type World } from './support';
 
@@ -18,6 +19,13 @@ async function lookAlikes(world: World) {
     await admin.inventory.receive.mutate({ warehouseId: nyc.id, sku, quantity: 5 });
   }
   return { id, skus: skus as [string, string, string], admin, nyc };
+}
+
+/** No serious or critical axe violations on the page as it is now. */
+async function expectNoSeriousA11yIssues(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 /** A scanner: keys `delay` ms apart, then Enter. */
@@ -66,6 +74,7 @@ test('scanning units on Receive counts only the exact SKU; look-alikes and unkno
   page,
   world,
 }) => {
+  test.slow(); // a search, a page change and seven scans
   const { id, skus, admin, nyc } = await lookAlikes(world);
   const [target, longer, shorter] = skus;
   const staff = await world.staff(['NYC-1']);
@@ -93,6 +102,7 @@ test('scanning units on Receive counts only the exact SKU; look-alikes and unkno
   await scan(page, `${id}-MON-0013`, 0);
   await expect(panel.getByRole('alert')).toContainText(`no product has the SKU “${id}-MON-0013”`);
   await expect(panel.getByLabel('Units received')).toHaveValue('3');
+  await expectNoSeriousA11yIssues(page);
 
   await panel.getByRole('button', { name: 'Receive', exact: true }).click();
   await expect(panel.getByRole('status').filter({ hasText: 'Receive done at NYC-1' })).toContainText(
@@ -101,4 +111,38 @@ test('scanning units on Receive counts only the exact SKU; look-alikes and unkno
   expect(await onHand(admin, nyc.id, target)).toBe(8);
   expect(await onHand(admin, nyc.id, longer)).toBe(5);
   expect(await onHand(admin, nyc.id, shorter)).toBe(5);
+});
+
+test('scanning a pick on the order page counts the order’s own SKUs and refuses look-alikes and extras', async ({
+  page,
+  world,
+}) => {
+  const { skus, admin, nyc } = await lookAlikes(world);
+  const [target, longer, shorter] = skus;
+  const order = await admin.orders.create.mutate({
+    lines: [
+      { sku: target, quantity: 2, warehouseId: nyc.id },
+      { sku: longer, quantity: 1, warehouseId: nyc.id },
+    ],
+    customer: { name: 'Scan Customer', email: 'scan@example.com' },
+    shipTo: { latitude: 40.75, longitude: -73.99 },
+  });
+  const staff = await world.staff(['NYC-1']);
+  await openSignedIn(page, staff, `/orders/${order.id}`);
+  const panel = page.getByRole('region', { name: 'Scan to check the pick' });
+  await panel.getByLabel('Scan an item').focus();
+
+  await scan(page, target, 0);
+  await expect(panel.getByRole('status')).toContainText(`${target} scanned: 1 of 2`);
+  await scan(page, target, 10);
+  await expect(panel.getByRole('status')).toContainText(`${target} scanned: 2 of 2`);
+  await scan(page, target, 0);
+  await expect(panel.getByRole('alert')).toContainText(`all 2 of ${target} are already scanned`);
+  await scan(page, shorter, 0);
+  await expect(panel.getByRole('alert')).toContainText(`${shorter} (`);
+  await expect(panel.getByRole('alert')).toContainText(`is not in order #${order.number}`);
+  await scan(page, longer, 0);
+  await expect(panel.getByRole('status')).toContainText(`All 3 units of order #${order.number} are scanned`);
+  await expect(panel.getByRole('listitem').filter({ hasText: longer })).toContainText('1 / 1 scanned');
+  await expectNoSeriousA11yIssues(page);
 });

@@ -32,6 +32,7 @@ const WaitlistPage = page(() => import('./features/holds/waitlist-page'), 'Waitl
 const MyProductsPage = page(() => import('./features/sellers/my-products-page'), 'MyProductsPage');
 const SalesPage = page(() => import('./features/sellers/sales-page'), 'SalesPage');
 const MyWaitlistPage = page(() => import('./features/waitlist/my-waitlist-page'), 'MyWaitlistPage');
+const PickListPage = page(() => import('./features/pick-list/pick-list-page'), 'PickListPage');
 const WebhooksPage = page(() => import('./features/webhooks/webhooks-page'), 'WebhooksPage');
 
 /** Pages only some roles may open; others are told why instead of seeing errors. */
@@ -57,6 +58,7 @@ const GUARDED_ROUTES: [path: string, when: (user: SessionUser) => boolean, page:
   ['/sales', canSeeSales, SalesPage],
   ['/orders', isOperator, OrdersPage],
   ['/orders/:id', isOperator, OrderPage],
+  ['/pick-list', isOperator, PickListPage],
   ['/holds', isOperator, HoldsPage],
   ['/waitlist', isOperator, WaitlistPage],
   ['/my-waitlist', isBuyer, MyWaitlistPage],

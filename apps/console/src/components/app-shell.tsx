@@ -18,6 +18,7 @@ const NAV: NavItem[] = [
   { href: '/my-products', label: 'My products', show: isSeller },
   { href: '/sales', label: 'Sales', show: canSeeSales },
   { href: '/orders', label: 'Orders', show: isOperator },
+  { href: '/pick-list', label: 'Pick list', show: isOperator },
   { href: '/holds', label: 'Holds', show: isOperator },
   { href: '/waitlist', label: 'Waitlist', show: isOperator },
   { href: '/my-waitlist', label: 'My waitlist', show: isBuyer },

@@ -13,7 +13,7 @@ export type ScannedProduct = RouterOutputs['products']['get'];
 
 /** Text that can be a SKU (the API's own rule), so a sentence is never sent as one. */
 const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const looksLikeSku = (text: string): boolean => SKU.test(text);
+const looksLikeSku = (text: string): boolean => SKU.test(text);
 
 /** Look a product up by its exact SKU, fresh from the API: null when there is none. */
 export function useSkuLookup(): (sku: string) => Promise<ScannedProduct | null> {

@@ -30,7 +30,7 @@ export interface BulkRun {
 const CONCURRENCY = 4;
 
 /** Run `work` on every item, at most `limit` at a time; each item's failure is its own. */
-export async function runEach<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+async function runEach<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
