@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { type Api, expect, openSignedIn, test, uniqueId, type World } from './support';
+import { type Api, expect, openSignedIn, snap, test, uniqueId, type World } from './support';
 
 /** Three products whose SKUs are prefixes of one another, each with 5 units at NYC-1. */
 async function lookAlikes(world: World) {
@@ -73,7 +73,7 @@ test('a SKU scanned into product search opens exactly that product, at 0 ms and 
 test('scanning units on Receive counts only the exact SKU; look-alikes and unknown SKUs are refused', async ({
   page,
   world,
-}) => {
+}, testInfo) => {
   test.slow(); // a search, a page change and seven scans
   const { id, skus, admin, nyc } = await lookAlikes(world);
   const [target, longer, shorter] = skus;
@@ -102,6 +102,7 @@ test('scanning units on Receive counts only the exact SKU; look-alikes and unkno
   await scan(page, `${id}-MON-0013`, 0);
   await expect(panel.getByRole('alert')).toContainText(`no product has the SKU “${id}-MON-0013”`);
   await expect(panel.getByLabel('Units received')).toHaveValue('3');
+  await snap(page, 'receive-scan', testInfo);
   await expectNoSeriousA11yIssues(page);
 
   await panel.getByRole('button', { name: 'Receive', exact: true }).click();
@@ -116,7 +117,7 @@ test('scanning units on Receive counts only the exact SKU; look-alikes and unkno
 test('scanning a pick on the order page counts the order’s own SKUs and refuses look-alikes and extras', async ({
   page,
   world,
-}) => {
+}, testInfo) => {
   const { skus, admin, nyc } = await lookAlikes(world);
   const [target, longer, shorter] = skus;
   const order = await admin.orders.create.mutate({
@@ -144,5 +145,6 @@ test('scanning a pick on the order page counts the order’s own SKUs and refuse
   await scan(page, longer, 0);
   await expect(panel.getByRole('status')).toContainText(`All 3 units of order #${order.number} are scanned`);
   await expect(panel.getByRole('listitem').filter({ hasText: longer })).toContainText('1 / 1 scanned');
+  await snap(page, 'pack-scan', testInfo);
   await expectNoSeriousA11yIssues(page);
 });
