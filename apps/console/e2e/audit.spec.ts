@@ -26,7 +26,8 @@ test('a stock level changed behind the ledger’s back is reported by the audit'
   page,
   world,
 }, testInfo) => {
-  test.skip(!psql, 'needs psql to change a level directly in the database');
+  // psql comes with Debian's postgresql-15, which scripts/ensure-system-deps.mjs installs.
+  if (!psql) throw new Error('psql is missing: run node scripts/ensure-system-deps.mjs');
   const product = await world.product({ stock: { 'NYC-1': 10 } });
   const nyc = await world.warehouse('NYC-1');
   const where = `product_id = (select id from products where sku = '${product.sku}') and warehouse_id = '${nyc.id}'`;
