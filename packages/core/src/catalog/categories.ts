@@ -9,16 +9,17 @@ import { z } from 'zod';
 /** At most this many categories are listed (a catalogue has a few dozen). */
 const MAX_CATEGORIES = 1000;
 
-export const ZCategories = z.array(z.string());
+/** A category and how many active products are in it. */
+export const ZCategories = z.array(z.object({ name: z.string(), products: z.number().int() }));
 
-export async function listCategories(db: Db): Promise<string[]> {
+export async function listCategories(db: Db): Promise<z.infer<typeof ZCategories>> {
   const rows = await db
     .selectFrom('products')
-    .select('category')
-    .distinct()
+    .select((eb) => ['category', eb.fn.countAll<number>().as('products')])
     .where('active', '=', true)
+    .groupBy('category')
     .orderBy('category')
     .limit(MAX_CATEGORIES)
     .execute();
-  return rows.map((r) => r.category);
+  return rows.map((r) => ({ name: r.category, products: Number(r.products) }));
 }

@@ -271,7 +271,9 @@ function SearchFilters({
   onChange: (name: 'category' | 'warehouse', value: string) => void;
 }) {
   const { warehouses } = useWarehouses();
-  const categories = trpc.products.categories.useQuery(undefined, { staleTime: 60_000 }).data ?? [];
+  const categories = (trpc.products.categories.useQuery(undefined, { staleTime: 60_000 }).data ?? []).map(
+    (c) => c.name,
+  );
   return (
     <>
       <div className="field">
