@@ -4,37 +4,11 @@ import { useSearchParams } from 'wouter';
 import { ErrorMessage } from '../../components/error-message';
 import { ExportLink } from '../../components/export-link';
 import { PageHeader } from '../../components/page-header';
+import { WarehouseSelect } from '../../components/warehouse-select';
 import { useCursorPages } from '../../lib/use-cursor-pages';
 import { trpc } from '../../trpc';
 import { useWarehouses } from '../warehouses/use-warehouses';
 import { MovementsTable } from './movements-table';
-
-function WarehouseSelect({
-  id,
-  value,
-  onChange,
-}: {
-  id: string;
-  value: string;
-  onChange: (warehouseId: string) => void;
-}) {
-  const { warehouses } = useWarehouses();
-  return (
-    <div className="field">
-      <label className="field__label" htmlFor={id}>
-        Warehouse
-      </label>
-      <select id={id} className="input" value={value} onChange={(e) => onChange(e.currentTarget.value)}>
-        <option value="">All warehouses</option>
-        {warehouses.map((w) => (
-          <option key={w.id} value={w.id}>
-            {w.code} — {w.name}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 /** The filters, kept in the URL. */
 function useLedgerFilters() {
@@ -61,6 +35,7 @@ function useMovements(warehouseId: string, sku: string) {
 
 /** The stock ledger, newest first, for one product and/or one warehouse (filters in the URL). */
 export function MovementsPage() {
+  const { warehouses } = useWarehouses();
   const id = useId();
   const { warehouseId, sku, update, clear } = useLedgerFilters();
   const [skuText, setSkuText] = useState(sku);
@@ -89,8 +64,10 @@ export function MovementsPage() {
       <form className="card filter-bar" onSubmit={onSubmit} aria-label="Filter movements">
         <WarehouseSelect
           id={`${id}-warehouse`}
+          warehouses={warehouses}
           value={warehouseId}
           onChange={(warehouse) => update({ warehouse })}
+          anyLabel="All warehouses"
         />
         <div className="field">
           <label className="field__label" htmlFor={`${id}-sku`}>

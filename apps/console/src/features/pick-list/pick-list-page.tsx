@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { ExportLink } from '../../components/export-link';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, SkeletonRows } from '../../components/states';
+import { WarehouseSelect } from '../../components/warehouse-select';
 import { formatDateTime, formatNumber } from '../../lib/format';
 import { type RouterOutputs, trpc } from '../../trpc';
 import { useWarehouses } from '../warehouses/use-warehouses';
@@ -44,22 +45,13 @@ export function PickListPage() {
           </div>
         }
       />
-      <div className="field no-print">
-        <label className="field__label" htmlFor="pick-warehouse">
-          Warehouse
-        </label>
-        <select
+      <div className="no-print">
+        <WarehouseSelect
           id="pick-warehouse"
-          className="input"
+          warehouses={mine}
           value={warehouse?.id ?? ''}
-          onChange={(e) => setChosen(e.currentTarget.value)}
-        >
-          {mine.map((w) => (
-            <option key={w.id} value={w.id}>
-              {w.code} — {w.name}
-            </option>
-          ))}
-        </select>
+          onChange={setChosen}
+        />
       </div>
       <ErrorMessage error={list.error} />
       {data && (

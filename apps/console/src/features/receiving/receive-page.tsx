@@ -4,6 +4,7 @@ import { useUser } from '../../auth/session-context';
 import { ErrorMessage } from '../../components/error-message';
 import { PageHeader } from '../../components/page-header';
 import { ScanField, type ScanMessage } from '../../components/scan-field';
+import { WarehouseSelect } from '../../components/warehouse-select';
 import { formatNumber } from '../../lib/format';
 import { beep, productBySku } from '../../lib/scan';
 import { trpc } from '../../trpc';
@@ -84,23 +85,12 @@ export function ReceivePage() {
       />
       <section className="card panel stack" aria-label="Receiving station">
         <div className="form-row">
-          <div className="field">
-            <label className="field__label" htmlFor="receive-warehouse">
-              Warehouse
-            </label>
-            <select
-              id="receive-warehouse"
-              className="input"
-              value={warehouse?.id ?? ''}
-              onChange={(e) => setWarehouseId(e.currentTarget.value)}
-            >
-              {mine.map((w) => (
-                <option key={w.id} value={w.id}>
-                  {w.code} — {w.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <WarehouseSelect
+            id="receive-warehouse"
+            warehouses={mine}
+            value={warehouse?.id ?? ''}
+            onChange={setWarehouseId}
+          />
           <div className="field">
             <label className="field__label" htmlFor="receive-quantity">
               Units per scan

@@ -4,6 +4,7 @@ import { Link } from 'wouter';
 import { ErrorMessage } from '../../components/error-message';
 import { ExportLink } from '../../components/export-link';
 import { PageHeader } from '../../components/page-header';
+import { WarehouseSelect } from '../../components/warehouse-select';
 import { useCursorPages } from '../../lib/use-cursor-pages';
 import { useDebouncedValue } from '../../lib/use-debounced-value';
 import { trpc } from '../../trpc';
@@ -89,24 +90,13 @@ function StockFilters(props: {
   const { warehouses } = useWarehouses();
   return (
     <search className="card search-bar" aria-label="Filter stock">
-      <div className="field">
-        <label className="field__label" htmlFor="stock-warehouse">
-          Warehouse
-        </label>
-        <select
-          id="stock-warehouse"
-          className="input"
-          value={warehouseId}
-          onChange={(e) => onWarehouse(e.currentTarget.value)}
-        >
-          <option value="">All warehouses</option>
-          {warehouses.map((w) => (
-            <option key={w.id} value={w.id}>
-              {w.code} — {w.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <WarehouseSelect
+        id="stock-warehouse"
+        warehouses={warehouses}
+        value={warehouseId}
+        onChange={onWarehouse}
+        anyLabel="All warehouses"
+      />
       <div className="field">
         <label className="field__label" htmlFor="stock-query">
           SKU or name contains
