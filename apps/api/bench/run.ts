@@ -8,18 +8,18 @@
  * run also bench/RESULTS.md. See bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { searchProducts } from '@stockroom/core';
 import type { Database } from '@stockroom/db';
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { checkCorrectness, readCounters } from './lib/checks.js';
-import { type ApiVariant, type Config, loadConfig } from './lib/config.js';
+import { type ApiVariant, type Config, loadConfig, type ScenarioName } from './lib/config.js';
 import { cpuMeter } from './lib/cpu.js';
 import { type BenchData, SEARCH_QUERIES, setupData, setupPgbenchTables } from './lib/data.js';
-import { runExpiryStorm, type StormResult, stormTarget } from './lib/expiry-storm.js';
+import { runExpiryStorm, type StormResult } from './lib/expiry-storm.js';
+import { saveResults } from './lib/history.js';
 import { apiLogTail, type Infra, startInfra } from './lib/infra.js';
 import { Http, runCell } from './lib/load.js';
 import {
@@ -29,16 +29,10 @@ import {
   runPgbench,
   searchBaseline,
 } from './lib/pgbench.js';
-import {
-  type BaselineResult,
-  type CellResult,
-  evaluateTargets,
-  type Machine,
-  type Results,
-  renderMarkdown,
-  renderText,
-} from './lib/report.js';
+import { renderText } from './lib/report.js';
+import type { BaselineResult, CellResult, Machine, Results } from './lib/results.js';
 import { SCENARIO_DEFS, type Scenario } from './lib/scenarios.js';
+import { evaluateTargets } from './lib/targets.js';
 
 const BENCH_DIR = import.meta.dirname;
 const started = performance.now();
@@ -265,58 +259,80 @@ async function main(config: Config): Promise<number> {
       return entry;
     };
 
+    const runScenario = async (
+      name: ScenarioName,
+      variant: ApiVariant | undefined,
+      index: number,
+      checkHttp: Http,
+    ) => {
+      {
+        const scenario = SCENARIO_DEFS[name];
+        log(`scenario ${scenario.title}${variant ? ` (${variantLabel(variant)})` : ''}`);
+        // Once per run, however many API variants: search-1m grows the catalogue.
+        if (scenario.prepare && !(name in data.timings))
+          data.timings[name] = await scenario.prepare(infra.appDbUrl, log);
+        for (const clients of config.clients) {
+          for (const b of [scenario.baseline, ...(scenario.extraBaselines ?? [])]) await baseline(b, clients);
+        }
+        for (const clients of config.clients) {
+          const base = baselines.find((b) => b.name === scenario.baseline && b.clients === clients);
+          const cell = await runScenarioCell({
+            infra,
+            db,
+            checkHttp,
+            adminToken,
+            data,
+            scenario,
+            clients,
+            config,
+            keyPrefix: `${runId}-${index}-${name}-${clients}`,
+            baseTps: base && !base.error ? base.tps : null,
+          });
+          cells.push(cell);
+        }
+      }
+    };
+
     let storm: StormResult | undefined;
     const variants = config.apiUrl ? [undefined] : config.apiVariants;
-    for (const [index, variant] of variants.entries()) {
-      if (variant && index > 0) await infra.useApi(variant);
-      const checkHttp = new Http(infra.apiUrl, 1);
-      try {
-        for (const name of config.scenarios) {
-          if (name === 'expiry') {
-            // One timed event, on the first API variant only.
-            if (index > 0) continue;
-            log('scenario expiry storm');
-            const http = new Http(infra.apiUrl, 64);
-            storm = await runExpiryStorm({
-              db,
-              http,
-              checkHttp,
-              adminToken,
-              data,
-              keyPrefix: `${runId}-expiry`,
-              clients: 64,
-              log,
-            }).finally(() => http.close());
-            continue;
-          }
-          const scenario = SCENARIO_DEFS[name];
-          log(`scenario ${scenario.title}${variant ? ` (${variantLabel(variant)})` : ''}`);
-          // Once per run, however many API variants: search-1m grows the catalogue.
-          if (scenario.prepare && !(name in data.timings))
-            data.timings[name] = await scenario.prepare(infra.appDbUrl, log);
-          for (const clients of config.clients) {
-            for (const b of [scenario.baseline, ...(scenario.extraBaselines ?? [])])
-              await baseline(b, clients);
-          }
-          for (const clients of config.clients) {
-            const base = baselines.find((b) => b.name === scenario.baseline && b.clients === clients);
-            const cell = await runScenarioCell({
-              infra,
-              db,
-              checkHttp,
-              adminToken,
-              data,
-              scenario,
-              clients,
-              config,
-              keyPrefix: `${runId}-${index}-${name}-${clients}`,
-              baseTps: base && !base.error ? base.tps : null,
-            });
-            cells.push(cell);
-          }
+    // Two phases, each over every API variant: first what runs at 100,000 products, then
+    // search-1m, which grows the catalogue (so no variant measures the others at a million).
+    const phases = [
+      config.scenarios.filter((s) => s !== 'search-1m'),
+      config.scenarios.filter((s) => s === 'search-1m'),
+    ];
+    let current = variants[0];
+    for (const phase of phases.filter((p) => p.length > 0)) {
+      for (const [index, variant] of variants.entries()) {
+        if (variant && variant !== current) {
+          await infra.useApi(variant);
+          current = variant;
         }
-      } finally {
-        await checkHttp.close().catch(() => {});
+        const checkHttp = new Http(infra.apiUrl, 1);
+        try {
+          for (const name of phase) {
+            if (name === 'expiry') {
+              // One timed event, on the first API variant only.
+              if (index > 0) continue;
+              log('scenario expiry storm');
+              const http = new Http(infra.apiUrl, 64);
+              storm = await runExpiryStorm({
+                db,
+                http,
+                checkHttp,
+                adminToken,
+                data,
+                keyPrefix: `${runId}-expiry`,
+                clients: 64,
+                log,
+              }).finally(() => http.close());
+              continue;
+            }
+            await runScenario(name, variant, index, checkHttp);
+          }
+        } finally {
+          await checkHttp.close().catch(() => {});
+        }
       }
     }
 
@@ -341,21 +357,10 @@ async function main(config: Config): Promise<number> {
       baselines,
       cells,
       ...(storm ? { storm } : {}),
-      targets: [...evaluateTargets(cells, baselines), stormTarget(storm)],
+      targets: evaluateTargets(cells, baselines, storm),
       durationSeconds: (performance.now() - started) / 1000,
     };
-    console.log(renderText(results));
-    const resultsDir = path.join(BENCH_DIR, 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    const json = path.join(resultsDir, 'latest.json');
-    writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
-    log(`JSON: ${path.relative(process.cwd(), json)}`);
-    if (config.writeResultsMd) {
-      writeFileSync(path.join(BENCH_DIR, 'RESULTS.md'), renderMarkdown(results));
-      log('RESULTS.md updated');
-    } else {
-      log('RESULTS.md not updated (a subset or short run; BENCH_WRITE_RESULTS=1 forces it)');
-    }
+    console.log(renderText(saveResults(results, config, BENCH_DIR, log)));
     return cells.every((c) => c.check.ok) && (storm?.check.ok ?? true) ? 0 : 1;
   } catch (error) {
     const tail = apiLogTail(infra);

@@ -1,7 +1,7 @@
 /**
  * tRPC over HTTP at /trpc (queries, mutations, batches, SSE subscriptions):
- * tRPC's Fastify request handler (a lone mutation takes the shorter road of
- * trpc-single-mutation.ts), each request's context, Retry-After on 429/503,
+ * tRPC's Fastify request handler (a lone query or mutation takes the shorter
+ * road of trpc-lone-call.ts), each request's context, Retry-After on 429/503,
  * and live streams dropped at shutdown.
  */
 import { type FastifyTRPCPluginOptions, fastifyRequestHandler } from '@trpc/server/adapters/fastify';
@@ -10,7 +10,7 @@ import { createRequestContext, headerValue } from './context.js';
 import { toAppError } from './errors.js';
 import { type AppRouter, appRouter } from './router.js';
 import type { Services } from './services.js';
-import { singleMutationHandler } from './trpc-single-mutation.js';
+import { loneCallHandler } from './trpc-lone-call.js';
 
 /** A 429/503 answer tells the client when to come back (tRPC and REST alike). */
 export const responseMeta = ({ errors }: { errors: readonly unknown[] }) => {
@@ -52,9 +52,9 @@ export async function registerTrpc(app: FastifyInstance, services: Services): Pr
     maxBatchSize: 50,
     allowMethodOverride: false,
   } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'];
-  const loneMutation = singleMutationHandler(
+  const lone = loneCallHandler(
     appRouter,
-    (req: FastifyRequest) => createRequestContext(services, req, { type: 'mutation' }),
+    (req: FastifyRequest, type) => createRequestContext(services, req, { type }),
     responseMeta,
   );
 
@@ -67,7 +67,7 @@ export async function registerTrpc(app: FastifyInstance, services: Services): Pr
   });
 
   // What fastifyTRPCPlugin registers (bodies as text, one route for every path), with
-  // the lone-mutation road in front of tRPC's request handler.
+  // the lone-call road in front of tRPC's request handler.
   await app.register(async (trpc) => {
     trpc.removeContentTypeParser('application/json');
     trpc.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
@@ -81,7 +81,7 @@ export async function registerTrpc(app: FastifyInstance, services: Services): Pr
       try {
         decoded = decodeURIComponent(path);
       } catch {}
-      if (decoded !== undefined && (await loneMutation(req, reply, decoded))) return reply;
+      if (decoded !== undefined && (await lone(req, reply, decoded))) return reply;
       await fastifyRequestHandler({ ...trpcOptions, req, res: reply, path });
       return reply;
     });

@@ -38,6 +38,51 @@ describe('API over HTTP', () => {
     expect([loneBody]).toEqual(await batch.json());
   });
 
+  it('answers a lone query exactly as the same call inside a batch, answers and errors alike', async () => {
+    const get = (path: string) =>
+      fetch(`${api.url}${path}`, {
+        headers: { authorization: `Bearer ${SERVICE_TOKEN}`, 'x-request-id': 'same-request' },
+      });
+    const lone = async (path: string, input: unknown) =>
+      get(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
+    const batched = async (path: string, input: unknown) =>
+      get(`/trpc/${path}?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: input }))}`);
+
+    for (const [path, input, status] of [
+      ['products.search', { query: 'hedphones', limit: 5 }, 200],
+      ['products.get', { sku: 'EL-HDP-001' }, 200],
+      ['products.get', { sku: 'NO-SUCH-SKU' }, 404],
+      ['products.search', { query: 'x'.repeat(500) }, 400],
+      ['products.search', { limit: 'many' }, 400],
+    ] as const) {
+      const [a, b] = [await lone(path, input), await batched(path, input)];
+      expect([path, a.status]).toEqual([path, status]);
+      expect(b.status).toBe(status);
+      expect(a.headers.get('content-type')).toBe(b.headers.get('content-type'));
+      expect([await a.json()]).toEqual(await b.json());
+    }
+    // A lone search finds the misspelled headphones, as the batched one does.
+    const found = (await (await lone('products.search', { query: 'hedphones' })).json()) as {
+      result: { data: { items: { sku: string }[] } };
+    };
+    expect(found.result.data.items.map((i) => i.sku)).toContain('EL-HDP-001');
+    // A query asked for by POST, or a mutation by GET, is refused the same way as before.
+    const post = await fetch(`${api.url}/trpc/products.search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const mutationByGet = await lone('reservations.create', { lines: [{ sku: 'EL-HDP-001', quantity: 1 }] });
+    for (const refused of [post, mutationByGet]) {
+      const body = (await refused.json()) as { error: { data: { code: string } } };
+      expect(refused.status === 400 || refused.status === 405).toBe(true);
+      expect(body.error.data.code).toMatch(/^(METHOD_NOT_SUPPORTED|BAD_REQUEST)$/);
+    }
+    // Input that is not JSON: PARSE_ERROR, not a 500.
+    const garbled = await get('/trpc/products.search?input=%7Bnot-json');
+    expect(garbled.status).toBe(400);
+  });
+
   it('reserves and confirms stock with the typed client and a service token', async () => {
     const service = api.client(SERVICE_TOKEN);
     const product = await service.products.get.query({ sku: 'EL-HDP-001' });

@@ -25,6 +25,8 @@ export interface Config {
   pgbenchThreads: number;
   /** Rewrite bench/RESULTS.md (by default only after a full run at the default settings). */
   writeResultsMd: boolean;
+  /** Every scenario at the default settings: such runs are kept in results/history for the median. */
+  fullRun: boolean;
   /** Where the hot product's stock starts (never runs out during a run). */
   hotOnHand: number;
   /** How the API child runs: each variant (node binary × worker count) runs every selected scenario. */
@@ -133,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgbenchPath: env.PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench',
     pgbenchThreads: positive('BENCH_PGBENCH_THREADS', env.BENCH_PGBENCH_THREADS, 2),
     writeResultsMd: env.BENCH_WRITE_RESULTS ? env.BENCH_WRITE_RESULTS === '1' : fullRun,
+    fullRun,
     hotOnHand: 50_000_000,
     apiVariants: apiVariants(env),
     apiNodeArgs: (env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter((a) => a.length > 0),

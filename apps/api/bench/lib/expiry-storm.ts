@@ -21,7 +21,6 @@ import type pg from 'pg';
 import { type CheckResult, checkCorrectness } from './checks.js';
 import { type BenchData, sku, UNIFORM_PRODUCTS } from './data.js';
 import type { Http } from './load.js';
-import type { Target } from './report.js';
 
 const STORM_HOLDS = 10_000;
 /** Seconds from "now" to the storm's due instant (after the expiry moves). */
@@ -169,18 +168,4 @@ export async function runExpiryStorm(options: {
     `  expiry storm: ${pending === 0 ? `all ${ids.length} released ${result.releasedAfterSeconds?.toFixed(2)} s after due (first ${result.firstAfterSeconds?.toFixed(2)} s)` : `${pending} still pending after ${GIVE_UP_SECONDS} s`}; check ${check.ok ? 'ok' : `FAILED: ${check.problems.join('; ')}`}`,
   );
   return result;
-}
-
-export function stormTarget(storm: StormResult | undefined): Target {
-  const name = `Expiry storm: ${STORM_HOLDS.toLocaleString('en')} holds due at once, all released ≤ 5 s after due`;
-  if (!storm) return { name, status: 'not measured', detail: 'needs the expiry scenario' };
-  const after = storm.releasedAfterSeconds;
-  return {
-    name,
-    status: after !== null && after <= 5 && storm.check.ok ? 'met' : 'missed',
-    detail:
-      after === null
-        ? `not all released within ${GIVE_UP_SECONDS} s`
-        : `all released ${after.toFixed(2)} s after due (first ${storm.firstAfterSeconds?.toFixed(2)} s; ${storm.orders} orders among them; made in ${storm.createSeconds.toFixed(1)} s); check ${storm.check.ok ? 'clean' : storm.check.problems.join('; ')}`,
-  };
 }

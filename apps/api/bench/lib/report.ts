@@ -1,71 +1,9 @@
 /** The table, the targets of the benchmark issue, the JSON file and RESULTS.md. */
 import type { CheckResult } from './checks.js';
-import type { ScenarioName } from './config.js';
 import type { CpuUse } from './cpu.js';
-import type { StormResult } from './expiry-storm.js';
 import type { CellStats } from './load.js';
-import type { BaselineName, PgbenchResult } from './pgbench.js';
-
-export interface CellResult {
-  scenario: ScenarioName;
-  title: string;
-  unit: string;
-  clients: number;
-  /** The API child's node and worker processes (undefined with API_URL). */
-  api?: { node: string; workers: number };
-  stats: CellStats;
-  itemsPerSecond?: number;
-  cpu: CpuUse;
-  /** API CPU (all its processes) per unit of work, ms: the cell's API CPU time ÷ every operation it served. */
-  apiMsPerOp: number | null;
-  baseline: { name: BaselineName; tps: number | null };
-  /** API throughput ÷ the baseline's tps at the same client count. */
-  ratio: number | null;
-  check: CheckResult;
-}
-
-export interface BaselineResult extends PgbenchResult {
-  title: string;
-  cpu: CpuUse;
-}
-
-export interface Target {
-  name: string;
-  status: 'met' | 'missed' | 'not measured';
-  detail: string;
-}
-
-export interface Machine {
-  cpuModel: string;
-  cores: number;
-  memoryGb: number;
-  node: string;
-  postgres: string;
-  pgbench: string;
-  os: string;
-}
-
-export interface Results {
-  date: string;
-  machine: Machine;
-  settings: {
-    seconds: number;
-    warmupSeconds: number;
-    pgbenchSeconds: number;
-    clients: number[];
-    scenarios: ScenarioName[];
-    apiPoolMax: number;
-    database: string;
-    api: string;
-  };
-  setupMs: Record<string, number>;
-  baselines: BaselineResult[];
-  cells: CellResult[];
-  /** The expiry storm (one timed event, not a cell per client count). */
-  storm?: StormResult;
-  targets: Target[];
-  durationSeconds: number;
-}
+import type { BaselineResult, CellResult, Results, Target } from './results.js';
+import { goalText } from './targets.js';
 
 const fmt = (n: number | null | undefined, digits = 1) =>
   n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits);
@@ -166,129 +104,6 @@ function baselineRows(baselines: BaselineResult[]) {
   };
 }
 
-export function evaluateTargets(cells: CellResult[], baselines: BaselineResult[]): Target[] {
-  // With several API variants (node × workers), a target is judged on the variant that did best.
-  const cell = (s: ScenarioName, c: number) =>
-    cells
-      .filter((x) => x.scenario === s && x.clients === c)
-      .sort((a, b) => b.stats.throughput - a.stats.throughput)[0];
-  const base = (n: BaselineName, c: number) =>
-    baselines.find((b) => b.name === n && b.clients === c && !b.error);
-  const targets: Target[] = [];
-
-  const hot64 = cell('hot', 64);
-  const hotBase64 = base('hot-update', 64);
-  targets.push(
-    hot64 && hotBase64
-      ? {
-          name: 'Hot product, 64 clients: reservations/s ≥ 2 × pgbench single-statement hot-row UPDATE tx/s',
-          status: hot64.stats.throughput >= 2 * hotBase64.tps ? 'met' : 'missed',
-          detail: `${rate(hot64.stats.throughput)}/s vs 2 × ${rate(hotBase64.tps)} = ${rate(2 * hotBase64.tps)}/s (${(hot64.stats.throughput / hotBase64.tps).toFixed(2)}× the UPDATE)`,
-        }
-      : {
-          name: 'Hot product, 64 clients ≥ 2 × pgbench hot-row UPDATE',
-          status: 'not measured',
-          detail: 'needs hot at 64 clients',
-        },
-  );
-
-  const hot16 = cell('hot', 16);
-  const hot256 = cell('hot', 256);
-  targets.push(
-    hot16 && hot256
-      ? {
-          name: 'No collapse: hot product at 256 clients ≥ 0.9 × hot product at 16 clients',
-          status: hot256.stats.throughput >= 0.9 * hot16.stats.throughput ? 'met' : 'missed',
-          detail: `${rate(hot256.stats.throughput)}/s at 256 vs ${rate(hot16.stats.throughput)}/s at 16 (${(hot256.stats.throughput / hot16.stats.throughput).toFixed(2)}×)`,
-        }
-      : {
-          name: 'No collapse: hot 256 ≥ 0.9 × hot 16',
-          status: 'not measured',
-          detail: 'needs hot at 16 and 256',
-        },
-  );
-
-  targets.push(
-    hot64
-      ? {
-          name: 'Hot product, 64 clients: p99 latency ≤ 100 ms',
-          status: hot64.stats.latency.p99 <= 100 ? 'met' : 'missed',
-          detail: `p99 ${fmt(hot64.stats.latency.p99)} ms`,
-        }
-      : { name: 'Hot product, 64 clients: p99 ≤ 100 ms', status: 'not measured', detail: 'needs hot at 64' },
-  );
-
-  const hotCpu = cells
-    .filter((x) => x.scenario === 'hot' && x.clients === 64 && x.apiMsPerOp !== null)
-    .sort((a, b) => (a.apiMsPerOp ?? 0) - (b.apiMsPerOp ?? 0))[0];
-  targets.push(
-    hotCpu?.apiMsPerOp != null
-      ? {
-          name: 'Hot product, 64 clients: API CPU per reservation ≤ 0.25 ms',
-          status: hotCpu.apiMsPerOp <= 0.25 ? 'met' : 'missed',
-          detail: `${fmt(hotCpu.apiMsPerOp, 3)} ms (${hotCpu.api ? `node ${hotCpu.api.node}, ${hotCpu.api.workers} worker(s)` : 'API_URL'})`,
-        }
-      : {
-          name: 'Hot product: API CPU per reservation ≤ 0.25 ms',
-          status: 'not measured',
-          detail: 'needs hot at 64 clients with the API as a child process',
-        },
-  );
-
-  const uniform64 = cell('uniform', 64);
-  const uniformBase64 = base('uniform-for-update', 64);
-  targets.push(
-    uniform64 && uniformBase64
-      ? {
-          name: 'Uniform, 64 clients: ≥ 0.8 × pgbench SELECT … FOR UPDATE transaction over 10,000 rows',
-          status: uniform64.stats.throughput >= 0.8 * uniformBase64.tps ? 'met' : 'missed',
-          detail: `${rate(uniform64.stats.throughput)}/s vs 0.8 × ${rate(uniformBase64.tps)} = ${rate(0.8 * uniformBase64.tps)}/s (${(uniform64.stats.throughput / uniformBase64.tps).toFixed(2)}×)`,
-        }
-      : {
-          name: 'Uniform, 64 clients ≥ 0.8 × pgbench FOR UPDATE over 10,000 rows',
-          status: 'not measured',
-          detail: 'needs uniform at 64 clients',
-        },
-  );
-
-  const search16 = cell('search', 16);
-  targets.push(
-    search16
-      ? {
-          name: 'Search over 100,000 products, 16 clients: p95 ≤ 30 ms',
-          status: search16.stats.latency.p95 <= 30 ? 'met' : 'missed',
-          detail: `p95 ${fmt(search16.stats.latency.p95)} ms (p50 ${fmt(search16.stats.latency.p50)}, p99 ${fmt(search16.stats.latency.p99)})`,
-        }
-      : { name: 'Search, 16 clients: p95 ≤ 30 ms', status: 'not measured', detail: 'needs search at 16' },
-  );
-
-  const million16 = cell('search-1m', 16);
-  targets.push(
-    million16
-      ? {
-          name: 'Search over 1,000,000 products, 16 clients: p95 ≤ 60 ms',
-          status: million16.stats.latency.p95 <= 60 ? 'met' : 'missed',
-          detail: `p95 ${fmt(million16.stats.latency.p95)} ms (p50 ${fmt(million16.stats.latency.p50)}, p99 ${fmt(million16.stats.latency.p99)})`,
-        }
-      : {
-          name: 'Search over 1,000,000 products, 16 clients: p95 ≤ 60 ms',
-          status: 'not measured',
-          detail: 'needs search-1m at 16',
-        },
-  );
-
-  const failedChecks = cells.filter((c) => !c.check.ok);
-  targets.push({
-    name: 'Correctness after every scenario: zero oversell, ledger and audit clean',
-    status: cells.length === 0 ? 'not measured' : failedChecks.length === 0 ? 'met' : 'missed',
-    detail:
-      failedChecks.length === 0
-        ? `${cells.length} check(s), all clean`
-        : failedChecks.map((c) => `${c.scenario}@${c.clients}: ${c.check.problems.join('; ')}`).join(' | '),
-  });
-  return targets;
-}
-
 /** How busy the rest of the machine was: other work on the same cores disturbs every figure. */
 function noiseNote(results: Results): string | undefined {
   const all = [...results.cells.map((c) => c.cpu.others), ...results.baselines.map((b) => b.cpu.others)];
@@ -316,7 +131,7 @@ function slowestQueries(results: Results, count = 5): string[] {
 }
 
 const targetLine = (t: Target) =>
-  `${t.status === 'met' ? '[met]   ' : t.status === 'missed' ? '[MISSED]' : '[n/a]   '} ${t.name} — ${t.detail}`;
+  `${t.status === 'met' ? '[met]   ' : t.status === 'missed' ? '[MISSED]' : '[n/a]   '} ${t.name} ${goalText(t.goal)} — ${t.detail}`;
 
 export function renderText(results: Results): string {
   const cells = cellRows(results.cells);
@@ -341,12 +156,21 @@ export function renderText(results: Results): string {
       : []),
     noiseNote(results) ?? '',
     '',
-    'Targets',
+    'Targets (this run)',
     ...results.targets.map((t) => `  ${targetLine(t)}`),
     '',
+    ...(results.median
+      ? [
+          `Targets: median of the last ${results.median.runs.length} full runs (${results.median.runs.join(', ')})`,
+          ...results.median.targets.map((t) => `  ${targetLine(t)}`),
+          '',
+        ]
+      : []),
   ];
   return lines.join('\n');
 }
+
+const markdownTarget = (t: Target) => `- **${t.status}** — ${t.name} ${goalText(t.goal)}: ${t.detail}`;
 
 export function renderMarkdown(results: Results): string {
   const cells = cellRows(results.cells);
@@ -382,9 +206,19 @@ export function renderMarkdown(results: Results): string {
       : []),
     noiseNote(results) ?? '',
     '',
-    '## Targets',
+    ...(results.median
+      ? [
+          `## Targets: median of the last ${results.median.runs.length} full runs`,
+          '',
+          `Runs: ${results.median.runs.join(', ')} (this one last). Each target's median over the runs, judged against its goal.`,
+          '',
+          ...results.median.targets.map(markdownTarget),
+          '',
+        ]
+      : []),
+    '## Targets (this run)',
     '',
-    ...results.targets.map((t) => `- **${t.status}** — ${t.name}: ${t.detail}`),
+    ...results.targets.map(markdownTarget),
     '',
   ].join('\n');
 }

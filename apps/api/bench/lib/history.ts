@@ -1,0 +1,58 @@
+/**
+ * Where a run's results go: results/latest.json always; full runs at the default settings also to
+ * results/history/, and RESULTS.md then shows this run and each target's median over the last
+ * MEDIAN_RUNS full runs (the issue judges the median of three: the baselines move between runs).
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config.js';
+import { renderMarkdown } from './report.js';
+import type { Results } from './results.js';
+import { medianTargets } from './targets.js';
+
+const MEDIAN_RUNS = 3;
+
+/** The last `count` full runs kept in results/history (oldest first), this one not included. */
+function previousFullRuns(historyDir: string, count: number): Results[] {
+  let files: string[];
+  try {
+    files = readdirSync(historyDir).filter((f) => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return files
+    .sort()
+    .slice(-count)
+    .map((f) => JSON.parse(readFileSync(path.join(historyDir, f), 'utf8')) as Results)
+    .filter((r) => Array.isArray(r.targets) && r.targets.every((t) => typeof t.id === 'string'));
+}
+
+/** Adds the median over the last full runs (when this is a full run) and writes the files. */
+export function saveResults(
+  results: Results,
+  config: Config,
+  benchDir: string,
+  log: (line: string) => void,
+): Results {
+  const resultsDir = path.join(benchDir, 'results');
+  const historyDir = path.join(resultsDir, 'history');
+  mkdirSync(historyDir, { recursive: true });
+  let saved = results;
+  if (config.fullRun) {
+    const runs = [...previousFullRuns(historyDir, MEDIAN_RUNS - 1), results];
+    if (runs.length > 1)
+      saved = { ...results, median: { runs: runs.map((r) => r.date), targets: medianTargets(runs) } };
+    const file = path.join(historyDir, `${results.date.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  }
+  const json = path.join(resultsDir, 'latest.json');
+  writeFileSync(json, `${JSON.stringify(saved, null, 2)}\n`);
+  log(`JSON: ${path.relative(process.cwd(), json)}`);
+  if (config.writeResultsMd) {
+    writeFileSync(path.join(benchDir, 'RESULTS.md'), renderMarkdown(saved));
+    log('RESULTS.md updated');
+  } else {
+    log('RESULTS.md not updated (a subset or short run; BENCH_WRITE_RESULTS=1 forces it)');
+  }
+  return saved;
+}
