@@ -6,7 +6,7 @@
  * Lock order, everywhere: the reservation row, then the order row, then stock
  * rows (in their global order).
  */
-import type { Database, ReservationStatus } from '@stockroom/db';
+import { type Database, PREPARED_MARK, type ReservationStatus } from '@stockroom/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { insertEvents, type NewEvent, reservationEnded, stockChanged } from '../events/index.js';
 import { iso, type Reservation } from '../shared/dto.js';
@@ -48,6 +48,7 @@ export async function lockReservation(
 ): Promise<LockedReservation | undefined> {
   return trx
     .selectFrom('reservations')
+    .modifyFront(sql.raw(PREPARED_MARK))
     .select([
       'id',
       'status',
@@ -107,7 +108,7 @@ export async function endHolds(
   reason?: string,
 ): Promise<FreedStock[]> {
   if (ids.length === 0) return [];
-  const locked = await sql<HeldLine>`
+  const locked = await sql<HeldLine>`${sql.raw(PREPARED_MARK)}
     select l.reservation_id, l.warehouse_id, l.product_id, l.quantity, p.sku,
            s.on_hand, s.reserved, s.version
     from reservation_lines l
@@ -118,7 +119,7 @@ export async function endHolds(
     for no key update of s`.execute(trx);
   const rows = endRows(ids, locked.rows, to, actor, reason ?? null);
   const json = (value: unknown[]) => JSON.stringify(value);
-  const written = await sql<{ levels: number }>`
+  const written = await sql<{ levels: number }>`${sql.raw(PREPARED_MARK)}
     with levels as (
       update stock_levels s
       set on_hand = s.on_hand + d.on_hand_delta, reserved = s.reserved + d.reserved_delta,

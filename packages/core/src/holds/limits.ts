@@ -13,7 +13,7 @@
  * locks stock levels — so the lock order everywhere is buyer, then stock.
  * Several buyers (a coalesced batch) are locked in ascending key order.
  */
-import type { Database } from '@stockroom/db';
+import { type Database, PREPARED_MARK } from '@stockroom/db';
 import { sql, type Transaction } from 'kysely';
 import type { Actor } from '../shared/actor.js';
 import { DomainError, validationFailed } from '../shared/errors.js';
@@ -125,7 +125,7 @@ const BUYER_LOCK_CLASS = 72_017;
 export async function lockBuyers(trx: Transaction<Database>, buyerIds: string[]): Promise<void> {
   const ids = [...new Set(buyerIds)];
   if (ids.length === 0) return;
-  await sql`
+  await sql`${sql.raw(PREPARED_MARK)}
     select count(pg_advisory_xact_lock(${BUYER_LOCK_CLASS}, k.key))
     from (
       select distinct hashtext(id::text) as key from unnest(${ids}::uuid[]) as id order by 1
@@ -149,7 +149,12 @@ export async function buyerUsage(
     ids.map((id) => [id, { holds: 0, units: 0, nextEndSeconds: null }]),
   );
   if (ids.length === 0) return usage;
-  const rows = await sql<{ ownerUserId: string; holds: number; units: number; nextEndSeconds: number }>`
+  const rows = await sql<{
+    ownerUserId: string;
+    holds: number;
+    units: number;
+    nextEndSeconds: number;
+  }>`${sql.raw(PREPARED_MARK)}
     select r.owner_user_id,
            count(distinct r.id)::int as holds,
            coalesce(sum(l.quantity), 0)::int as units,

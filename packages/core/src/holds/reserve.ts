@@ -19,7 +19,7 @@
  * the lock guarantees (the guard is the second line of defence, the schema's
  * CHECKs the third).
  */
-import type { Database } from '@stockroom/db';
+import { type Database, PREPARED_MARK } from '@stockroom/db';
 import { sql, type Transaction } from 'kysely';
 import { claimKeys, type KeyClaim, scopeKey } from '../idempotency/index.js';
 import { assertTokenMayActAt, tokenMayActAt } from '../shared/access.js';
@@ -149,7 +149,7 @@ async function lockLevels(
   }
   const openProducts = [...new Set(demands.flatMap((d) => [...d.open.keys()]))];
   // The transaction's clock (now() is fixed for the transaction) dates every hold.
-  const locked = await sql<LockedLevel & { nowMs: number }>`
+  const locked = await sql<LockedLevel & { nowMs: number }>`${sql.raw(PREPARED_MARK)}
     with k as (
       select warehouse_id, product_id
       from jsonb_to_recordset(${JSON.stringify([...pairs.values()])}::jsonb) as k(warehouse_id uuid, product_id uuid)
@@ -169,7 +169,7 @@ async function lockLevels(
 }
 
 async function transactionNow(trx: Transaction<Database>): Promise<number> {
-  const row = await sql<{ nowMs: number }>`
+  const row = await sql<{ nowMs: number }>`${sql.raw(PREPARED_MARK)}
     select floor(extract(epoch from now()) * 1000)::float8 as now_ms`.execute(trx);
   return row.rows[0]?.nowMs as number;
 }

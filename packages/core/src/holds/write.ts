@@ -2,7 +2,7 @@
  * Step 5 of reserving (see reserve.ts): build every row a batch of grants
  * writes, then write them all in one statement while the levels are locked.
  */
-import type { Database } from '@stockroom/db';
+import { type Database, PREPARED_MARK } from '@stockroom/db';
 import { sql, type Transaction } from 'kysely';
 import { insertEvents, type NewEvent, reservationCreated, stockChanged } from '../events/index.js';
 import { type KeyClaim, settleKeysCtes } from '../idempotency/index.js';
@@ -132,7 +132,7 @@ export async function writeHolds(
     else refused.push(scope);
   }
   const json = (value: unknown[]) => JSON.stringify(value);
-  const written = await sql<{ levels: number }>`
+  const written = await sql<{ levels: number }>`${sql.raw(PREPARED_MARK)}
     with new_reservations as (
       insert into reservations (id, expires_at, hold_limit_at, reference, created_by, owner_user_id)
       select id, now() + make_interval(secs => ttl), now() + make_interval(secs => max_seconds),

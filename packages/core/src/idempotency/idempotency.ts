@@ -19,7 +19,7 @@
  * answers them in the statement that writes the holds).
  */
 import { createHash } from 'node:crypto';
-import type { Database, Db } from '@stockroom/db';
+import { type Database, type Db, PREPARED_MARK } from '@stockroom/db';
 import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { IdempotencyScope } from '../shared/context.js';
 import { idempotencyKeyReused } from '../shared/errors.js';
@@ -74,7 +74,7 @@ export async function claimKeys(
   const outcomes = new Map<string, ClaimOutcome>();
   if (claims.length === 0) return outcomes;
   const rows = JSON.stringify(claims.map((c) => ({ ...c.scope, request_hash: c.hash })));
-  const claimed = await sql<IdempotencyScope>`
+  const claimed = await sql<IdempotencyScope>`${sql.raw(PREPARED_MARK)}
     insert into idempotency_records (principal, procedure, key, request_hash, expires_at)
     select principal, procedure, key, request_hash, now() + make_interval(secs => ${IDEMPOTENCY_TTL_SECONDS})
     from jsonb_to_recordset(${rows}::jsonb) as x(principal text, procedure text, key text, request_hash text)
@@ -86,7 +86,9 @@ export async function claimKeys(
   for (const row of claimed.rows) outcomes.set(scopeKey(row), { status: 'claimed' });
   const taken = claims.filter((c) => !outcomes.has(scopeKey(c.scope)));
   if (taken.length === 0) return outcomes;
-  const stored = await sql<IdempotencyScope & { requestHash: string; response: unknown }>`
+  const stored = await sql<
+    IdempotencyScope & { requestHash: string; response: unknown }
+  >`${sql.raw(PREPARED_MARK)}
     select r.principal, r.procedure, r.key, r.request_hash, r.response
     from idempotency_records r
     join jsonb_to_recordset(${JSON.stringify(taken.map((c) => c.scope))}::jsonb)
@@ -136,7 +138,7 @@ async function settleKeys(
   refused: IdempotencyScope[] = [],
 ): Promise<void> {
   if (answers.length === 0 && refused.length === 0) return;
-  await sql`with ${settleKeysCtes(answers, refused)} select 1`.execute(trx);
+  await sql`${sql.raw(PREPARED_MARK)} with ${settleKeysCtes(answers, refused)} select 1`.execute(trx);
 }
 
 /**

@@ -18,7 +18,7 @@
  * write happens inside PostgreSQL while the rows are locked. The schema's CHECK
  * constraints remain the last line of defence.
  */
-import type { Database, MovementKind } from '@stockroom/db';
+import { type Database, type MovementKind, PREPARED_MARK } from '@stockroom/db';
 import { sql, type Transaction } from 'kysely';
 import { insertEvents, type NewEvent, stockChanged } from '../events/index.js';
 
@@ -129,7 +129,7 @@ interface JudgedLevel extends ChangedLevel {
  * the locked, current values. Nothing is written yet.
  */
 async function lockAndJudge(trx: Transaction<Database>, input: string): Promise<JudgedLevel[]> {
-  const judged = await sql<JudgedLevel>`
+  const judged = await sql<JudgedLevel>`${sql.raw(PREPARED_MARK)}
     with input as (
       select * from jsonb_to_recordset(${input}::jsonb) as x(
         warehouse_id uuid, product_id uuid, kind text, on_hand_delta int, on_hand_set int,
@@ -209,7 +209,7 @@ async function write(
     version: number;
     safetyStock: number;
     updatedAt: Date;
-  }>`
+  }>`${sql.raw(PREPARED_MARK)}
     with input as (
       select x.*, k.on_hand_before, k.reserved_before
       from jsonb_to_recordset(${input}::jsonb) as x(
@@ -256,7 +256,7 @@ export async function ensureStockLevels(
 ): Promise<void> {
   if (pairs.length === 0) return;
   const keys = JSON.stringify(pairs.map((p) => ({ warehouse_id: p.warehouseId, product_id: p.productId })));
-  await sql`
+  await sql`${sql.raw(PREPARED_MARK)}
     insert into stock_levels (warehouse_id, product_id)
     select k.warehouse_id, k.product_id
     from jsonb_to_recordset(${keys}::jsonb) as k(warehouse_id uuid, product_id uuid)

@@ -3,7 +3,7 @@
  * first: the global lock order), moving its status with an event, pricing and
  * writing its items, and committing its items again after its hold ended.
  */
-import type { Database, OrderStatus } from '@stockroom/db';
+import { type Database, type OrderStatus, PREPARED_MARK } from '@stockroom/db';
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import {
   appendEvents,
@@ -123,8 +123,9 @@ export interface PricedLine {
 export async function priceSkus(trx: Kysely<Database>, skus: string[]): Promise<Map<string, PricedLine>> {
   const rows = await trx
     .selectFrom('products')
+    .modifyFront(sql.raw(PREPARED_MARK))
     .select(['id as productId', 'sku', 'name', 'priceMinor as unitPriceMinor', 'currency', 'active'])
-    .where('sku', 'in', [...new Set(skus)])
+    .where('sku', '=', sql<string>`any(${[...new Set(skus)]}::text[])`)
     .execute();
   const missing = [...new Set(skus)].filter((s) => !rows.some((r) => r.sku === s && r.active));
   if (missing.length > 0)
@@ -226,6 +227,7 @@ export async function lockOrder(trx: Transaction<Database>, id: string) {
   // while the order is pending; a later change of it takes this same lock first).
   const reservation = await trx
     .selectFrom('reservations as r')
+    .modifyFront(sql.raw(PREPARED_MARK))
     .innerJoin('orders as o', 'o.reservationId', 'r.id')
     .select([
       'r.id',

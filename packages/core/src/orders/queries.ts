@@ -1,5 +1,5 @@
 /** Reading orders: one with its shipments, or a page of them (buyers see their own). */
-import type { Database, Db } from '@stockroom/db';
+import { type Database, type Db, PREPARED_MARK } from '@stockroom/db';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { Actor } from '../shared/actor.js';
@@ -27,8 +27,9 @@ export async function itemsOf(db: Kysely<Database>, ids: string[]) {
   if (ids.length === 0) return new Map<string, OrderItem[]>();
   const rows = await db
     .selectFrom('orderItems')
+    .modifyFront(sql.raw(PREPARED_MARK))
     .select(['orderId', 'sku', 'name', 'quantity', 'unitPriceMinor', 'warehouseId'])
-    .where('orderId', 'in', ids)
+    .where('orderId', '=', sql<string>`any(${ids}::uuid[])`)
     .orderBy('sku')
     .orderBy('warehouseId')
     .execute();

@@ -1,0 +1,80 @@
+/**
+ * The hot statements are prepared once per connection (their text carries
+ * PREPARED_MARK): PostgreSQL parses and plans them once, not on every keystroke
+ * or every reservation. Through a transaction pooler nothing is named
+ * (packages/db connection.ts).
+ */
+import { createTestDatabase, type TestDatabase } from '@stockroom/db/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createReservation, releaseReservation, searchProducts } from './core.js';
+import { levelOf, makeProduct, makeWarehouse, service, stock } from './factories.js';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  // One connection: every statement below runs in the same server session.
+  database = await createTestDatabase({ max: 1 });
+});
+
+afterAll(async () => {
+  await database?.destroy();
+});
+
+it('prepares the terms and page statements once and reuses them for every search', async () => {
+  const { db } = database;
+  for (const query of ['lantern', 'lanturn', 'headph', 'EL-', 'nothing-like-this-zz']) {
+    await searchProducts(db, { query, limit: 10 });
+    await searchProducts(db, { query, limit: 10 });
+  }
+  const { rows } = await sql<{ name: string; calls: number; statement: string }>`
+    select name, generic_plans + custom_plans as calls, statement from pg_prepared_statements
+    where name like 'sr\\_%'`.execute(db);
+  const terms = rows.filter((r) => r.statement.includes('search_words'));
+  const pages = rows.filter((r) => r.statement.includes('stock_levels'));
+  expect(terms.length).toBeGreaterThanOrEqual(1);
+  expect(pages.length).toBeGreaterThanOrEqual(1);
+  // Prepared once, run many times.
+  const runs = rows.reduce((sum, r) => sum + Number(r.calls), 0);
+  expect(runs).toBeGreaterThan(rows.length);
+});
+
+it('prepares the reservation writes once: the hundredth reservation parses nothing new, and stock adds up', async () => {
+  const { db } = database;
+  const w = await makeWarehouse(db);
+  const products = [await makeProduct(db), await makeProduct(db)];
+  for (const p of products) await stock(db, w.id, p.sku, 500);
+  const statements = async () =>
+    (
+      await sql<{ name: string; runs: number; statement: string }>`
+        select name, generic_plans + custom_plans as runs, statement from pg_prepared_statements
+        where name like 'sr\\_%'`.execute(db)
+    ).rows;
+  const reserveAndRelease = async (i: number) => {
+    const p = products[i % 2] as (typeof products)[number];
+    const idempotency = { principal: 'service:prep', procedure: 'reservations.create', key: `prep-${i}` };
+    const r = await createReservation(
+      { db, actor: service, idempotency },
+      { lines: [{ sku: p.sku, quantity: 1 + (i % 3), warehouseId: w.id }] },
+    );
+    if (i % 2 === 0) await releaseReservation({ db, actor: service }, { id: r.id });
+  };
+  for (let i = 0; i < 10; i++) await reserveAndRelease(i);
+  const warm = await statements();
+  for (let i = 10; i < 100; i++) await reserveAndRelease(i);
+  const after = await statements();
+
+  // The same statements, not one more per reservation; each ran again and again.
+  expect(after.map((s) => s.name).sort()).toEqual(warm.map((s) => s.name).sort());
+  const text = after.map((s) => s.statement).join('\n');
+  for (const part of ['insert into reservations', 'update stock_levels', 'insert into idempotency_records'])
+    expect(text).toContain(part);
+  expect(Math.max(...after.map((s) => Number(s.runs)))).toBeGreaterThanOrEqual(90);
+  // Every unit reserved is accounted for: 50 held (odd i), 50 released.
+  const held = Array.from({ length: 100 }, (_, i) => i)
+    .filter((i) => i % 2 === 1)
+    .reduce((sum, i) => sum + 1 + (i % 3), 0);
+  const levels = await Promise.all(products.map((p) => levelOf(db, w.id, p.id)));
+  expect(levels.reduce((sum, l) => sum + l.reserved, 0)).toBe(held);
+  expect(levels.every((l) => l.onHand === 500)).toBe(true);
+});
