@@ -19,7 +19,7 @@ import { type ApiVariant, type Config, loadConfig, type ScenarioName } from './l
 import { cpuMeter } from './lib/cpu.js';
 import { type BenchData, SEARCH_QUERIES, setupData, setupPgbenchTables } from './lib/data.js';
 import { runExpiryStorm, type StormResult } from './lib/expiry-storm.js';
-import { saveResults } from './lib/history.js';
+import { reportFromHistory, saveResults } from './lib/history.js';
 import { apiLogTail, type Infra, startInfra } from './lib/infra.js';
 import { Http, runCell } from './lib/load.js';
 import {
@@ -260,36 +260,34 @@ async function main(config: Config): Promise<number> {
     };
 
     const runScenario = async (
-      name: ScenarioName,
+      name: Exclude<ScenarioName, 'expiry'>,
       variant: ApiVariant | undefined,
       index: number,
       checkHttp: Http,
     ) => {
-      {
-        const scenario = SCENARIO_DEFS[name];
-        log(`scenario ${scenario.title}${variant ? ` (${variantLabel(variant)})` : ''}`);
-        // Once per run, however many API variants: search-1m grows the catalogue.
-        if (scenario.prepare && !(name in data.timings))
-          data.timings[name] = await scenario.prepare(infra.appDbUrl, log);
-        for (const clients of config.clients) {
-          for (const b of [scenario.baseline, ...(scenario.extraBaselines ?? [])]) await baseline(b, clients);
-        }
-        for (const clients of config.clients) {
-          const base = baselines.find((b) => b.name === scenario.baseline && b.clients === clients);
-          const cell = await runScenarioCell({
-            infra,
-            db,
-            checkHttp,
-            adminToken,
-            data,
-            scenario,
-            clients,
-            config,
-            keyPrefix: `${runId}-${index}-${name}-${clients}`,
-            baseTps: base && !base.error ? base.tps : null,
-          });
-          cells.push(cell);
-        }
+      const scenario = SCENARIO_DEFS[name];
+      log(`scenario ${scenario.title}${variant ? ` (${variantLabel(variant)})` : ''}`);
+      // Once per run, however many API variants: search-1m grows the catalogue.
+      if (scenario.prepare && !(name in data.timings))
+        data.timings[name] = await scenario.prepare(infra.appDbUrl, log);
+      for (const clients of config.clients) {
+        for (const b of [scenario.baseline, ...(scenario.extraBaselines ?? [])]) await baseline(b, clients);
+      }
+      for (const clients of config.clients) {
+        const base = baselines.find((b) => b.name === scenario.baseline && b.clients === clients);
+        const cell = await runScenarioCell({
+          infra,
+          db,
+          checkHttp,
+          adminToken,
+          data,
+          scenario,
+          clients,
+          config,
+          keyPrefix: `${runId}-${index}-${name}-${clients}`,
+          baseTps: base && !base.error ? base.tps : null,
+        });
+        cells.push(cell);
       }
     };
 
@@ -372,6 +370,8 @@ async function main(config: Config): Promise<number> {
     await infra.close();
   }
 }
+
+if (process.argv.includes('--report')) process.exit(reportFromHistory(BENCH_DIR));
 
 let config: Config;
 try {

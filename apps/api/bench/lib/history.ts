@@ -6,9 +6,9 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.js';
-import { renderMarkdown } from './report.js';
+import { renderMarkdown, renderText } from './report.js';
 import type { Results } from './results.js';
-import { medianTargets } from './targets.js';
+import { evaluateTargets, medianTargets } from './targets.js';
 
 const MEDIAN_RUNS = 3;
 
@@ -24,7 +24,7 @@ function previousFullRuns(historyDir: string, count: number): Results[] {
     .sort()
     .slice(-count)
     .map((f) => JSON.parse(readFileSync(path.join(historyDir, f), 'utf8')) as Results)
-    .filter((r) => Array.isArray(r.targets) && r.targets.every((t) => typeof t.id === 'string'));
+    .filter((r) => Array.isArray(r.cells) && Array.isArray(r.baselines));
 }
 
 /** Adds the median over the last full runs (when this is a full run) and writes the files. */
@@ -55,4 +55,25 @@ export function saveResults(
     log('RESULTS.md not updated (a subset or short run; BENCH_WRITE_RESULTS=1 forces it)');
   }
   return saved;
+}
+
+/**
+ * `pnpm bench --report`: RESULTS.md again from the last full runs kept in results/history (the
+ * latest run's tables, every run's targets judged afresh, their median), without measuring.
+ */
+export function reportFromHistory(benchDir: string): number {
+  const runs = previousFullRuns(path.join(benchDir, 'results', 'history'), MEDIAN_RUNS);
+  const latest = runs.at(-1);
+  if (!latest) {
+    console.error('no full run in bench/results/history: run `pnpm bench` first');
+    return 1;
+  }
+  const results: Results = {
+    ...latest,
+    targets: evaluateTargets(latest.cells, latest.baselines, latest.storm),
+    ...(runs.length > 1 ? { median: { runs: runs.map((r) => r.date), targets: medianTargets(runs) } } : {}),
+  };
+  writeFileSync(path.join(benchDir, 'RESULTS.md'), renderMarkdown(results));
+  console.log(renderText(results));
+  return 0;
 }
