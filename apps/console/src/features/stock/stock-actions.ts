@@ -2,6 +2,8 @@
  * The three ways staff change a level, as plain data: what the form holds, how
  * it is checked before sending, and what the level will look like after.
  */
+import { formatNumber } from '../../lib/format';
+
 export type StockAction = 'receive' | 'adjust' | 'set';
 
 export interface LevelSnapshot {
@@ -36,11 +38,11 @@ export function validateStockForm(
   if (text === '' || !Number.isInteger(value)) {
     errors.amount = 'Enter a whole number.';
   } else if (action === 'receive' && (value < 1 || value > MAX_UNITS)) {
-    errors.amount = `Receive between 1 and ${MAX_UNITS.toLocaleString('en-US')} units.`;
+    errors.amount = `Receive between 1 and ${formatNumber(MAX_UNITS)} units.`;
   } else if (action === 'adjust' && (value === 0 || Math.abs(value) > MAX_UNITS)) {
     errors.amount = 'Adjust by a non-zero number of units, like -3 or 5.';
   } else if (action === 'set' && (value < 0 || value > MAX_UNITS)) {
-    errors.amount = `Set a count between 0 and ${MAX_UNITS.toLocaleString('en-US')}.`;
+    errors.amount = `Set a count between 0 and ${formatNumber(MAX_UNITS)}.`;
   }
   if (action === 'adjust' && form.reason.trim() === '') errors.reason = 'Say why (damaged, found, recount…).';
   if (form.reason.trim().length > 500) errors.reason = 'Keep the reason under 500 characters.';
