@@ -32,6 +32,8 @@ test('search: Enter after a SKU typed at scanner speed opens exactly that produc
   page,
   world,
 }) => {
+  // Eight full page loads and scans (two speeds × four SKUs): ~40 s alone, more beside the other workers.
+  test.setTimeout(120_000);
   const { skus } = await prefixFamily(world);
   await openSignedIn(page, { email: 'staff@example.com' }, '/products');
   for (const delay of DELAYS) {
