@@ -1,10 +1,10 @@
 /**
  * One call per request — a mutation as `POST /trpc/<path>` with a JSON body, a
- * query as `GET /trpc/<path>?input=<JSON>`, no `?batch` (what service clients,
- * the console's unbatched reads and the bench send) — answered without tRPC's
- * fetch adapter, which turns every Node request into a WHATWG Request and every
- * answer into a Response and back: most of the API's CPU per reservation or
- * search (apps/api/bench: `api ms/op`).
+ * query as `GET /trpc/<path>?input=<JSON>`, no `?batch` (what service clients
+ * on tRPC's httpLink, scripts and the bench send; the console batches) —
+ * answered without tRPC's fetch adapter, which turns every Node request into a
+ * WHATWG Request and every answer into a Response and back: most of the API's
+ * CPU per reservation or search (apps/api/bench: `api ms/op`).
  *
  * Nothing else changes: the procedure is tRPC's own (its input schema and
  * every middleware: tracing, observation, rate limit, auth, idempotency), the
