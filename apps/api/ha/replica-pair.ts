@@ -78,30 +78,9 @@ export class ReplicaPair {
       ].join('\n'),
     );
     this.startServer('primary');
-    pg('psql', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(PRIMARY_PORT),
-      '-U',
-      'postgres',
-      '-c',
-      'create database stockroom',
-    ]);
-    pg('pg_basebackup', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(PRIMARY_PORT),
-      '-U',
-      'postgres',
-      '-D',
-      this.replicaDir,
-      '-R',
-      '-X',
-      'stream',
-      '--checkpoint=fast',
-    ]);
+    const primary = ['-h', '127.0.0.1', '-p', String(PRIMARY_PORT), '-U', 'postgres'];
+    pg('psql', [...primary, '-c', 'create database stockroom']);
+    pg('pg_basebackup', [...primary, '-D', this.replicaDir, '-R', '-X', 'stream', '--checkpoint=fast']);
     await appendFile(
       path.join(this.replicaDir, 'postgresql.conf'),
       [
