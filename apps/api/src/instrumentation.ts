@@ -5,8 +5,7 @@
  *
  * Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
  * is set: then nothing below the guard runs, no SDK module is even loaded, and
- * the `@opentelemetry/api` calls in the code (the procedure spans in trpc.ts)
- * hit the API's built-in no-op tracer.
+ * the procedures carry no span middleware (trpc/procedures.ts).
  *
  * When on, spans go over OTLP/HTTP (JSON) to `$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces`:
  *   - one server span per HTTP request (instrumentation-http; /health, /ready
@@ -28,6 +27,7 @@
  * instrumentations name (nothing else is wrapped).
  */
 import { register } from 'node:module';
+import { telemetryEnabled } from './telemetry-switch.js';
 
 interface Telemetry {
   shutdown(): Promise<void>;
@@ -37,12 +37,6 @@ interface Telemetry {
 // under another URL, and must still find the SDK started by `--import`.
 const KEY = Symbol.for('stockroom.telemetry');
 type WithTelemetry = typeof globalThis & { [KEY]?: Telemetry };
-
-/** Whether spans are exported (the endpoint is configured and the SDK not disabled). */
-export function telemetryEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  return Boolean(endpoint) && env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true';
-}
 
 /** Export the spans still buffered and stop the SDK. A no-op when telemetry is off. */
 export async function shutdownTelemetry(): Promise<void> {

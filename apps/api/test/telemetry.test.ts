@@ -379,7 +379,8 @@ describe('tracing off (no endpoint)', () => {
     for (const key of Object.keys(process.env)) if (key.startsWith('OTEL_')) delete process.env[key];
     try {
       const telemetry = await import('../src/instrumentation.js');
-      expect(telemetry.telemetryEnabled()).toBe(false);
+      const { telemetryEnabled } = await import('../src/telemetry-switch.js');
+      expect(telemetryEnabled()).toBe(false);
       expect((globalThis as Record<symbol, unknown>)[Symbol.for('stockroom.telemetry')]).toBeUndefined();
       await telemetry.shutdownTelemetry(); // harmless when off
 
@@ -387,20 +388,13 @@ describe('tracing off (no endpoint)', () => {
       const span = tracer.startSpan('x');
       expect(span.isRecording()).toBe(false);
       span.end();
-
-      // What the procedure middleware costs per call when off: well under a microsecond.
-      const started = performance.now();
-      for (let i = 0; i < 100_000; i++) {
-        tracer.startActiveSpan('trpc x', { attributes: { 'rpc.method': 'x' } }, (s) => s.end());
-      }
-      expect(performance.now() - started).toBeLessThan(1000);
     } finally {
       process.env = saved;
     }
   });
 
   it('is enabled only by an endpoint, and OTEL_SDK_DISABLED wins', async () => {
-    const { telemetryEnabled } = await import('../src/instrumentation.js');
+    const { telemetryEnabled } = await import('../src/telemetry-switch.js');
     expect(telemetryEnabled({})).toBe(false);
     expect(telemetryEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: '' })).toBe(false);
     expect(telemetryEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toBe(true);

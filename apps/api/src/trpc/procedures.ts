@@ -1,34 +1,33 @@
 /**
  * The procedure kinds every router builds on. Each one is the same stack of
- * middlewares (see ./middleware), in this order: trace, observe (map, log,
- * count), rate limit, service scope; then who is asking; then whether what
- * they sent can be stored at all — who is asking is settled before what they
- * sent is judged.
+ * middlewares (see ./middleware), in this order: trace (when exported); observe
+ * (map, log, count) with the rate limit and a service token's scope; then who is
+ * asking, and whether what they sent can be stored at all — who is asking is
+ * settled before what they sent is judged.
  */
 
+import { telemetryEnabled } from '../telemetry-switch.js';
 import { t } from './init.js';
-import { type Principal, principals, serviceScope, signedIn } from './middleware/auth.js';
+import { admitAnyone, admitSignedIn, type Principal } from './middleware/auth.js';
 import { liveStream } from './middleware/live-streams.js';
 import { withMutationContext } from './middleware/mutation-context.js';
 import { observed } from './middleware/observation.js';
-import { rateLimited } from './middleware/rate-limit.js';
-import { storableInput } from './middleware/storable-input.js';
 import { traced } from './middleware/tracing.js';
-import { warehouseRefs } from './middleware/warehouse-refs.js';
 
 export type { Principal };
 
-const baseProcedure = t.procedure.use(traced).use(observed).use(rateLimited).use(serviceScope);
+/** The span only when spans are exported: a level costs CPU even with the no-op tracer. */
+const baseProcedure = (telemetryEnabled() ? t.procedure.use(traced) : t.procedure).use(observed);
 
 /** Anyone, signed in or not. */
-export const publicProcedure = baseProcedure.use(storableInput).use(warehouseRefs);
+export const publicProcedure = baseProcedure.use(admitAnyone);
 
 /** Any signed-in principal. */
-export const authedProcedure = baseProcedure.use(signedIn).use(storableInput).use(warehouseRefs);
+export const authedProcedure = baseProcedure.use(admitSignedIn());
 
 /** Only these kinds of principal may call the procedure (SPEC §5). */
 export function allow(...allowed: Principal[]) {
-  return baseProcedure.use(signedIn).use(principals(allowed)).use(storableInput).use(warehouseRefs);
+  return baseProcedure.use(admitSignedIn(allowed));
 }
 
 /** A live subscription these principals may open (counted, and closed when access is lost). */

@@ -6,7 +6,8 @@
  */
 import type { Actor } from '@stockroom/core';
 import { MappedError } from '../../errors.js';
-import { type Meta, t } from '../init.js';
+import { type Context, type Meta, t } from '../init.js';
+import { preparedInput } from './warehouse-refs.js';
 
 export type Principal = 'admin' | 'staff' | 'seller' | 'buyer' | 'service';
 
@@ -15,7 +16,7 @@ function principalOf(actor: Actor): Principal | 'system' {
 }
 
 /** A service token without the procedure's scope is refused, naming the scope. */
-function assertServiceScope(actor: Actor | null, scope: Meta['scope'], required: boolean): void {
+export function assertServiceScope(actor: Actor | null, scope: Meta['scope'], required: boolean): void {
   if (actor?.kind !== 'service' || scope === 'any' || (scope === undefined && !required)) return;
   if (scope === undefined) {
     throw new MappedError({
@@ -33,14 +34,8 @@ function assertServiceScope(actor: Actor | null, scope: Meta['scope'], required:
   }
 }
 
-/** Every procedure: a service token calling one that declares a scope must hold it. */
-export const serviceScope = t.middleware(({ ctx, meta, next }) => {
-  assertServiceScope(ctx.actor, meta?.scope, false);
-  return next();
-});
-
-/** A principal is required (and a refused credential is named, not ignored). */
-export const signedIn = t.middleware(({ ctx, next }) => {
+/** The signed-in actor (a refused credential is named, not ignored). */
+function signedInActor(ctx: Context): Actor {
   if (ctx.refusal) {
     throw new MappedError({ appCode: 'FORBIDDEN', message: ctx.refusal, details: {} });
   }
@@ -51,19 +46,36 @@ export const signedIn = t.middleware(({ ctx, next }) => {
       details: {},
     });
   }
-  return next({ ctx: { actor: ctx.actor } });
+  return ctx.actor;
+}
+
+/** Only these kinds of principal; a service also needs the scope the procedure declares. */
+function assertPrincipal(actor: Actor, allowed: Principal[], scope: Meta['scope']): void {
+  if (!allowed.includes(principalOf(actor) as Principal)) {
+    throw new MappedError({
+      appCode: 'FORBIDDEN',
+      message: `This needs one of: ${allowed.join(', ')}`,
+      details: { allowed },
+    });
+  }
+  assertServiceScope(actor, scope, true);
+}
+
+/**
+ * Who may call, then what they sent (who is asking is settled before what they
+ * sent is judged): anyone, any signed-in principal, or only the kinds named.
+ * One middleware for both steps (see observation.ts for why levels cost).
+ */
+export const admitAnyone = t.middleware(async ({ ctx, getRawInput, next }) => {
+  await preparedInput(ctx, getRawInput);
+  return next();
 });
 
-/** Only these kinds of principal (after `signedIn`); a service also needs the declared scope. */
-export const principals = (allowed: Principal[]) =>
-  t.middleware(({ ctx, meta, next }) => {
-    if (!ctx.actor || !allowed.includes(principalOf(ctx.actor) as Principal)) {
-      throw new MappedError({
-        appCode: 'FORBIDDEN',
-        message: `This needs one of: ${allowed.join(', ')}`,
-        details: { allowed },
-      });
-    }
-    assertServiceScope(ctx.actor, meta?.scope, true);
-    return next();
+export function admitSignedIn(allowed?: Principal[]) {
+  return t.middleware(async ({ ctx, meta, getRawInput, next }) => {
+    const actor = signedInActor(ctx);
+    if (allowed) assertPrincipal(actor, allowed, meta?.scope);
+    await preparedInput(ctx, getRawInput);
+    return next({ ctx: { actor } });
   });
+}

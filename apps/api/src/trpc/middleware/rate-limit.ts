@@ -1,9 +1,10 @@
 /** Per-principal request budget (user, service token, or client IP when anonymous). */
 import { actorLabel } from '@stockroom/core';
 import { MappedError } from '../../errors.js';
-import { t } from '../init.js';
+import type { Context } from '../init.js';
 
-export const rateLimited = t.middleware(async ({ ctx, next }) => {
+/** Spend one request of the caller's budget, or refuse with RATE_LIMITED and when to retry. */
+export async function withinRequestBudget(ctx: Context): Promise<void> {
   const key = ctx.actor ? actorLabel(ctx.actor) : `ip:${ctx.ip}`;
   const wait = await ctx.services.limits.consumeRequest(key);
   if (wait !== undefined) {
@@ -14,5 +15,4 @@ export const rateLimited = t.middleware(async ({ ctx, next }) => {
       retryAfter: wait,
     });
   }
-  return next();
-});
+}

@@ -5,7 +5,6 @@
  * payload).
  */
 import { MappedError } from '../../errors.js';
-import { t } from '../init.js';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const unstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
@@ -32,8 +31,9 @@ function findUnstorableText(input: unknown): string | undefined {
   return undefined;
 }
 
-export const storableInput = t.middleware(async ({ getRawInput, next }) => {
-  const field = findUnstorableText(await getRawInput());
+/** Refuse `input` when a string in it (value or key) is text no column can store, naming the field. */
+export function assertStorable(input: unknown): void {
+  const field = findUnstorableText(input);
   if (field !== undefined) {
     throw new MappedError({
       appCode: 'VALIDATION_FAILED',
@@ -41,5 +41,4 @@ export const storableInput = t.middleware(async ({ getRawInput, next }) => {
       details: { issues: [{ path: field === 'input' ? '' : field, message: 'unstorable character' }] },
     });
   }
-  return next();
-});
+}
