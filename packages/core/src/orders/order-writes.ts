@@ -240,14 +240,36 @@ export async function lockOrder(trx: Transaction<Database>, id: string) {
     .where('o.id', '=', id)
     .forNoKeyUpdate('r')
     .executeTakeFirst();
+  if (!reservation) {
+    // No reservation to lock first (none exists for this id): the order alone, then its items.
+    const row = await trx
+      .selectFrom('orders')
+      .selectAll()
+      .where('id', '=', id)
+      .forNoKeyUpdate()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return { order: toOrder(row, (await itemsOf(trx, [id])).get(id) ?? []), reservation };
+  }
+  // The order and its items in one statement. Its snapshot is as fresh as a
+  // separate read's: whoever changes an order or its items holds its
+  // reservation's lock first, which we now hold, so this never waits on the row.
   const row = await trx
     .selectFrom('orders')
     .selectAll()
+    .select(
+      sql<OrderItem[]>`coalesce((
+        select json_agg(json_build_object('sku', i.sku, 'name', i.name, 'quantity', i.quantity,
+                                          'unitPriceMinor', i.unit_price_minor, 'warehouseId', i.warehouse_id)
+                        order by i.sku, i.warehouse_id)
+        from order_items i where i.order_id = orders.id), '[]')`.as('items'),
+    )
     .where('id', '=', id)
     .forNoKeyUpdate()
     .executeTakeFirst();
   if (!row) return undefined;
-  return { order: toOrder(row, (await itemsOf(trx, [id])).get(id) ?? []), reservation };
+  const { items, ...order } = row;
+  return { order: toOrder(order, items), reservation };
 }
 
 /** Reserve the order's items again (after its hold ended) and confirm at once. */
