@@ -150,23 +150,72 @@ export function inTransaction<T>(db: Db, work: (trx: Transaction<Database>) => P
 }
 
 /**
+ * Lets a mutation store its answer in its last write, saving the statement
+ * that stores it after `work` returns.
+ */
+export interface AnswerStore {
+  /**
+   * Common table expressions, each after a comma (for the end of a `with`
+   * list), storing `answer` as the call's response; nothing without an
+   * idempotency key. Use it in the statement that decides the answer, once.
+   * `fill`: a top-level field of `answer` that only the statement knows (an
+   * identity column), as SQL over its other CTEs.
+   */
+  ctes(answer: unknown, fill?: { field: string; value: RawBuilder<unknown> }): RawBuilder<unknown>;
+}
+
+/** The answer an `AnswerStore` stored, as JSON text, given the call's result (which fills the `fill` field). */
+type Stored = (result: unknown) => string;
+
+function answerStore(scope: IdempotencyScope | null | undefined, stored: { text?: Stored }): AnswerStore {
+  return {
+    ctes(answer, fill) {
+      if (!scope) return sql.raw('');
+      // The JSON text around the filled field (a mark no other value can contain), so the
+      // stored answer is the same text `settleKeys` would store, key order included.
+      const mark = `fill:${crypto.randomUUID()}`;
+      const text = JSON.stringify(fill ? { ...(answer as object), [fill.field]: mark } : (answer ?? null));
+      const [before, after = ''] = text.split(JSON.stringify(mark));
+      stored.text = (result) =>
+        fill ? `${before}${JSON.stringify((result as Record<string, unknown>)[fill.field])}${after}` : text;
+      const value = fill ? sql`${before} || (${fill.value})::text || ${after}` : sql`${text}::text`;
+      return sql`,
+        answered as (
+          update idempotency_records set response = (${value})::json
+          where principal = ${scope.principal} and procedure = ${scope.procedure} and key = ${scope.key}
+        )`;
+    },
+  };
+}
+
+/**
  * Run a mutation in one transaction, exactly once per idempotency scope (when
- * one is given). `work` must return plain JSON.
+ * one is given). `work` must return plain JSON. When `work` stored its answer
+ * in its own last write (`AnswerStore`) and returns that very answer (same
+ * JSON text), nothing more is written; otherwise the returned answer is stored
+ * by one more statement, as it always was.
  */
 export async function runMutation<T>(
   db: Db,
   scope: IdempotencyScope | null | undefined,
   input: unknown,
-  work: (trx: Transaction<Database>) => Promise<T>,
+  work: (trx: Transaction<Database>, answer: AnswerStore) => Promise<T>,
 ): Promise<MutationResult<T>> {
-  if (!scope) return { result: await inTransaction(db, work), replayed: false };
+  const stored: { text?: Stored } = {};
+  if (!scope)
+    return {
+      result: await inTransaction(db, (trx) => work(trx, answerStore(scope, stored))),
+      replayed: false,
+    };
   const hash = requestHash(input);
   return inTransaction(db, async (trx) => {
     const claim = (await claimKeys(trx, [{ scope, hash }])).get(scopeKey(scope));
     if (claim?.status === 'replay') return { result: claim.response as T, replayed: true };
     if (claim?.status !== 'claimed') throw idempotencyKeyReused();
-    const result = await work(trx);
-    await settleKeys(trx, [{ scope, response: result }]);
+    const result = await work(trx, answerStore(scope, stored));
+    if (stored.text?.(result) !== JSON.stringify(result ?? null)) {
+      await settleKeys(trx, [{ scope, response: result }]);
+    }
     return { result, replayed: false };
   });
 }

@@ -1,5 +1,6 @@
 /** Exactly-once mutations: the one place idempotency records are claimed, answered and purged. */
 export {
+  type AnswerStore,
   claimKeys,
   inTransaction,
   type KeyClaim,

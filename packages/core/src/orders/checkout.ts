@@ -6,7 +6,7 @@ import type { Database } from '@stockroom/db';
 import type { Transaction } from 'kysely';
 import type { z } from 'zod';
 import { endHold, lockReservation, reserveOne } from '../holds/index.js';
-import { runMutation } from '../idempotency/index.js';
+import { type AnswerStore, runMutation } from '../idempotency/index.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
 import { validationFailed } from '../shared/errors.js';
@@ -22,6 +22,7 @@ async function checkoutInTrx(
   actor: Actor,
   input: z.output<typeof ZCheckoutInput>,
   options: OrderOptions,
+  answer: AnswerStore,
 ): Promise<Order> {
   const isBuyer = actor.kind === 'user' && actor.role === 'buyer';
   let lines = input.lines;
@@ -70,6 +71,8 @@ async function checkoutInTrx(
     reservation.lines,
     prices,
     { type: 'order.created', actor: actorLabel(actor), extra: { totalMinor: totals.totalMinor } },
+    // The answer is stored by the same statement; the hold was dated by the transaction's clock too.
+    { store: answer, now: reservation.createdAt },
   );
   if (!input.lines && isBuyer)
     await trx.deleteFrom('cartItems').where('buyerId', '=', buyerOf(actor)).execute();
@@ -87,8 +90,8 @@ export function startCheckout(
   options: OrderOptions = {},
 ): Promise<Order> {
   const data = parseInput(ZCheckoutInput, input);
-  return runMutation(ctx.db, ctx.idempotency, input, (trx) =>
-    checkoutInTrx(trx, ctx.actor, data, options),
+  return runMutation(ctx.db, ctx.idempotency, input, (trx, answer) =>
+    checkoutInTrx(trx, ctx.actor, data, options, answer),
   ).then((r) => r.result);
 }
 

@@ -13,6 +13,7 @@ import {
   type OrderEventBase,
 } from '../events/index.js';
 import { endHold, lockReservation, reserveOne } from '../holds/index.js';
+import type { AnswerStore } from '../idempotency/index.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../shared/errors.js';
 import { itemsOf, type OrderRow, toOrder } from './queries.js';
@@ -95,21 +96,52 @@ export async function setStatus(
   }> = {},
   items?: OrderItem[],
   event?: OrderEventSpec,
+  /**
+   * Store the call's answer in the same statement: the order as it will be,
+   * foreseen from the locked order (`was`) and the transaction's clock (`now`).
+   */
+  answer?: { store: AnswerStore; was: Order; now: Date },
 ): Promise<Order> {
   const update = trx
     .updateTable('orders')
     .set({ ...fields, status, version: sql`version + 1`, updatedAt: sql`now()` })
     .where('id', '=', id)
     .returningAll();
-  const row = event
-    ? (
-        await sql<OrderRow>`
-          with o as (${update}), e as (${orderEventSelect('o', event)})
+  const row =
+    event || answer
+      ? (
+          await sql<OrderRow>`
+          with o as (${update})
+          ${event ? sql`, e as (${orderEventSelect('o', event)})` : sql.raw('')}
+          ${answer ? answer.store.ctes(foresee(answer.was, status, fields, answer.now)) : sql.raw('')}
           select * from o`.execute(trx)
-      ).rows[0]
-    : await update.executeTakeFirst();
+        ).rows[0]
+      : await update.executeTakeFirst();
   if (!row) throw notFound(`Order ${id}`, { id });
   return toOrder(row as OrderRow, items ?? (await itemsOf(trx, [id])).get(id) ?? []);
+}
+
+/**
+ * The order as `setStatus` returns it, from the order before (locked) and the
+ * transaction's clock (`now()`, which the update writes). Should it ever differ,
+ * `runMutation` stores the returned order instead (one more statement).
+ */
+function foresee(was: Order, status: OrderStatus, fields: Parameters<typeof setStatus>[3], now: Date): Order {
+  const { shortages, expiresAt, ...rest } = fields ?? {};
+  // Spread over `was`, every key keeps its place: the same JSON text as `toOrder` gives.
+  return {
+    ...was,
+    ...rest,
+    status,
+    version: was.version + 1,
+    updatedAt: now.toISOString(),
+    ...(expiresAt === undefined
+      ? {}
+      : { expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString() }),
+    ...(shortages === undefined
+      ? {}
+      : { shortages: shortages === null ? null : (JSON.parse(shortages) as Order['shortages']) }),
+  };
 }
 
 export interface PricedLine {
@@ -198,6 +230,32 @@ export async function writeItems(
 }
 
 /**
+ * A new order as `insertOrder` returns it (its number aside: the statement fills
+ * it in): the columns it sets, the defaults of the others, created `now`.
+ */
+function foreseeNew(values: Insertable<Database['orders']>, items: OrderItem[], now: string): Order {
+  const row = {
+    buyerId: null,
+    customerName: null,
+    customerEmail: null,
+    shipToAddress: null,
+    reservationId: null,
+    expiresAt: null,
+    shortages: null,
+    paymentReference: null,
+    lastPaymentError: null,
+    cancelReason: null,
+    ...values,
+    number: 0,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  // `toOrder` reads dates as Date or ISO string alike (iso()); the rest has the row's types.
+  return toOrder(row as unknown as OrderRow, items);
+}
+
+/**
  * Create an order with its items and its `order.created`-style event in one
  * statement; returns the order.
  */
@@ -207,6 +265,8 @@ export async function insertOrder(
   lines: { sku: string; warehouseId: string; quantity: number }[],
   prices: Map<string, PricedLine>,
   event: OrderEventSpec,
+  /** Store the call's answer in the same statement: the new order, created `now` (the transaction's clock). */
+  answer?: { store: AnswerStore; now: string },
 ): Promise<Order> {
   const id = values.id as string;
   const { rows, items } = itemRows(id, lines, prices);
@@ -214,6 +274,7 @@ export async function insertOrder(
     with o as (${trx.insertInto('orders').values(values).returningAll()}),
     i as (${trx.insertInto('orderItems').values(rows)}),
     e as (${orderEventSelect('o', event)})
+    ${answer ? answer.store.ctes(foreseeNew(values, items, answer.now), { field: 'number', value: sql`(select number from o)` }) : sql.raw('')}
     select * from o`.execute(trx);
   return toOrder(inserted.rows[0] as OrderRow, items);
 }
@@ -240,14 +301,38 @@ export async function lockOrder(trx: Transaction<Database>, id: string) {
     .where('o.id', '=', id)
     .forNoKeyUpdate('r')
     .executeTakeFirst();
+  if (!reservation) {
+    // No reservation to lock first (none exists for this id): the order alone, then its items.
+    const row = await trx
+      .selectFrom('orders')
+      .selectAll()
+      .where('id', '=', id)
+      .forNoKeyUpdate()
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return { order: toOrder(row, (await itemsOf(trx, [id])).get(id) ?? []), reservation, now: undefined };
+  }
+  // The order and its items in one statement. Its snapshot is as fresh as a
+  // separate read's: whoever changes an order or its items holds its
+  // reservation's lock first, which we now hold, so this never waits on the row.
   const row = await trx
     .selectFrom('orders')
     .selectAll()
+    .select([
+      sql<OrderItem[]>`coalesce((
+        select json_agg(json_build_object('sku', i.sku, 'name', i.name, 'quantity', i.quantity,
+                                          'unitPriceMinor', i.unit_price_minor, 'warehouseId', i.warehouse_id)
+                        order by i.sku, i.warehouse_id)
+        from order_items i where i.order_id = orders.id), '[]')`.as('items'),
+      sql<Date>`now()`.as('now'),
+    ])
     .where('id', '=', id)
     .forNoKeyUpdate()
     .executeTakeFirst();
   if (!row) return undefined;
-  return { order: toOrder(row, (await itemsOf(trx, [id])).get(id) ?? []), reservation };
+  // `now`: the transaction's clock, which the order's next update writes (see setStatus).
+  const { items, now, ...order } = row;
+  return { order: toOrder(order, items), reservation, now };
 }
 
 /** Reserve the order's items again (after its hold ended) and confirm at once. */

@@ -8,7 +8,7 @@ import { sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
 import { appendEvents } from '../events/index.js';
 import { endHold } from '../holds/index.js';
-import { runMutation } from '../idempotency/index.js';
+import { type AnswerStore, runMutation } from '../idempotency/index.js';
 import { assertTokenMayActAt } from '../shared/access.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
@@ -24,6 +24,7 @@ async function paymentSucceededInTrx(
   actor: Actor,
   input: z.output<typeof ZPaymentSucceededInput>,
   options: OrderOptions,
+  answer: AnswerStore,
 ): Promise<Order> {
   const locked = await lockOrder(trx, input.orderId);
   if (!locked) throw notFound(`Order ${input.orderId}`, { id: input.orderId });
@@ -49,6 +50,8 @@ async function paymentSucceededInTrx(
       { paymentReference: input.paymentReference, expiresAt: null },
       order.items,
       { type: 'order.paid', actor: label },
+      // The answer is stored by the same statement (the order as it will be, foreseen).
+      locked.now && { store: answer, was: order, now: locked.now },
     );
     return paid;
   }
@@ -94,8 +97,8 @@ export function paymentSucceeded(
   options: OrderOptions = {},
 ): Promise<Order> {
   const data = parseInput(ZPaymentSucceededInput, input);
-  return runMutation(ctx.db, ctx.idempotency, input, (trx) =>
-    paymentSucceededInTrx(trx, ctx.actor, data, options),
+  return runMutation(ctx.db, ctx.idempotency, input, (trx, answer) =>
+    paymentSucceededInTrx(trx, ctx.actor, data, options, answer),
   ).then((r) => r.result);
 }
 
