@@ -10,7 +10,7 @@ import { telemetryEnabled } from '../telemetry-switch.js';
 import { t } from './init.js';
 import { admitAnyone, admitSignedIn, type Principal } from './middleware/auth.js';
 import { liveStream } from './middleware/live-streams.js';
-import { withMutationContext } from './middleware/mutation-context.js';
+import { admitWriter } from './middleware/mutation-context.js';
 import { observed } from './middleware/observation.js';
 import { traced } from './middleware/tracing.js';
 
@@ -37,5 +37,5 @@ export function liveFor(...allowed: Principal[]) {
 
 /** A mutation these principals may call, with `ctx.mutation` ready for core. */
 export function mutationFor(...allowed: Principal[]) {
-  return allow(...allowed).use(withMutationContext);
+  return baseProcedure.use(admitWriter(allowed));
 }

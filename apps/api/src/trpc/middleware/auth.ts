@@ -71,11 +71,17 @@ export const admitAnyone = t.middleware(async ({ ctx, getRawInput, next }) => {
   return next();
 });
 
+/** Who is asking, checked against `allowed` (any signed-in principal when absent), then what they sent. */
+export async function admitted(
+  opts: { ctx: Context; meta: Meta | undefined; getRawInput: () => Promise<unknown> },
+  allowed?: Principal[],
+): Promise<Actor> {
+  const actor = signedInActor(opts.ctx);
+  if (allowed) assertPrincipal(actor, allowed, opts.meta?.scope);
+  await preparedInput(opts.ctx, opts.getRawInput);
+  return actor;
+}
+
 export function admitSignedIn(allowed?: Principal[]) {
-  return t.middleware(async ({ ctx, meta, getRawInput, next }) => {
-    const actor = signedInActor(ctx);
-    if (allowed) assertPrincipal(actor, allowed, meta?.scope);
-    await preparedInput(ctx, getRawInput);
-    return next({ ctx: { actor } });
-  });
+  return t.middleware(async (opts) => opts.next({ ctx: { actor: await admitted(opts, allowed) } }));
 }
