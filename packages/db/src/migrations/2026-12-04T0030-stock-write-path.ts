@@ -22,7 +22,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`create index if not exists events_aggregate_idx on events (aggregate_type, aggregate_id, id)`.execute(db);
+  await sql`create index if not exists events_aggregate_idx on events (aggregate_type, aggregate_id, id)`.execute(
+    db,
+  );
   await sql`alter table stock_levels reset (fillfactor)`.execute(db);
   await sql`create index if not exists stock_levels_low_idx on stock_levels (warehouse_id, available)
     where available <= safety_stock`.execute(db);
