@@ -79,7 +79,7 @@ export async function applyStockChanges(
     seen.add(key);
   }
   const judged = await lockAndJudge(trx, recordset(changes));
-  const rows = judged.map(({ newOnHand: _o, newReserved: _r, ...level }) => level);
+  const rows = judged.map(({ newOnHand: _o, newReserved: _r, tid: _t, ...level }) => level);
   const found = new Set(rows.map((l) => `${l.warehouseId}:${l.productId}`));
   const missing = changes.filter((c) => !found.has(`${c.warehouseId}:${c.productId}`));
   const ok =
@@ -123,6 +123,8 @@ function recordset(changes: StockChange[]): string {
 interface JudgedLevel extends ChangedLevel {
   newOnHand: number;
   newReserved: number;
+  /** Where the locked row version is (`ctid`): it cannot move while the lock is held. */
+  tid: string;
 }
 
 /**
@@ -137,8 +139,8 @@ async function lockAndJudge(trx: Transaction<Database>, input: string): Promise<
         reserved_delta int, min_available int, expected_version bigint, counted_at timestamptz)
     ),
     locked as (
-      select s.warehouse_id, s.product_id, s.on_hand, s.reserved, s.available, s.version,
-             s.safety_stock, s.updated_at, i.min_available, i.expected_version, i.counted_at,
+      select s.ctid::text as tid, s.warehouse_id, s.product_id, s.on_hand, s.reserved, s.available,
+             s.version, s.safety_stock, s.updated_at, i.min_available, i.expected_version, i.counted_at,
              coalesce(i.on_hand_set, s.on_hand + i.on_hand_delta) as new_on_hand,
              s.reserved + i.reserved_delta as new_reserved
       from stock_levels s
@@ -146,7 +148,7 @@ async function lockAndJudge(trx: Transaction<Database>, input: string): Promise<
       order by s.warehouse_id, s.product_id
       for no key update of s
     )
-    select l.warehouse_id, l.product_id, p.sku, l.on_hand, l.reserved, l.available, l.version,
+    select l.tid, l.warehouse_id, l.product_id, p.sku, l.on_hand, l.reserved, l.available, l.version,
            l.safety_stock, l.updated_at, l.new_on_hand, l.new_reserved,
            case
              when l.expected_version is not null and l.version <> l.expected_version then 'version_mismatch'
@@ -187,7 +189,9 @@ function changedEvents(toApply: JudgedLevel[], byKey: Map<string, StockChange>, 
  * Statement 2: write the judged changes, their movements and their events.
  * Only the applied changes are sent, with the new values and the deltas the
  * judge computed (the rows are still locked, so they hold): no second parse of
- * the whole input and no join back to it.
+ * the whole input and no join back to it. The rows are found by the `ctid` the
+ * lock returned (a locked row version is neither updated nor moved by anyone
+ * else), not by a second index probe each; the key is checked as well.
  */
 async function write(
   trx: Transaction<Database>,
@@ -200,6 +204,7 @@ async function write(
     toApply.map((l) => {
       const change = byKey.get(`${l.warehouseId}:${l.productId}`) as StockChange;
       return {
+        tid: l.tid,
         warehouse_id: l.warehouseId,
         product_id: l.productId,
         on_hand: l.newOnHand,
@@ -224,14 +229,14 @@ async function write(
   }>`${sql.raw(PREPARED_MARK)}
     with input as (
       select * from jsonb_to_recordset(${rows}::jsonb) as x(
-        warehouse_id uuid, product_id uuid, on_hand int, reserved int, on_hand_delta int,
+        tid tid, warehouse_id uuid, product_id uuid, on_hand int, reserved int, on_hand_delta int,
         reserved_delta int, kind text, reason text, reference text)
     ),
     updated as (
       update stock_levels s
       set on_hand = i.on_hand, reserved = i.reserved, version = s.version + 1, updated_at = now()
       from input i
-      where s.warehouse_id = i.warehouse_id and s.product_id = i.product_id
+      where s.ctid = i.tid and s.warehouse_id = i.warehouse_id and s.product_id = i.product_id
       returning s.warehouse_id, s.product_id, s.on_hand, s.reserved, s.available, s.version,
                 s.safety_stock, s.updated_at, i.kind, i.reason, i.reference, i.on_hand_delta,
                 i.reserved_delta
@@ -246,6 +251,9 @@ async function write(
     select warehouse_id, product_id, on_hand, reserved, available, version, safety_stock, updated_at
     from updated
   `.execute(trx);
+  // Never expected: a change that found no row would leave its level unwritten (rolled back).
+  if (applied.rows.length !== toApply.length)
+    throw new Error('applyStockChanges: a locked level was not found');
   return applied.rows;
 }
 
