@@ -198,7 +198,8 @@ describe('inventory', () => {
     const counted = (held: number) =>
       products.map((p, i) => ({ warehouseId: w.id, sku: p.sku, onHand: i === 7 ? held : 10 + (i % 2) }));
     const count = async (table: 'stock_movements' | 'events') =>
-      (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(t.db)).rows[0]?.n;
+      (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(t.db)).rows[0]
+        ?.n ?? 0;
     const [movements, events] = [await count('stock_movements'), await count('events')];
     expect(await outcome(syncStock(ctx(), { items: counted(4) }))).toBe('INSUFFICIENT_STOCK');
     expect([await count('stock_movements'), await count('events')]).toEqual([movements, events]);
