@@ -213,6 +213,17 @@ describe('inventory', () => {
     expect((await verifyLedger(t.db)).mismatches).toEqual([]);
   });
 
+  it('concurrent syncs of the same levels each apply in full (a waiting lock writes the newer row)', async () => {
+    const w = await makeWarehouse(t.db);
+    const products = await Promise.all(Array.from({ length: 100 }, () => makeProduct(t.db)));
+    const items = (n: number) => products.map((p) => ({ warehouseId: w.id, sku: p.sku, onHand: n }));
+    const results = await Promise.all([1, 2, 3, 4].map((n) => syncStock(ctx(), { items: items(n) })));
+    expect(results.map((r) => r.changed.length)).toEqual([100, 100, 100, 100]);
+    const last = await levelOf(t.db, w.id, (products[0] as (typeof products)[number]).id);
+    expect(last?.version).toBe(5);
+    expect((await verifyLedger(t.db)).mismatches).toEqual([]);
+  });
+
   it('no index on stock_levels covers a column a stock change writes (level updates stay HOT)', async () => {
     const { rows } = await sql<{ name: string }>`
       select i.indexrelid::regclass::text as name
