@@ -189,6 +189,53 @@ describe('inventory', () => {
     expect(Number(total.sum)).toBe((999 * 1000) / 2);
   });
 
+  it('sync: a count below what is reserved refuses it all; else one movement and one event per change', async () => {
+    const w = await makeWarehouse(t.db);
+    const products = await Promise.all(Array.from({ length: 20 }, () => makeProduct(t.db)));
+    for (const p of products) await stock(t.db, w.id, p.sku, 10);
+    const held = products[7] as (typeof products)[number];
+    await createReservation(ctx(service), { lines: [{ sku: held.sku, quantity: 5, warehouseId: w.id }] });
+    const counted = (held: number) =>
+      products.map((p, i) => ({ warehouseId: w.id, sku: p.sku, onHand: i === 7 ? held : 10 + (i % 2) }));
+    const count = async (table: 'stock_movements' | 'events') =>
+      (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(t.db)).rows[0]
+        ?.n ?? 0;
+    const [movements, events] = [await count('stock_movements'), await count('events')];
+    expect(await outcome(syncStock(ctx(), { items: counted(4) }))).toBe('INSUFFICIENT_STOCK');
+    expect([await count('stock_movements'), await count('events')]).toEqual([movements, events]);
+    const result = await syncStock(ctx(), { items: counted(6) });
+    expect(result.changed).toHaveLength(10); // the odd ones: nine recounted at 11, the held one at 6
+    expect(result.unchanged).toBe(10);
+    // receive left them at version 2 (the reservation took the held one to 3): each change adds one
+    expect(result.changed.every((l) => l.version === (l.sku === held.sku ? 4 : 3))).toBe(true);
+    expect(result.changed.find((l) => l.sku === held.sku)).toMatchObject({ onHand: 6, reserved: 5 });
+    expect([await count('stock_movements'), await count('events')]).toEqual([movements + 10, events + 10]);
+    expect((await verifyLedger(t.db)).mismatches).toEqual([]);
+  });
+
+  it('concurrent syncs of the same levels each apply in full (a waiting lock writes the newer row)', async () => {
+    const w = await makeWarehouse(t.db);
+    const products = await Promise.all(Array.from({ length: 100 }, () => makeProduct(t.db)));
+    const items = (n: number) => products.map((p) => ({ warehouseId: w.id, sku: p.sku, onHand: n }));
+    const results = await Promise.all([1, 2, 3, 4].map((n) => syncStock(ctx(), { items: items(n) })));
+    expect(results.map((r) => r.changed.length)).toEqual([100, 100, 100, 100]);
+    const last = await levelOf(t.db, w.id, (products[0] as (typeof products)[number]).id);
+    expect(last?.version).toBe(5);
+    expect((await verifyLedger(t.db)).mismatches).toEqual([]);
+  });
+
+  it('no index on stock_levels covers a column a stock change writes (level updates stay HOT)', async () => {
+    const { rows } = await sql<{ name: string }>`
+      select i.indexrelid::regclass::text as name
+      from pg_index i join pg_attribute a on a.attrelid = i.indrelid
+      where i.indrelid = 'stock_levels'::regclass
+        and a.attname in ('on_hand', 'reserved', 'available', 'version', 'updated_at')
+        and (a.attnum = any(i.indkey)
+          or pg_get_expr(i.indexprs, i.indrelid) ~ a.attname
+          or pg_get_expr(i.indpred, i.indrelid) ~ a.attname)`.execute(t.db);
+    expect(rows).toEqual([]);
+  });
+
   it('staff may change stock only in their own warehouses', async () => {
     const mine = await makeWarehouse(t.db);
     const theirs = await makeWarehouse(t.db);

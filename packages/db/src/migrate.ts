@@ -9,6 +9,7 @@ import * as mWebhooks from './migrations/2026-12-03T0005-webhooks.js';
 import * as mSearchWords from './migrations/2026-12-04T0010-search-words.js';
 import * as mWebhookRotation from './migrations/2026-12-04T0010-webhook-secret-rotation.js';
 import * as mLocations from './migrations/2026-12-04T0020-stock-locations.js';
+import * as mStockWritePath from './migrations/2026-12-04T0030-stock-write-path.js';
 
 /**
  * Every migration, by name. Names are date-prefixed so they sort in the order
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0010-search-words': mSearchWords,
   '2026-12-04T0010-webhook-secret-rotation': mWebhookRotation,
   '2026-12-04T0020-stock-locations': mLocations,
+  '2026-12-04T0030-stock-write-path': mStockWritePath,
 };
 
 export function createMigrator(db: Kysely<any>): Migrator {
