@@ -14,6 +14,7 @@ import {
 } from '@stockroom/core';
 import { configurePasswordHashing, type Db, seedDemo } from '@stockroom/db';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import pLimit from 'p-limit';
 import type pg from 'pg';
 import { createLiveStreams } from './auth/live-streams.js';
 import { createSessionTokens, PRINCIPAL_CACHE_MS } from './auth/session.js';
@@ -72,6 +73,7 @@ function createServices(
       onFallback: (error, size) =>
         log()?.warn({ err: error, size }, 'reservation batch failed; retrying one by one'),
     }),
+    searches: pLimit(env.SEARCH_CONCURRENCY),
     orderOptions: {
       defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
       taxRateBps: env.TAX_RATE_BPS,

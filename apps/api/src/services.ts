@@ -1,5 +1,6 @@
 import type { OrderOptions, ReservationCoalescer, ReserveOptions, WebhookOptions } from '@stockroom/core';
 import type { Db } from '@stockroom/db';
+import type { LimitFunction } from 'p-limit';
 import type pg from 'pg';
 import type { LiveStreams } from './auth/live-streams.js';
 import type { SessionTokens } from './auth/session.js';
@@ -25,6 +26,8 @@ export interface Services {
   reserveOptions: ReserveOptions;
   /** reservations.create goes through here: concurrent holds of one level share a transaction. */
   reservations: ReservationCoalescer;
+  /** products.search runs through here: at most SEARCH_CONCURRENCY at once in PostgreSQL. */
+  searches: LimitFunction;
   orderOptions: OrderOptions;
   /** How webhook secrets are kept and which endpoint URLs are allowed. */
   webhooks: WebhookOptions;

@@ -31,7 +31,9 @@ export const productsRouter = router({
     })
     .input(ZSearchProductsInput)
     .output(ZSearchPageOut)
-    .query(({ ctx, input }) => lagTolerant(ctx, (db) => searchProducts(db, input))),
+    .query(({ ctx, input }) =>
+      ctx.services.searches(() => lagTolerant(ctx, (db) => searchProducts(db, input))),
+    ),
   get: publicProcedure
     .meta({
       scope: 'stock:read',
