@@ -60,7 +60,7 @@ export async function startCluster(env: Env, count: number): Promise<Cluster> {
       dataDir: path.join(env.DATA_DIR, 'pg'),
       port: env.EMBEDDED_PG_PORT,
     });
-    databaseUrl = embedded.url;
+    databaseUrl = embedded.localUrl;
   }
   const workerEnv = { DATABASE_URL: databaseUrl, JWT_SECRET: env.JWT_SECRET, WEB_CONCURRENCY: String(count) };
   answerMetricsRequests();

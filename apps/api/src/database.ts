@@ -24,7 +24,7 @@ export async function openDatabase(env: Env) {
       dataDir: path.join(env.DATA_DIR, 'pg'),
       port: env.EMBEDDED_PG_PORT,
     });
-    databaseUrl = embedded.url;
+    databaseUrl = embedded.localUrl;
   }
   const pooled = env.DATABASE_DIRECT_URL !== undefined;
   const directUrl = env.DATABASE_DIRECT_URL ?? databaseUrl;

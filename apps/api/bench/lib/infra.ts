@@ -209,7 +209,7 @@ export async function startInfra(config: Config, log: (line: string) => void): P
       log(`starting embedded PostgreSQL (durable settings) in ${pgDataDir}`);
       const embedded: EmbeddedServer = await startEmbeddedPostgres({ dataDir: pgDataDir });
       cleanups.push(() => embedded.stop());
-      serverUrl = embedded.url;
+      serverUrl = embedded.localUrl; // the socket: the API and pgbench alike
     }
     const suffix = `${process.pid}_${Date.now().toString(36)}`;
     const pgbenchDb = `stockroom_pgbench_${suffix}`;

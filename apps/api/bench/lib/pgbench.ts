@@ -132,7 +132,7 @@ export async function runPgbench(options: {
   });
   const args = [
     '-h',
-    url.hostname,
+    url.searchParams.get('host') ?? url.hostname, // a directory: the Unix socket, as the API uses
     '-p',
     url.port || '5432',
     '-U',

@@ -1,0 +1,37 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedServer, startEmbeddedPostgres } from '../src/embedded.js';
+
+async function serverAddress(connectionString: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ addr: string | null }>('select inet_server_addr()::text as addr');
+    return rows[0]?.addr ?? null;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the embedded server: its own host reaches it over the Unix socket', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sr-embedded-'));
+  chmodSync(dir, 0o755); // the server runs as the postgres user when we are root
+  let server: EmbeddedServer;
+  beforeAll(async () => {
+    server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), persistent: false, fast: true });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('localUrl connects through the socket in the data directory, url over TCP', async () => {
+    expect(new URL(server.localUrl).searchParams.get('host')).toBe(path.join(dir, 'pg'));
+    // inet_server_addr() is null on a Unix-domain connection.
+    expect(await serverAddress(server.localUrl)).toBeNull();
+    expect(await serverAddress(server.url)).toBe('127.0.0.1/32');
+  });
+});
