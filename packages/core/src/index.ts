@@ -151,6 +151,7 @@ export {
 export { type Actor, actorLabel } from './shared/actor.js';
 export type { MutationContext } from './shared/context.js';
 export { type AppCode, DomainError, isDomainError } from './shared/errors.js';
+export { markParsed } from './shared/validate.js';
 export {
   joinWaitlist,
   leaveWaitlist,

@@ -4,6 +4,7 @@
  * use case it runs with `ctx.mutation` (actor + idempotency scope) and the
  * input without the key.
  */
+import { markParsed } from '@stockroom/core';
 import type { TRPCMutationProcedure } from '@trpc/server';
 import type { z } from 'zod';
 import type { Meta } from './init.js';
@@ -23,10 +24,18 @@ function withIdempotencyKey<Shape extends z.core.$ZodShape, Config extends z.cor
   return withoutCoercion(schema.extend({ idempotencyKey: ZIdempotencyKey.optional() }).strict());
 }
 
-/** Split the idempotency key off an input before it goes to core. */
-function splitKey<T extends { idempotencyKey?: string }>(input: T): Omit<T, 'idempotencyKey'> {
+/**
+ * Split the idempotency key off a parsed input before it goes to core, marked as
+ * parsed with the use case's schema (the keyed schema is that schema, stricter):
+ * core's own `parseInput` does not parse it a second time.
+ */
+function splitKey<T extends { idempotencyKey?: string }>(
+  schema: AnyObjectSchema,
+  input: T | undefined,
+): Omit<T, 'idempotencyKey'> {
+  if (input == null) return {} as Omit<T, 'idempotencyKey'>; // an optional input: core judges `{}` itself
   const { idempotencyKey: _key, ...rest } = input;
-  return rest;
+  return markParsed(schema, rest);
 }
 
 type AnyObjectSchema = z.ZodObject<z.core.$ZodShape, z.core.$ZodObjectConfig>;
@@ -71,7 +80,7 @@ export function idempotentMutation<
   const procedure = (def.output ? withInput.output(def.output) : withInput).mutation(({ ctx, input }) =>
     def.run(
       ctx.mutation,
-      splitKey((input ?? {}) as { idempotencyKey?: string }) as Omit<
+      splitKey(def.input, input as { idempotencyKey?: string } | undefined) as Omit<
         NonNullable<z.output<P>>,
         'idempotencyKey'
       >,
