@@ -81,7 +81,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     '-c',
     'max_connections=400',
     '-c',
-    `unix_socket_directories=${dataDir}`,
+    // No socket when its path would not fit: PostgreSQL refuses to start rather than skip it.
+    `unix_socket_directories=${socketFits(dataDir, port) ? dataDir : ''}`,
   ];
   if (options.fast) {
     flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
@@ -120,6 +121,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     port,
     stop: () => server.stop(),
   };
+}
+
+/** sun_path holds 108 bytes on Linux, the terminating NUL included. */
+const MAX_SOCKET_PATH = 107;
+
+function socketFits(dir: string, port: number): boolean {
+  return Buffer.byteLength(path.join(dir, `.s.PGSQL.${port}`)) <= MAX_SOCKET_PATH;
 }
 
 /** `url` over the socket in `dir` (pg and libpq read `host` as a directory), or `url` when there is none. */

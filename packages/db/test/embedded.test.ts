@@ -35,3 +35,20 @@ describe('the embedded server: its own host reaches it over the Unix socket', ()
     expect(await serverAddress(server.url)).toBe('127.0.0.1/32');
   });
 });
+
+describe('a data directory too deep for a Unix socket path', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sr-embedded-deep-'));
+  chmodSync(dir, 0o755);
+  const deep = path.join(dir, 'd'.repeat(100), 'pg'); // the socket's path would pass 107 bytes
+  let server: EmbeddedServer | undefined;
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('still starts (TCP only: PostgreSQL refuses an over-long socket path), and localUrl is the TCP url', async () => {
+    server = await startEmbeddedPostgres({ dataDir: deep, persistent: false, fast: true });
+    expect(server.localUrl).toBe(server.url);
+    expect(await serverAddress(server.localUrl)).toBe('127.0.0.1/32');
+  });
+});
