@@ -92,7 +92,8 @@ export async function applyStockChanges(
   // the ledger and the outbox, and return the new levels. The events describe
   // the locked level plus the change, which is exactly what the update writes.
   const byKey = new Map(changes.map((c) => [`${c.warehouseId}:${c.productId}`, c]));
-  const applied = await write(trx, toApply, byKey, changedEvents(toApply, byKey, actor), actor);
+  const moves = toApply.map((level) => appliedMove(level, byKey));
+  const applied = await write(trx, moves, changedEvents(moves, actor), actor);
   const after = new Map(applied.map((r) => [`${r.warehouseId}:${r.productId}`, r]));
   const levels = rows.map((l) => {
     const updated = after.get(`${l.warehouseId}:${l.productId}`);
@@ -164,25 +165,41 @@ async function lockAndJudge(trx: Transaction<Database>, input: string): Promise<
   return judged.rows;
 }
 
+/** An applied change: the locked level, the change asked for, and what it moves. */
+interface AppliedMove {
+  level: JudgedLevel;
+  change: StockChange;
+  onHandDelta: number;
+  reservedDelta: number;
+}
+
+function appliedMove(level: JudgedLevel, byKey: Map<string, StockChange>): AppliedMove {
+  return {
+    level,
+    change: byKey.get(`${level.warehouseId}:${level.productId}`) as StockChange,
+    onHandDelta: level.newOnHand - level.onHand,
+    reservedDelta: level.newReserved - level.reserved,
+  };
+}
+
 /** One `stock.changed` event per applied change. */
-function changedEvents(toApply: JudgedLevel[], byKey: Map<string, StockChange>, actor: string): NewEvent[] {
-  return toApply.map((l) => {
-    const change = byKey.get(`${l.warehouseId}:${l.productId}`) as StockChange;
-    return stockChanged({
+function changedEvents(moves: AppliedMove[], actor: string): NewEvent[] {
+  return moves.map(({ level: l, change, onHandDelta, reservedDelta }) =>
+    stockChanged({
       warehouseId: l.warehouseId,
       productId: l.productId,
       sku: l.sku,
       kind: change.kind,
-      onHandDelta: l.newOnHand - l.onHand,
-      reservedDelta: l.newReserved - l.reserved,
+      onHandDelta,
+      reservedDelta,
       onHand: l.newOnHand,
       reserved: l.newReserved,
       available: l.newOnHand - l.newReserved,
       version: l.version + 1,
       reference: change.reference ?? null,
       actor,
-    });
-  });
+    }),
+  );
 }
 
 /**
@@ -193,29 +210,20 @@ function changedEvents(toApply: JudgedLevel[], byKey: Map<string, StockChange>, 
  * lock returned (a locked row version is neither updated nor moved by anyone
  * else), not by a second index probe each; the key is checked as well.
  */
-async function write(
-  trx: Transaction<Database>,
-  toApply: JudgedLevel[],
-  byKey: Map<string, StockChange>,
-  events: NewEvent[],
-  actor: string,
-) {
+async function write(trx: Transaction<Database>, moves: AppliedMove[], events: NewEvent[], actor: string) {
   const rows = JSON.stringify(
-    toApply.map((l) => {
-      const change = byKey.get(`${l.warehouseId}:${l.productId}`) as StockChange;
-      return {
-        tid: l.tid,
-        warehouse_id: l.warehouseId,
-        product_id: l.productId,
-        on_hand: l.newOnHand,
-        reserved: l.newReserved,
-        on_hand_delta: l.newOnHand - l.onHand,
-        reserved_delta: l.newReserved - l.reserved,
-        kind: change.kind,
-        reason: change.reason ?? null,
-        reference: change.reference ?? null,
-      };
-    }),
+    moves.map(({ level: l, change, onHandDelta, reservedDelta }) => ({
+      tid: l.tid,
+      warehouse_id: l.warehouseId,
+      product_id: l.productId,
+      on_hand: l.newOnHand,
+      reserved: l.newReserved,
+      on_hand_delta: onHandDelta,
+      reserved_delta: reservedDelta,
+      kind: change.kind,
+      reason: change.reason ?? null,
+      reference: change.reference ?? null,
+    })),
   );
   const applied = await sql<{
     warehouseId: string;
@@ -252,7 +260,7 @@ async function write(
     from updated
   `.execute(trx);
   // Never expected: a change that found no row would leave its level unwritten (rolled back).
-  if (applied.rows.length !== toApply.length)
+  if (applied.rows.length !== moves.length)
     throw new Error('applyStockChanges: a locked level was not found');
   return applied.rows;
 }
