@@ -70,6 +70,15 @@ it('prepares the reservation writes once: the hundredth reservation parses nothi
   for (const part of ['insert into reservations', 'update stock_levels', 'insert into idempotency_records'])
     expect(text).toContain(part);
   expect(Math.max(...after.map((s) => Number(s.runs)))).toBeGreaterThanOrEqual(90);
+  // A write transaction runs them on their generic plan (planned once), never a custom one.
+  const writes = (
+    await sql<{ generic: number; custom: number }>`
+      select generic_plans as generic, custom_plans as custom from pg_prepared_statements
+      where name like 'sr\\_%' and statement like '%insert into reservations%'`.execute(db)
+  ).rows;
+  expect(writes.length).toBeGreaterThanOrEqual(1);
+  for (const w of writes) expect(w).toEqual({ generic: expect.any(Number), custom: 0 });
+  expect(writes.reduce((sum, w) => sum + Number(w.generic), 0)).toBeGreaterThanOrEqual(90);
   // Every unit reserved is accounted for: 50 held (odd i), 50 released.
   const held = Array.from({ length: 100 }, (_, i) => i)
     .filter((i) => i % 2 === 1)
@@ -77,4 +86,20 @@ it('prepares the reservation writes once: the hundredth reservation parses nothi
   const levels = await Promise.all(products.map((p) => levelOf(db, w.id, p.id)));
   expect(levels.reduce((sum, l) => sum + l.reserved, 0)).toBe(held);
   expect(levels.every((l) => l.onHand === 500)).toBe(true);
+});
+
+it('a plain (write) transaction asks for generic plans with its begin; reads and snapshot transactions keep the default', async () => {
+  const { db } = database;
+  const mode = async (q: typeof db) =>
+    (await sql<{ mode: string }>`select current_setting('plan_cache_mode') as mode`.execute(q)).rows[0]?.mode;
+  expect(await mode(db)).toBe('auto');
+  expect(await db.transaction().execute((trx) => mode(trx))).toBe('force_generic_plan');
+  // set local ends with the transaction: the connection is back to the default.
+  expect(await mode(db)).toBe('auto');
+  expect(
+    await db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute((trx) => mode(trx)),
+  ).toBe('auto');
 });

@@ -1,7 +1,7 @@
 /** What a reservation asks for, resolved and summed before any lock is taken. */
-import type { Database } from '@stockroom/db';
-import type { Kysely } from 'kysely';
-import { notFound } from '../shared/errors.js';
+import { type Database, PREPARED_MARK } from '@stockroom/db';
+import { type Kysely, sql } from 'kysely';
+import { type DomainError, notFound } from '../shared/errors.js';
 import type { DemandLine } from './allocation.js';
 
 /** Units of one product at one warehouse that a hold will take. */
@@ -12,41 +12,55 @@ export interface PlannedChange {
   quantity: number;
 }
 
-/** Active products by SKU; NOT_FOUND naming every unknown or archived SKU. */
-export async function resolveActiveProducts(
+/** What `findActive` found: active products by SKU, active warehouse ids. */
+export interface ActiveRefs {
+  products: Map<string, { id: string; sku: string }>;
+  warehouses: Set<string>;
+}
+
+/**
+ * The active products among `skus` and the active warehouses among `warehouseIds`,
+ * in one round trip (a reservation needs both before it takes any lock).
+ */
+export async function findActive(
   db: Kysely<Database>,
   skus: string[],
-): Promise<Map<string, { id: string; sku: string }>> {
-  const unique = [...new Set(skus)];
+  warehouseIds: string[],
+): Promise<ActiveRefs> {
+  const uniqueSkus = [...new Set(skus)];
+  const uniqueWarehouses = [...new Set(warehouseIds)];
   const rows =
-    unique.length === 0
+    uniqueSkus.length === 0 && uniqueWarehouses.length === 0
       ? []
-      : await db.selectFrom('products').select(['id', 'sku', 'active']).where('sku', 'in', unique).execute();
-  const bySku = new Map(rows.filter((r) => r.active).map((r) => [r.sku, { id: r.id, sku: r.sku }]));
-  const unknown = unique.filter((s) => !bySku.has(s));
-  if (unknown.length > 0) {
-    throw notFound(`Product ${unknown.join(', ')} (unknown or no longer sold)`, { skus: unknown });
+      : (
+          await sql<{ kind: 'p' | 'w'; id: string; sku: string | null }>`${sql.raw(PREPARED_MARK)}
+            select 'p' as kind, id, sku from products where sku = any(${uniqueSkus}::text[]) and active
+            union all
+            select 'w', id, null from warehouses where id = any(${uniqueWarehouses}::uuid[]) and active`.execute(
+            db,
+          )
+        ).rows;
+  const products = new Map<string, { id: string; sku: string }>();
+  const warehouses = new Set<string>();
+  for (const row of rows) {
+    if (row.kind === 'w') warehouses.add(row.id);
+    else products.set(row.sku as string, { id: row.id, sku: row.sku as string });
   }
-  return bySku;
+  return { products, warehouses };
 }
 
-/** The ids of every active warehouse among `ids`. */
-export async function activeWarehouses(db: Kysely<Database>, ids: string[]): Promise<Set<string>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('warehouses')
-    .select('id')
-    .where('id', 'in', unique)
-    .where('active', '=', true)
-    .execute();
-  return new Set(rows.map((r) => r.id));
+/** NOT_FOUND naming the unknown or archived SKUs among `skus` (none: undefined). */
+export function unknownProducts(skus: string[], found: ActiveRefs['products']): DomainError | undefined {
+  const unknown = [...new Set(skus)].filter((s) => !found.has(s));
+  if (unknown.length === 0) return undefined;
+  return notFound(`Product ${unknown.join(', ')} (unknown or no longer sold)`, { skus: unknown });
 }
 
-/** NOT_FOUND naming every unknown or inactive warehouse among `ids`. */
-export function assertActive(ids: string[], active: Set<string>): void {
+/** NOT_FOUND naming every unknown or inactive warehouse among `ids` (none: undefined). */
+export function inactiveWarehouses(ids: string[], active: Set<string>): DomainError | undefined {
   const missing = [...new Set(ids)].filter((id) => !active.has(id));
-  if (missing.length > 0) throw notFound(`Warehouse ${missing.join(', ')}`, { warehouseIds: missing });
+  if (missing.length === 0) return undefined;
+  return notFound(`Warehouse ${missing.join(', ')}`, { warehouseIds: missing });
 }
 
 /** The warehouses a request names explicitly. */

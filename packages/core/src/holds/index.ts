@@ -6,10 +6,11 @@
  */
 
 export {
-  activeWarehouses,
+  findActive,
+  inactiveWarehouses,
   pinnedWarehouses,
-  resolveActiveProducts,
   sortLines,
+  unknownProducts,
 } from './demand.js';
 export {
   endHold,

@@ -29,13 +29,13 @@ import { idempotencyKeyReused, insufficientStock, type Shortage } from '../share
 import { parseInput } from '../shared/validate.js';
 import { allocate } from './allocation.js';
 import {
-  activeWarehouses,
-  assertActive,
+  findActive,
+  inactiveWarehouses,
   mergePlan,
   type PlannedChange,
   pinnedWarehouses,
-  resolveActiveProducts,
   sumDemand,
+  unknownProducts,
 } from './demand.js';
 import {
   type BuyerUsage,
@@ -61,7 +61,7 @@ import {
 /**
  * Reserve every request in the caller's transaction; returns each request's
  * outcome (its reservation, a replayed answer, or the refusal). `products`
- * holds every SKU the requests name (resolved with `resolveActiveProducts`),
+ * holds every SKU the requests name (resolved with `findActive`),
  * and their pinned warehouses were checked to be active.
  */
 export async function reserveInTrx(
@@ -97,13 +97,15 @@ export async function reserveOne(
 ): Promise<Reservation> {
   const data = parseInput(ZReserveInput, input);
   const bounds = holdBounds(actor, data.ttlSeconds, options);
-  // Everything that needs no lock happens first: resolve SKUs and warehouses.
+  // Everything that needs no lock happens first: resolve SKUs and warehouses (one statement).
   const skus = data.lines.map((l) => l.sku);
-  const products =
-    known && skus.every((sku) => known.has(sku)) ? known : await resolveActiveProducts(trx, skus);
   const pinned = pinnedWarehouses(data.lines);
   assertTokenMayActAt(actor, pinned);
-  assertActive(pinned, await activeWarehouses(trx, pinned));
+  const isKnown = known !== undefined && skus.every((sku) => known.has(sku));
+  const found = await findActive(trx, isKnown ? [] : skus, pinned);
+  const products = isKnown ? known : found.products;
+  const refusal = unknownProducts(skus, products) ?? inactiveWarehouses(pinned, found.warehouses);
+  if (refusal) throw refusal;
   const request: HoldRequest = { actor, data, bounds };
   const outcome = (await reserveInTrx(trx, [request], products, options)).get(request);
   if (!outcome) throw new Error('reserveOne: the request got no answer');

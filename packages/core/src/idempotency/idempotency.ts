@@ -143,21 +143,13 @@ async function settleKeys(
 
 /**
  * Run `work` in the caller's transaction when `db` is one, else in a new
- * transaction owned by this call (committed when `work` resolves).
- *
- * A write's statements are key lookups and recordset writes whose best plan
- * does not depend on the values, yet PostgreSQL kept planning several of them
- * on every call (a parameter that picks a branch makes each custom plan look
- * cheaper than the generic one): `pg_stat_statements` over 640 checkouts showed
- * 1.9 s planning against 4.3 s executing. So a write transaction uses each
- * prepared statement's generic plan, planned once per connection.
+ * transaction owned by this call (committed when `work` resolves). A new one
+ * uses the prepared statements' generic plans (`BEGIN_WRITE_TRANSACTION` in
+ * packages/db, sent with its `begin`).
  */
 export function inTransaction<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   if (db.isTransaction) return work(db as Transaction<Database>);
-  return db.transaction().execute(async (trx) => {
-    await sql`set local plan_cache_mode = force_generic_plan`.execute(trx);
-    return work(trx);
-  });
+  return db.transaction().execute(work);
 }
 
 /**

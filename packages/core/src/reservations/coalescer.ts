@@ -29,22 +29,23 @@
  */
 import { type Db, databaseTrouble } from '@stockroom/db';
 import {
-  activeWarehouses,
+  findActive,
   type HoldOutcome,
   type HoldRequest,
   holdBounds,
+  inactiveWarehouses,
   pinnedWarehouses,
   type ReserveInput,
   type ReserveOptions,
   reserveInTrx,
-  resolveActiveProducts,
+  unknownProducts,
   ZReserveInput,
 } from '../holds/index.js';
 import { inTransaction, requestHash, scopeKey } from '../idempotency/index.js';
 import { assertTokenMayActAt } from '../shared/access.js';
 import type { MutationContext } from '../shared/context.js';
 import type { Reservation } from '../shared/dto.js';
-import { DomainError, idempotencyKeyReused, notFound } from '../shared/errors.js';
+import { DomainError, idempotencyKeyReused } from '../shared/errors.js';
 import { parseInput } from '../shared/validate.js';
 import { createReservation } from './create.js';
 
@@ -235,37 +236,20 @@ async function reserveBatch(
   return outcomes;
 }
 
-/** Resolve products and warehouses for everyone at once; answer the requests that name unknown ones. */
+/**
+ * Resolve products and warehouses for everyone at once (one statement); answer the
+ * requests that name an unknown or archived product or an unknown or inactive warehouse.
+ */
 async function resolveBatch(db: Db, batch: Request[], outcomes: Map<Request, HoldOutcome>) {
   const skusOf = (r: Request) => r.hold.data.lines.map((l) => l.sku);
-  // Only an unknown SKU is sorted out request by request below; any other failure (the
-  // database unreachable or timing out) fails the batch, instead of being retried here
-  // once per request, one after the other.
-  const products = await resolveActiveProducts(db, batch.flatMap(skusOf)).catch((error: unknown) => {
-    if (error instanceof DomainError && error.code === 'NOT_FOUND') return undefined;
-    throw error;
-  });
-  let live = batch;
-  if (!products) {
-    // Some SKU is unknown: find whose, answer them, keep the rest.
-    live = [];
-    for (const request of batch) {
-      try {
-        await resolveActiveProducts(db, skusOf(request));
-        live.push(request);
-      } catch (error) {
-        outcomes.set(request, { error });
-      }
-    }
-  }
-  const known = products ?? (await resolveActiveProducts(db, live.flatMap(skusOf)));
   const pinnedOf = (r: Request) => pinnedWarehouses(r.hold.data.lines);
-  const active = await activeWarehouses(db, live.flatMap(pinnedOf));
-  live = live.filter((request) => {
-    const missing = [...new Set(pinnedOf(request))].filter((id) => !active.has(id));
-    if (missing.length === 0) return true;
-    outcomes.set(request, { error: notFound(`Warehouse ${missing.join(', ')}`, { warehouseIds: missing }) });
-    return false;
+  const found = await findActive(db, batch.flatMap(skusOf), batch.flatMap(pinnedOf));
+  const live = batch.filter((request) => {
+    const refusal =
+      unknownProducts(skusOf(request), found.products) ??
+      inactiveWarehouses(pinnedOf(request), found.warehouses);
+    if (refusal) outcomes.set(request, { error: refusal });
+    return !refusal;
   });
-  return { live, products: known };
+  return { live, products: found.products };
 }
