@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-openapi';
 import { createRequestContext } from './context.js';
 import { ERROR_TABLE, restErrorBody } from './errors.js';
+import { pinCoercionOff, queryReader } from './rest-query.js';
 import { appRouter } from './router.js';
 import type { Services } from './services.js';
 import { responseMeta } from './trpc-http.js';
@@ -200,6 +201,8 @@ export async function registerRest(app: FastifyInstance, services: Services): Pr
       rest.get('/openapi.json', async () => openApiDocument);
       parseRestBodies(rest);
       reshapeErrors(rest);
+      pinCoercionOff(appRouter);
+      rest.addHook('preHandler', queryReader(appRouter, '/api/v1'));
       await rest.register(fastifyTRPCOpenApiPlugin, {
         basePath: '/',
         router: appRouter,

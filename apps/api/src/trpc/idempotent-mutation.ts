@@ -11,17 +11,16 @@ import type { Meta } from './init.js';
 import type { Principal } from './middleware/auth.js';
 import { ZIdempotencyKey } from './middleware/mutation-context.js';
 import { mutationFor } from './procedures.js';
-import { withoutCoercion } from './zod-coercion.js';
 
 /**
  * A mutation's input: the schema plus the optional idempotency key, refusing
  * fields nobody asked for (a misspelt optional field must not be dropped
- * silently), and never coercing types (see `withoutCoercion`).
+ * silently). Like every input, it never coerces types (`pinCoercionOff`, rest-query.ts).
  */
 function withIdempotencyKey<Shape extends z.core.$ZodShape, Config extends z.core.$ZodObjectConfig>(
   schema: z.ZodObject<Shape, Config>,
 ) {
-  return withoutCoercion(schema.extend({ idempotencyKey: ZIdempotencyKey.optional() }).strict());
+  return schema.extend({ idempotencyKey: ZIdempotencyKey.optional() }).strict();
 }
 
 /**

@@ -5,9 +5,10 @@
  * REST procedure's input schema at its first REST call (for query strings).
  * Those schema objects are shared (core's ZQuantity and friends, and the same
  * procedure over /trpc), so from then on `null`, `""`, `[]` or `true` would pass
- * as 0 or 1: `{ onHand: null }` would set stock to zero. JSON bodies never need
- * coercion, so `withoutCoercion` pins it off for every number/boolean/bigint/date
- * a mutation's input schema reaches.
+ * as 0 or 1: `{ onHand: null }` would set stock to zero, and `Boolean("false")` is
+ * true. `withoutCoercion` pins it off for every number/boolean/bigint/date a schema
+ * reaches; every procedure's input gets it (`pinCoercionOff`), and REST query
+ * strings are read by the schema instead (rest-query.ts).
  */
 import type { z } from 'zod';
 

@@ -1,0 +1,97 @@
+/**
+ * REST query strings are text: a GET route's numbers and booleans are read by the
+ * procedure's own schema ("false" is false, "maybe" is refused), and no REST call
+ * changes how any input is validated afterwards, over REST or /trpc (trpc-to-openapi
+ * would switch zod's coercion on in place: `Boolean("false")` is true, `null` is 0).
+ */
+import { TRPCClientError } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from './harness.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON bodies of every shape
+type Json = any;
+
+let api: TestApi;
+let admin = '';
+
+beforeAll(async () => {
+  api = await startTestApi();
+  admin = await api.login('admin@example.com');
+});
+afterAll(() => api?.stop());
+
+async function send(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${api.url}/api/v1${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${admin}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Json };
+}
+
+const appCodeOf = async (call: Promise<unknown>) => {
+  try {
+    await call;
+    return 'accepted';
+  } catch (error) {
+    return error instanceof TRPCClientError ? (error.data as { appCode?: string }).appCode : String(error);
+  }
+};
+
+const skus = (page: Json) => (page.items as { sku: string }[]).map((i) => i.sku).sort();
+
+describe('REST query strings', () => {
+  it('read booleans and numbers by the schema; other text is refused, and /trpc never starts coercing', async () => {
+    const trpc = api.client(admin);
+    // Before any REST call: a string is not a boolean over /trpc.
+    const asText = { warehouseId: 'NYC-1', lowStock: 'false' as unknown as boolean, limit: 100 };
+    expect(await appCodeOf(trpc.inventory.list.query(asText))).toBe('VALIDATION_FAILED');
+
+    const all = await send('GET', '/inventory?warehouseId=NYC-1&limit=100');
+    const low = await send('GET', '/inventory?warehouseId=NYC-1&lowStock=true&limit=100');
+    const notLow = await send('GET', '/inventory?warehouseId=NYC-1&lowStock=false&limit=100');
+    expect([all.status, low.status, notLow.status]).toEqual([200, 200, 200]);
+    expect(skus(low.body)).toEqual(
+      skus(await trpc.inventory.list.query({ warehouseId: 'NYC-1', lowStock: true, limit: 100 })),
+    );
+    expect(skus(low.body).length).toBeLessThan(skus(all.body).length);
+    expect(skus(notLow.body)).toEqual(skus(all.body));
+    expect((await send('GET', '/inventory?warehouseId=NYC-1&limit=3')).body.items).toHaveLength(3);
+    for (const bad of ['lowStock=maybe', 'lowStock=1', 'limit=abc', 'limit=1e3', 'limit=-5']) {
+      const res = await send('GET', `/inventory?warehouseId=NYC-1&${bad}`);
+      expect({ bad, status: res.status, code: res.body.error?.code }).toEqual({
+        bad,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+    }
+
+    // After REST traffic, /trpc validates exactly as before.
+    expect(await appCodeOf(trpc.inventory.list.query(asText))).toBe('VALIDATION_FAILED');
+    const nullCount = {
+      rows: [{ warehouse: 'NYC-1', sku: 'EL-HDP-001', onHand: null as unknown as number }],
+    };
+    expect(await appCodeOf(trpc.inventory.syncPreview.mutate(nullCount))).toBe('VALIDATION_FAILED');
+    const preview = await send('POST', '/stock/sync/preview', nullCount);
+    expect([preview.status, preview.body.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const blank = await send('POST', '/stock/sync/preview', {
+      rows: [{ warehouse: 'NYC-1', sku: 'EL-HDP-001', onHand: '' }],
+    });
+    expect([blank.status, blank.body.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+
+  it('includeRevoked=false leaves revoked tokens out, =true lists them', async () => {
+    const created = await send('POST', '/service-tokens', { name: 'to revoke', scopes: ['stock:read'] });
+    expect(created.status).toBe(200);
+    expect((await send('POST', `/service-tokens/${created.body.id}/revoke`)).status).toBe(200);
+    const ids = async (query: string) =>
+      ((await send('GET', `/service-tokens?${query}&limit=100`)).body.items as { id: string }[]).map(
+        (t) => t.id,
+      );
+    expect(await ids('includeRevoked=false')).not.toContain(created.body.id);
+    expect(await ids('includeRevoked=true')).toContain(created.body.id);
+  });
+});
