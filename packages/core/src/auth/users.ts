@@ -177,10 +177,30 @@ export async function createUser(
   }).then((r) => r.result);
 }
 
-export function updateUser(ctx: MutationContext, input: z.input<typeof ZUpdateUserInput>): Promise<UserDto> {
+/**
+ * Change a user. An admin cannot demote or disable themselves (as the operator CLI
+ * refuses it), and no change may leave the system without an active admin: a change
+ * that takes admin rights away locks every active admin first (in id order, so two
+ * admins demoting each other at once are judged one after the other) and is refused
+ * when none would be left.
+ */
+export async function updateUser(
+  ctx: MutationContext,
+  input: z.input<typeof ZUpdateUserInput>,
+): Promise<UserDto> {
   assertAdmin(ctx.actor);
   const { id, warehouseIds, ...changes } = parseInput(ZUpdateUserInput, input);
+  const takesAdminAway = changes.active === false || (changes.role !== undefined && changes.role !== 'admin');
+  if (takesAdminAway && ctx.actor.kind === 'user' && ctx.actor.id === id) {
+    throw validationFailed('You cannot demote or disable yourself; another admin can', { id });
+  }
   return runMutation(ctx.db, ctx.idempotency, input, async (trx) => {
+    if (takesAdminAway) {
+      const admins = await lockActiveAdmins(trx);
+      if (admins.length === 1 && admins[0] === id) {
+        throw validationFailed('At least one active admin must remain', { id });
+      }
+    }
     const fields = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const updated = await trx
       .updateTable('users')
@@ -201,6 +221,13 @@ export function updateUser(ctx: MutationContext, input: z.input<typeof ZUpdateUs
     }
     return (await loadUser(trx, { id })) as UserDto;
   }).then((r) => r.result);
+}
+
+/** The ids of every active admin, their rows locked (FOR UPDATE, in id order). */
+async function lockActiveAdmins(db: Db): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    select id from users where role = 'admin' and active order by id for update`.execute(db);
+  return rows.map((r) => r.id);
 }
 
 export async function listUsers(db: Db, actor: Actor): Promise<UserDto[]> {
