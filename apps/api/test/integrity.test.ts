@@ -333,10 +333,15 @@ describe('a buyer’s holds are bounded (BUYER_MAX_* from the environment)', () 
       expect(r).toMatchObject({ appCode: 'RATE_LIMITED', details: { limit: 40, current: 35, requested: 7 } });
     }
     expect(await level(sku)).toMatchObject({ reserved: 35 });
-    // One quantity of a million (the attack) is refused outright.
+    // One quantity of a million (the attack) is refused outright: no wait can make it
+    // fit, so not 429 (a client would retry forever) but 400 naming the field.
     expect(
       await failure(buyer.client.reservations.create.mutate({ lines: [{ sku, quantity: 1_000_000 }] })),
-    ).toMatchObject({ appCode: 'RATE_LIMITED', details: { limit: 40 } });
+    ).toMatchObject({ appCode: 'VALIDATION_FAILED', details: { field: 'quantity', limit: 40 } });
+    const fresh = await freshBuyer();
+    expect(
+      await failure(fresh.client.reservations.create.mutate({ lines: [{ sku, quantity: 41 }] })),
+    ).toMatchObject({ appCode: 'VALIDATION_FAILED', details: { field: 'quantity', limit: 40, requested: 41 } });
     expect(await level(sku)).toMatchObject({ reserved: 35 });
   });
 

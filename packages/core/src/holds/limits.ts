@@ -173,12 +173,23 @@ export async function buyerUsage(
   return usage;
 }
 
-/** RATE_LIMITED when one more hold of `units` would pass a buyer's caps. */
+/**
+ * RATE_LIMITED (with Retry-After: when the next hold ends) when one more hold of `units`
+ * would pass a buyer's caps; VALIDATION_FAILED when `units` alone is over the units cap
+ * (no wait can help).
+ */
 export function buyerCapRefusal(
   limits: BuyerLimits,
   usage: BuyerUsage,
   units: number,
 ): DomainError | undefined {
+  if (units > limits.maxHeldUnits) {
+    // Waiting cannot help (429 would invite retries forever): the request itself is too big.
+    return validationFailed(
+      `quantity: a buyer may hold at most ${limits.maxHeldUnits} units at a time (BUYER_MAX_HELD_UNITS); asked for ${units}`,
+      { field: 'quantity', limit: limits.maxHeldUnits, requested: units, cap: 'heldUnits' },
+    );
+  }
   const retry = usage.nextEndSeconds !== null ? { retryAfterSeconds: usage.nextEndSeconds } : {};
   if (usage.holds + 1 > limits.maxActiveHolds) {
     return new DomainError(
