@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-openapi';
 import { createRequestContext } from './context.js';
 import { ERROR_TABLE, restErrorBody } from './errors.js';
-import { pinCoercionOff, queryReader } from './rest-query.js';
+import { pinCoercionOff, restInputReader } from './rest-input.js';
 import { appRouter } from './router.js';
 import type { Services } from './services.js';
 import { responseMeta } from './trpc-http.js';
@@ -202,7 +202,7 @@ export async function registerRest(app: FastifyInstance, services: Services): Pr
       parseRestBodies(rest);
       reshapeErrors(rest);
       pinCoercionOff(appRouter);
-      rest.addHook('preHandler', queryReader(appRouter, '/api/v1'));
+      rest.addHook('preHandler', restInputReader(appRouter, '/api/v1'));
       await rest.register(fastifyTRPCOpenApiPlugin, {
         basePath: '/',
         router: appRouter,

@@ -15,7 +15,7 @@ import { mutationFor } from './procedures.js';
 /**
  * A mutation's input: the schema plus the optional idempotency key, refusing
  * fields nobody asked for (a misspelt optional field must not be dropped
- * silently). Like every input, it never coerces types (`pinCoercionOff`, rest-query.ts).
+ * silently). Like every input, it never coerces types (`pinCoercionOff`, rest-input.ts).
  */
 function withIdempotencyKey<Shape extends z.core.$ZodShape, Config extends z.core.$ZodObjectConfig>(
   schema: z.ZodObject<Shape, Config>,

@@ -8,7 +8,7 @@
  * as 0 or 1: `{ onHand: null }` would set stock to zero, and `Boolean("false")` is
  * true. `withoutCoercion` pins it off for every number/boolean/bigint/date a schema
  * reaches; every procedure's input gets it (`pinCoercionOff`), and REST query
- * strings are read by the schema instead (rest-query.ts).
+ * strings are read by the schema instead (rest-input.ts).
  */
 import type { z } from 'zod';
 

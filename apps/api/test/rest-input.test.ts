@@ -1,10 +1,13 @@
 /**
- * REST query strings are text: a GET route's numbers and booleans are read by the
- * procedure's own schema ("false" is false, "maybe" is refused), and no REST call
- * changes how any input is validated afterwards, over REST or /trpc (trpc-to-openapi
- * would switch zod's coercion on in place: `Boolean("false")` is true, `null` is 0).
+ * REST inputs. Query strings are text: a GET route's numbers and booleans are read
+ * by the procedure's own schema ("false" is false, "maybe" is refused), and no REST
+ * call changes how any input is validated afterwards, over REST or /trpc
+ * (trpc-to-openapi would switch zod's coercion on in place: `Boolean("false")` is
+ * true, `null` is 0). A body that names a path parameter with another value is
+ * refused, and moves nothing (the adapter would silently use the path's).
  */
 import { TRPCClientError } from '@trpc/client';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from './harness.js';
 
@@ -93,5 +96,31 @@ describe('REST query strings', () => {
       );
     expect(await ids('includeRevoked=false')).not.toContain(created.body.id);
     expect(await ids('includeRevoked=true')).toContain(created.body.id);
+  });
+});
+
+describe('path parameters', () => {
+  it('a body naming a path parameter with another value is refused and moves nothing; the same value is fine', async () => {
+    const ledger = async () =>
+      Number(
+        (await sql<{ n: string }>`select count(*) as n from stock_movements`.execute(api.database.db)).rows[0]
+          ?.n,
+      );
+    const before = await ledger();
+    for (const body of [
+      { warehouseId: 'DFW-1', quantity: 1 },
+      { sku: 'KT-GRN-001', quantity: 1 },
+    ]) {
+      const res = await send('POST', '/stock/NYC-1/EL-HDP-001/receive', body);
+      expect({ body, status: res.status, code: res.body.error?.code }).toEqual({
+        body,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+    }
+    expect(await ledger()).toBe(before);
+    const same = await send('POST', '/stock/NYC-1/EL-HDP-001/receive', { sku: 'EL-HDP-001', quantity: 1 });
+    expect(same.status).toBe(200);
+    expect(await ledger()).toBe(before + 1);
   });
 });

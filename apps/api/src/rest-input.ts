@@ -1,5 +1,5 @@
 /**
- * REST query strings carry text. A GET route's number and boolean fields are read
+ * REST inputs. Query strings carry text. A GET route's number and boolean fields are read
  * from it here, by the procedure's own input schema: "100" is 100 for a number,
  * "true" / "false" are true / false for a boolean; anything else stays text, which
  * the schema then refuses (400 VALIDATION_FAILED).
@@ -70,35 +70,75 @@ export function pinCoercionOff(router: AnyRouter): void {
   }
 }
 
-/** A Fastify hook for the REST scope: reads each GET query's numbers and booleans. */
-export function queryReader(router: AnyRouter, prefix: string) {
-  const routes = Object.values(router._def.procedures as Record<string, { _def: ProcedureDef }>)
+interface RestRoute {
+  method: string;
+  match: RegExp;
+  /** The path parameters, in the order of `match`'s groups. */
+  params: string[];
+  kinds: ReturnType<typeof fieldKinds>;
+}
+
+/** Every REST route of the router; routes with fewer path parameters first (`/orders/sales` before `/orders/{id}`). */
+function restRoutes(router: AnyRouter): RestRoute[] {
+  return Object.values(router._def.procedures as Record<string, { _def: ProcedureDef }>)
     .flatMap(({ _def }) => {
       const { method, path } = _def.meta?.openapi ?? {};
-      return method === 'GET' && path ? [{ path, inputs: _def.inputs ?? [] }] : [];
-    })
-    .map(({ path, inputs }) => {
+      if (!method || !path) return [];
+      const params: string[] = [];
       const pattern = path
         .replace(/\/$/, '')
         .split('/')
-        .map((part) => (/^\{.+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .map((part) => {
+          const param = /^\{(.+)\}$/.exec(part)?.[1];
+          if (param === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          params.push(param);
+          return '([^/]+)';
+        })
         .join('/');
-      return { match: new RegExp(`^${pattern}/?$`), kinds: fieldKinds(inputs) };
+      return [{ method, match: new RegExp(`^${pattern}/?$`), params, kinds: fieldKinds(_def.inputs ?? []) }];
     })
-    .filter((route) => route.kinds.size > 0);
+    .sort((a, b) => a.params.length - b.params.length);
+}
 
+const refuse = (message: string) => Object.assign(new Error(message), { statusCode: 400 });
+
+/**
+ * A Fastify hook for the REST scope: reads each GET query's numbers and booleans,
+ * and refuses a body that names a path parameter with another value (the adapter
+ * would silently take the path's: a receive "at DFW-1" sent to /stock/NYC-1/… went
+ * to NYC-1).
+ */
+export function restInputReader(router: AnyRouter, prefix: string) {
+  const routes = restRoutes(router);
   return async (request: FastifyRequest): Promise<void> => {
-    if (request.method !== 'GET') return;
-    const query = request.query as Record<string, unknown> | undefined;
-    if (!query || Object.keys(query).length === 0) return;
     const path = (request.url.split('?')[0] ?? '').slice(prefix.length);
-    const route = routes.find((r) => r.match.test(path));
-    if (!route) return;
-    for (const [name, { kind, array }] of route.kinds) {
-      const value = query[name];
-      if (value === undefined) continue;
-      const values = Array.isArray(value) ? value : [value];
-      query[name] = array ? values.map((v) => fromText(v, kind)) : fromText(values[0], kind);
+    const route = routes.find((r) => r.method === request.method && r.match.test(path));
+    const values = route?.match.exec(path);
+    if (!route || !values) return;
+    if (request.method === 'GET') {
+      const query = request.query as Record<string, unknown> | undefined;
+      if (!query) return;
+      for (const [name, { kind, array }] of route.kinds) {
+        const value = query[name];
+        if (value === undefined) continue;
+        const list = Array.isArray(value) ? value : [value];
+        query[name] = array ? list.map((v) => fromText(v, kind)) : fromText(list[0], kind);
+      }
+      return;
     }
+    const body = request.body as Record<string, unknown> | undefined;
+    if (typeof body !== 'object' || body === null) return;
+    route.params.forEach((param, i) => {
+      const given = values[i + 1] as string;
+      let fromPath = given;
+      try {
+        fromPath = decodeURIComponent(given);
+      } catch {
+        // the adapter refuses a malformed path itself
+      }
+      if (param in body && body[param] !== fromPath) {
+        throw refuse(`${param}: the path gives ${fromPath}; the body must not name another (leave it out)`);
+      }
+    });
   };
 }
