@@ -973,6 +973,15 @@ describe('Idempotency-Key', () => {
       400,
       'VALIDATION_FAILED',
     );
+    // A key with spaces around it in the body is refused too (it was stored untrimmed,
+    // so "  pad  " and "pad" applied twice), and moves nothing.
+    const padded = await level(nyc, 'TY-BLK-001');
+    expectRestError(
+      await send('POST', path, { token: tokens.staff, body: { quantity: 1, idempotencyKey: '  pad  ' } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(await level(nyc, 'TY-BLK-001')).toEqual(padded);
   });
 
   it('tRPC: header and input field; the field wins inside a batch', async () => {

@@ -12,7 +12,6 @@ import { admitted, type Principal } from './auth.js';
 /** The optional idempotency key field every mutation input accepts. */
 export const ZIdempotencyKey = z
   .string()
-  .trim()
   .min(1)
   .max(200)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
