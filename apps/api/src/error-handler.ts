@@ -10,8 +10,22 @@ import { type AppErrorInfo, ERROR_TABLE, restErrorBody, toAppError } from './err
 
 type EscapedError = { statusCode?: unknown; code?: unknown; message?: unknown };
 
-/** What to answer: Fastify's own 4xx as bad input (their messages are safe and useful), the rest mapped. */
+/**
+ * What to answer: Fastify's own 4xx as bad input (their messages are safe and useful), the rest
+ * mapped. A 403 or 404 that escapes a route comes from the static files (a path outside the
+ * console's build, a segment too long for a file name): there is no such file — NOT_FOUND, never
+ * a 403 that reads as an authorization refusal. 413 and 415 keep their HTTP status (what proxies
+ * and clients expect) with VALIDATION_FAILED.
+ */
 function answerFor(error: EscapedError, status: number, info: AppErrorInfo) {
+  if (status === 403 || status === 404) {
+    return {
+      code: 'NOT_FOUND',
+      message: 'No such route or file',
+      trpcCode: 'NOT_FOUND' as const,
+      httpStatus: 404,
+    };
+  }
   const code = status === 413 || (status >= 400 && status < 500) ? 'VALIDATION_FAILED' : info.appCode;
   const fastifyMessage =
     typeof error.code === 'string' &&

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +79,34 @@ describe('serving the console build', () => {
       const response = await fetch(`${api.url}${missing}`);
       expect(response.status, missing).toBe(404);
       expect(response.headers.get('content-type'), missing).toMatch(/application\/json/);
+    }
+  });
+});
+
+describe('what the static files cannot serve', () => {
+  /** A raw GET (fetch would normalise `..` away). */
+  const rawGet = (url: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${api.url}${url}`, { method: 'GET', path: url }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('a path outside the build or a segment too long for a file is 404 NOT_FOUND, not 403', async () => {
+    for (const url of ['/../../etc/passwd', '/assets/../../package.json', `/x/${'a'.repeat(6000)}`]) {
+      const answer = await rawGet(url);
+      expect({ url: url.slice(0, 40), status: answer.status }).toEqual({
+        url: url.slice(0, 40),
+        status: 404,
+      });
+      expect(JSON.parse(answer.body).error.code).toBe('NOT_FOUND');
+      expect(answer.body).not.toMatch(/root:|"name"|at .*\.js/);
     }
   });
 });
