@@ -59,6 +59,13 @@ describe('URL policy', () => {
     ['::ffff:192.168.0.1', 'private'],
     ['2002:c0a8:0101::1', '6to4'],
     ['64:ff9b::a00:1', 'rfc6052'],
+    ['::127.0.0.1', 'loopback'],
+    ['100::1', 'discard'],
+    // IPv4-compatible (::/96) as a URL normalises it ([::127.0.0.1] → [::7f00:1]), which
+    // ipaddr.js calls unicast; an unassigned block.
+    ['::7f00:1', 'notGlobalUnicast'],
+    ['::a00:1', 'notGlobalUnicast'],
+    ['4000::1', 'notGlobalUnicast'],
   ])('%s is refused as %s', (address, range) => {
     expect(refusedRange(address)).toBe(range);
   });
@@ -83,6 +90,19 @@ describe('URL policy', () => {
     await expect(checkWebhookUrl('https://nowhere.invalid/x', strict, async () => [])).rejects.toMatchObject({
       details: { reason: 'dns' },
     });
+  });
+
+  it('an IPv4-compatible IPv6 literal in a URL is refused (found by an attacker review)', async () => {
+    for (const url of [
+      'https://[::127.0.0.1]/',
+      'https://[::10.0.0.1]/hook',
+      'https://[::169.254.169.254]/',
+    ]) {
+      await expect(checkWebhookUrl(url, strict)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: { field: 'url', reason: 'notGlobalUnicast' },
+      });
+    }
   });
 
   it('http and private addresses only when allowed', async () => {

@@ -6,7 +6,8 @@
  * host resolves to must be public unicast: not loopback, private (RFC 1918),
  * link-local (the 169.254.169.254 metadata service), CGNAT, multicast,
  * broadcast, unspecified, reserved, IPv6 unique-local or link-local, or an IPv6
- * form that embeds an IPv4 address (mapped, 6to4, Teredo, NAT64). Ranges come
+ * form that embeds an IPv4 address (mapped, compatible, 6to4, Teredo, NAT64); an
+ * IPv6 address must be global unicast (2000::/3). Ranges come
  * from ipaddr.js. The check runs when an endpoint is created or changed, and
  * again when each delivery connects (the sender connects only to an address
  * this module has just approved, so DNS cannot be switched in between).
@@ -32,12 +33,20 @@ const systemResolver: Resolver = async (hostname) => {
   return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
 
+/** IPv6 global unicast (RFC 4291): every other IPv6 block is special or unassigned. */
+const IPV6_GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
+
 /** Why an address may not be called, or undefined when it is public unicast. */
 export function refusedRange(address: string): string | undefined {
   if (!ipaddr.isValid(address)) return 'not an IP address';
   // process() turns an IPv4-mapped IPv6 address (::ffff:10.0.0.1) into the IPv4 one.
-  const range = ipaddr.process(address).range();
-  return range === 'unicast' ? undefined : range;
+  const parsed = ipaddr.process(address);
+  const range = parsed.range();
+  if (range !== 'unicast') return range;
+  // ipaddr.js calls everything it has no name for "unicast", IPv4-compatible ::a.b.c.d
+  // (::/96) and the discard prefix 100::/64 among them: an IPv6 address must be global unicast.
+  if (parsed.kind() === 'ipv6' && !parsed.match(IPV6_GLOBAL_UNICAST)) return 'notGlobalUnicast';
+  return undefined;
 }
 
 /** Whether a URL's host is an IP address (with or without IPv6 brackets) rather than a name. */
