@@ -335,6 +335,10 @@ describe('products', () => {
       product('PRD-2', 'ok', { currency: 'EURO' }),
       product('bad sku!', 'ok'),
       product('PRD-2', 'ok', { sellerId: '00000000-0000-4000-8000-000000000000' }),
+      // Found by an attacker review: not an ISO 4217 code; an owner who is not a seller.
+      product('PRD-2', 'ok', { currency: 'XYZ' }),
+      product('PRD-2', 'ok', { sellerId: buyer.kind === 'user' ? buyer.id : '' }),
+      product('PRD-2', 'ok', { sellerId: admin.id }),
     ];
     for (const input of invalid) {
       const error = await domainError(createProduct({ db: t.db, actor: admin }, input));
@@ -380,6 +384,16 @@ describe('products', () => {
     expect(
       (await domainError(updateProduct({ db: t.db, actor: admin }, { sku: 'PRD-1', currency: 'eur' }))).code,
     ).toBe('VALIDATION_FAILED');
+    // An owner must be a seller's account; a seller's account is fine.
+    const toStaff = updateProduct(
+      { db: t.db, actor: admin },
+      { sku: 'PRD-1', sellerId: (staff as { id: string }).id },
+    );
+    expect((await domainError(toStaff)).details).toMatchObject({ field: 'sellerId' });
+    await expect(
+      updateProduct({ db: t.db, actor: admin }, { sku: 'PRD-1', sellerId: sellerB.id }),
+    ).resolves.toMatchObject({ sellerId: sellerB.id });
+    await updateProduct({ db: t.db, actor: admin }, { sku: 'PRD-1', sellerId: null });
   });
 
   it('archives a product: kept and readable, no longer searchable, archived once', async () => {

@@ -54,10 +54,13 @@ const ZProductName = z.string().trim().min(1).max(200);
 const ZProductDescription = z.string().trim().max(5000);
 export const ZCategory = z.string().trim().min(1).max(100);
 const ZPriceMinor = z.number().int().min(0).max(MAX_PRICE_MINOR);
+/** ISO 4217 codes as the runtime's ICU knows them (Intl). */
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const ZCurrency = z
   .string()
   .trim()
-  .regex(/^[A-Z]{3}$/, 'currency is a three-letter ISO 4217 code in capitals, like USD');
+  .regex(/^[A-Z]{3}$/, 'currency is a three-letter ISO 4217 code in capitals, like USD')
+  .refine((code) => CURRENCIES.has(code), 'currency is not an ISO 4217 currency code');
 
 export const ZProductInput = z
   .object({
@@ -143,6 +146,19 @@ function assertOwns(actor: Actor, product: { sellerId: string | null }): void {
   }
 }
 
+/** A product's owner must be a seller's account (an admin naming a buyer or staff member is refused). */
+async function assertSellerAccount(db: Db, sellerId: string | null | undefined): Promise<void> {
+  if (!sellerId) return;
+  const user = await db.selectFrom('users').select('role').where('id', '=', sellerId).executeTakeFirst();
+  if (!user) throw validationFailed('sellerId: no user has this id', { field: 'sellerId', sellerId });
+  if (user.role !== 'seller') {
+    throw validationFailed(`sellerId: that user is a ${user.role}, not a seller`, {
+      field: 'sellerId',
+      sellerId,
+    });
+  }
+}
+
 function translateWriteError(error: unknown, sku: string, sellerId: string | null | undefined): unknown {
   if (isUniqueViolation(error, 'products_sku_key')) {
     return validationFailed(`A product with SKU ${sku} already exists; choose another SKU`, {
@@ -163,6 +179,7 @@ export async function createProduct(ctx: MutationContext, input: ProductInput): 
   const sellerId = ownerFor(actor, requestedSeller) ?? null;
   try {
     return await runMutation(ctx.db, ctx.idempotency, input, async (trx) => {
+      await assertSellerAccount(trx, sellerId);
       const row = await trx
         .insertInto('products')
         .values({ ...fields, sellerId })
@@ -200,6 +217,7 @@ export async function updateProduct(ctx: MutationContext, input: ProductUpdateIn
         .executeTakeFirst();
       if (!current) throw notFound(`Product ${sku}`, { sku });
       assertOwns(actor, current);
+      await assertSellerAccount(trx, changes.sellerId);
       const row = await trx
         .updateTable('products')
         .set({ ...changes, updatedAt: sql`now()` })
