@@ -341,7 +341,10 @@ describe('a buyer’s holds are bounded (BUYER_MAX_* from the environment)', () 
     const fresh = await freshBuyer();
     expect(
       await failure(fresh.client.reservations.create.mutate({ lines: [{ sku, quantity: 41 }] })),
-    ).toMatchObject({ appCode: 'VALIDATION_FAILED', details: { field: 'quantity', limit: 40, requested: 41 } });
+    ).toMatchObject({
+      appCode: 'VALIDATION_FAILED',
+      details: { field: 'quantity', limit: 40, requested: 41 },
+    });
     expect(await level(sku)).toMatchObject({ reserved: 35 });
   });
 
