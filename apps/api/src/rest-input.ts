@@ -122,7 +122,9 @@ export function restInputReader(router: AnyRouter, prefix: string) {
         const value = query[name];
         if (value === undefined) continue;
         const list = Array.isArray(value) ? value : [value];
-        query[name] = array ? list.map((v) => fromText(v, kind)) : fromText(list[0], kind);
+        // One-element arrays: the adapter unwraps them, but drops a falsy value given
+        // bare (`limit=0` became the default instead of being refused).
+        query[name] = array ? list.map((v) => fromText(v, kind)) : [fromText(list[0], kind)];
       }
       return;
     }

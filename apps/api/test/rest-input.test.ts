@@ -63,7 +63,7 @@ describe('REST query strings', () => {
     expect(skus(low.body).length).toBeLessThan(skus(all.body).length);
     expect(skus(notLow.body)).toEqual(skus(all.body));
     expect((await send('GET', '/inventory?warehouseId=NYC-1&limit=3')).body.items).toHaveLength(3);
-    for (const bad of ['lowStock=maybe', 'lowStock=1', 'limit=abc', 'limit=1e3', 'limit=-5']) {
+    for (const bad of ['lowStock=maybe', 'lowStock=1', 'limit=abc', 'limit=1e3', 'limit=-5', 'limit=0']) {
       const res = await send('GET', `/inventory?warehouseId=NYC-1&${bad}`);
       expect({ bad, status: res.status, code: res.body.error?.code }).toEqual({
         bad,
