@@ -35,9 +35,10 @@ it('an admin cannot demote or disable themselves; another admin can', async () =
   const a = await newAdmin();
   const b = await newAdmin();
   for (const change of [{ role: 'buyer' as const }, { role: 'staff' as const }, { active: false }]) {
-    expect(await outcome(updateUser({ db: t.db, actor: a }, { id: a.id, ...change }))).toBe(
-      'VALIDATION_FAILED',
-    );
+    // An upper-case id names the same row (PostgreSQL ignores the case): refused too.
+    for (const id of [a.id, a.id.toUpperCase()]) {
+      expect(await outcome(updateUser({ db: t.db, actor: a }, { id, ...change }))).toBe('VALIDATION_FAILED');
+    }
   }
   expect(await activeAdmins()).toContain(a.id);
   // Renaming oneself is fine.
@@ -60,8 +61,10 @@ it('two admins demoting each other at once: one wins, one active admin remains',
   expect(await activeAdmins()).toHaveLength(1);
   // The last one cannot be taken away by anyone (here: an operator-like actor that is not a user row).
   const [last] = await activeAdmins();
-  expect(await outcome(updateUser({ db: t.db, actor: admin }, { id: last as string, active: false }))).toBe(
-    'VALIDATION_FAILED',
-  );
+  for (const id of [last as string, (last as string).toUpperCase()]) {
+    expect(await outcome(updateUser({ db: t.db, actor: admin }, { id, active: false }))).toBe(
+      'VALIDATION_FAILED',
+    );
+  }
   expect(await activeAdmins()).toEqual([last]);
 });

@@ -19,7 +19,12 @@ export const ZWarehouseCode = z
   .min(2)
   .max(16)
   .regex(/^[A-Z0-9][A-Z0-9-]+$/, 'code is upper-case letters, digits and "-", like BLR-1');
-export const ZUuid = z.uuid();
+/**
+ * An id, lower-cased: PostgreSQL matches a uuid in any case, so every comparison in
+ * JavaScript (whose own account is this, is this the last admin) must see one spelling
+ * (an upper-case id got past the last-admin rule).
+ */
+export const ZUuid = z.uuid().toLowerCase();
 /** A warehouse, by id or by code (`NYC-1`); codes are resolved to ids before a use case runs (`resolveWarehouseRefs`). */
 export const ZWarehouseRef = z.union([ZUuid, ZWarehouseCode]);
 export const ZQuantity = z.number().int().min(1).max(MAX_QUANTITY);
