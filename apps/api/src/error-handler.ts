@@ -8,7 +8,8 @@ import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type AppErrorInfo, ERROR_TABLE, restErrorBody, toAppError } from './errors.js';
 
-type EscapedError = { statusCode?: unknown; code?: unknown; message?: unknown };
+/** `expose`: a 4xx whose message was written for the caller (rest-input.ts `badRequest`). */
+type EscapedError = { statusCode?: unknown; code?: unknown; message?: unknown; expose?: unknown };
 
 /**
  * What to answer: Fastify's own 4xx as bad input (their messages are safe and useful), the rest
@@ -28,8 +29,7 @@ function answerFor(error: EscapedError, status: number, info: AppErrorInfo) {
   }
   const code = status === 413 || (status >= 400 && status < 500) ? 'VALIDATION_FAILED' : info.appCode;
   const fastifyMessage =
-    typeof error.code === 'string' &&
-    error.code.startsWith('FST_') &&
+    (error.expose === true || (typeof error.code === 'string' && error.code.startsWith('FST_'))) &&
     typeof error.message === 'string' &&
     error.message.length < 200
       ? error.message

@@ -12,6 +12,7 @@
  */
 import type { AnyRouter } from '@trpc/server';
 import type { FastifyRequest } from 'fastify';
+import { createProcedureCache, normalizePath } from 'trpc-to-openapi';
 import { withoutCoercion } from './trpc/zod-coercion.js';
 
 type ZodDef = Record<string, unknown> & { type?: string };
@@ -70,58 +71,45 @@ export function pinCoercionOff(router: AnyRouter): void {
   }
 }
 
-interface RestRoute {
-  method: string;
-  match: RegExp;
-  /** The path parameters, in the order of `match`'s groups. */
-  params: string[];
-  kinds: ReturnType<typeof fieldKinds>;
-}
+/** A 400 whose message the error handler passes on (error-handler.ts `expose`). */
+export const badRequest = (message: string) =>
+  Object.assign(new Error(message), { statusCode: 400, expose: true });
 
-/** Every REST route of the router; routes with fewer path parameters first (`/orders/sales` before `/orders/{id}`). */
-function restRoutes(router: AnyRouter): RestRoute[] {
-  return Object.values(router._def.procedures as Record<string, { _def: ProcedureDef }>)
-    .flatMap(({ _def }) => {
-      const { method, path } = _def.meta?.openapi ?? {};
-      if (!method || !path) return [];
-      const params: string[] = [];
-      const pattern = path
-        .replace(/\/$/, '')
-        .split('/')
-        .map((part) => {
-          const param = /^\{(.+)\}$/.exec(part)?.[1];
-          if (param === undefined) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-          params.push(param);
-          return '([^/]+)';
-        })
-        .join('/');
-      return [{ method, match: new RegExp(`^${pattern}/?$`), params, kinds: fieldKinds(_def.inputs ?? []) }];
-    })
-    .sort((a, b) => a.params.length - b.params.length);
-}
-
-const refuse = (message: string) => Object.assign(new Error(message), { statusCode: 400 });
+type Lookup = (
+  method: string,
+  path: string,
+) => { procedure?: { procedure: { _def: ProcedureDef } }; pathInput: Record<string, string> } | undefined;
 
 /**
- * A Fastify hook for the REST scope: reads each GET query's numbers and booleans,
- * and refuses a body that names a path parameter with another value (the adapter
- * would silently take the path's: a receive "at DFW-1" sent to /stock/NYC-1/… went
- * to NYC-1).
+ * A Fastify hook for the REST scope. It finds the procedure exactly as the adapter will
+ * (its own lookup: the URL resolved, case-insensitive, after the scope's prefix), then:
+ * - a GET query: reads numbers and booleans by the schema; a number or boolean given twice
+ *   is refused (which one was meant?);
+ * - a body: refuses one that names a path parameter with another value (the adapter would
+ *   silently take the path's: a receive "at DFW-1" sent to /stock/NYC-1/… went to NYC-1).
  */
 export function restInputReader(router: AnyRouter, prefix: string) {
-  const routes = restRoutes(router);
+  const lookup = createProcedureCache(router as never) as Lookup;
+  const kindsOf = new WeakMap<object, ReturnType<typeof fieldKinds>>();
   return async (request: FastifyRequest): Promise<void> => {
-    const path = (request.url.split('?')[0] ?? '').slice(prefix.length);
-    const route = routes.find((r) => r.method === request.method && r.match.test(path));
-    const values = route?.match.exec(path);
-    if (!route || !values) return;
+    const rawPath = request.url.replace(prefix, '');
+    const url = new URL(rawPath.startsWith('/') ? `http://127.0.0.1${rawPath}` : rawPath);
+    const found = lookup(request.method, normalizePath(url.pathname));
+    const procedure = found?.procedure?.procedure;
+    if (!found || !procedure) return;
     if (request.method === 'GET') {
       const query = request.query as Record<string, unknown> | undefined;
       if (!query) return;
-      for (const [name, { kind, array }] of route.kinds) {
+      let kinds = kindsOf.get(procedure);
+      if (!kinds) {
+        kinds = fieldKinds(procedure._def.inputs ?? []);
+        kindsOf.set(procedure, kinds);
+      }
+      for (const [name, { kind, array }] of kinds) {
         const value = query[name];
         if (value === undefined) continue;
         const list = Array.isArray(value) ? value : [value];
+        if (!array && list.length > 1) throw badRequest(`${name}: given ${list.length} times; give it once`);
         // One-element arrays: the adapter unwraps them, but drops a falsy value given
         // bare (`limit=0` became the default instead of being refused).
         query[name] = array ? list.map((v) => fromText(v, kind)) : [fromText(list[0], kind)];
@@ -130,17 +118,10 @@ export function restInputReader(router: AnyRouter, prefix: string) {
     }
     const body = request.body as Record<string, unknown> | undefined;
     if (typeof body !== 'object' || body === null) return;
-    route.params.forEach((param, i) => {
-      const given = values[i + 1] as string;
-      let fromPath = given;
-      try {
-        fromPath = decodeURIComponent(given);
-      } catch {
-        // the adapter refuses a malformed path itself
-      }
+    for (const [param, fromPath] of Object.entries(found.pathInput)) {
       if (param in body && body[param] !== fromPath) {
-        throw refuse(`${param}: the path gives ${fromPath}; the body must not name another (leave it out)`);
+        throw badRequest(`${param}: the path gives ${fromPath}; leave ${param} out of the body`);
       }
-    });
+    }
   };
 }

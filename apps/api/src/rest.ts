@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fastifyTRPCOpenApiPlugin, generateOpenApiDocument } from 'trpc-to-openapi';
 import { createRequestContext } from './context.js';
 import { ERROR_TABLE, restErrorBody } from './errors.js';
-import { pinCoercionOff, restInputReader } from './rest-input.js';
+import { badRequest, pinCoercionOff, restInputReader } from './rest-input.js';
 import { appRouter } from './router.js';
 import type { Services } from './services.js';
 import { responseMeta } from './trpc-http.js';
@@ -137,7 +137,7 @@ function parseRestBodies(rest: FastifyInstance): void {
     return parseJson(request, String(body), (error, value) => {
       if (error) return done(error);
       const problem = restBodyProblem(value);
-      if (problem) return done(Object.assign(new Error(problem), { statusCode: 400 }));
+      if (problem) return done(badRequest(problem));
       return done(null, value);
     });
   });

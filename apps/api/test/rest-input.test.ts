@@ -6,6 +6,7 @@
  * true, `null` is 0). A body that names a path parameter with another value is
  * refused, and moves nothing (the adapter would silently use the path's).
  */
+import { request } from 'node:http';
 import { TRPCClientError } from '@trpc/client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,30 @@ async function send(method: string, path: string, body?: unknown) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Json };
+}
+
+/** A POST whose path is sent exactly as written (fetch would resolve `..` and `.`). */
+function rawPost(path: string, body: unknown): Promise<{ status: number; body: Json }> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = request(
+      `${api.url}/api/v1${path}`,
+      {
+        method: 'POST',
+        path: `/api/v1${path}`,
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 const appCodeOf = async (call: Promise<unknown>) => {
@@ -63,7 +88,16 @@ describe('REST query strings', () => {
     expect(skus(low.body).length).toBeLessThan(skus(all.body).length);
     expect(skus(notLow.body)).toEqual(skus(all.body));
     expect((await send('GET', '/inventory?warehouseId=NYC-1&limit=3')).body.items).toHaveLength(3);
-    for (const bad of ['lowStock=maybe', 'lowStock=1', 'limit=abc', 'limit=1e3', 'limit=-5', 'limit=0']) {
+    for (const bad of [
+      'lowStock=maybe',
+      'lowStock=1',
+      'limit=abc',
+      'limit=1e3',
+      'limit=-5',
+      'limit=0',
+      'lowStock=true&lowStock=false',
+      'limit=5&limit=7',
+    ]) {
       const res = await send('GET', `/inventory?warehouseId=NYC-1&${bad}`);
       expect({ bad, status: res.status, code: res.body.error?.code }).toEqual({
         bad,
@@ -117,6 +151,21 @@ describe('path parameters', () => {
         status: 400,
         code: 'VALIDATION_FAILED',
       });
+    }
+    // However the path is spelt: the adapter matches without case and resolves . and ..
+    for (const path of [
+      '/STOCK/NYC-1/EL-HDP-001/receive',
+      '/Stock/NYC-1/EL-HDP-001/Receive',
+      '/stock/NYC-1/x/../EL-HDP-001/receive',
+      '/stock/NYC-1/EL-HDP-001/./receive',
+    ]) {
+      const res = await rawPost(path, { warehouseId: 'DFW-1', quantity: 1 });
+      expect({ path, status: res.status, code: res.body.error?.code }).toEqual({
+        path,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+      expect(res.body.error.message).toMatch(/warehouseId: the path gives NYC-1/);
     }
     expect(await ledger()).toBe(before);
     const same = await send('POST', '/stock/NYC-1/EL-HDP-001/receive', { sku: 'EL-HDP-001', quantity: 1 });
