@@ -167,6 +167,19 @@ describe('inventory', () => {
     expect(result.unchanged).toBe(1);
     expect(result.stale).toEqual([{ warehouseId: w.id, sku: c.sku }]);
     expect(await levelOf(t.db, w.id, c.id)).toMatchObject({ onHand: 10 });
+    // A count "from tomorrow" (a store clock running ahead) would beat every later change:
+    // refused, and nothing moves; a clock a minute fast is tolerated.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const future = syncStock(ctx(service), {
+      items: [{ warehouseId: w.id, sku: c.sku, onHand: 1, countedAt: tomorrow }],
+    });
+    expect(await outcome(future)).toBe('VALIDATION_FAILED');
+    expect(await levelOf(t.db, w.id, c.id)).toMatchObject({ onHand: 10 });
+    const aMinuteAhead = new Date(Date.now() + 60_000).toISOString();
+    await syncStock(ctx(service), {
+      items: [{ warehouseId: w.id, sku: c.sku, onHand: 9, countedAt: aMinuteAhead }],
+    });
+    expect(await levelOf(t.db, w.id, c.id)).toMatchObject({ onHand: 9 });
     expect((await verifyLedger(t.db)).mismatches).toEqual([]);
   });
 

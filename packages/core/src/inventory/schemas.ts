@@ -4,9 +4,9 @@ import {
   ZCursor,
   ZDelta,
   ZDirection,
-  ZIsoDateTime,
   ZLimit,
   ZNonNegativeQuantity,
+  ZObservedAt,
   ZQuantity,
   ZReason,
   ZSku,
@@ -34,7 +34,7 @@ export const ZSyncInput = z
             warehouseId: ZWarehouseRef,
             sku: ZSku,
             onHand: ZNonNegativeQuantity,
-            countedAt: ZIsoDateTime.optional(),
+            countedAt: ZObservedAt.optional(),
           })
           .strict(),
       )

@@ -11,7 +11,7 @@ import type { Db } from '@stockroom/db';
 import { z } from 'zod';
 import { canManageWarehouseStock } from '../shared/access.js';
 import type { Actor } from '../shared/actor.js';
-import { ZIsoDateTime, ZNonNegativeQuantity, ZSku, ZUuid } from '../shared/schemas.js';
+import { ZIsoDateTime, ZNonNegativeQuantity, ZObservedAt, ZSku, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
 
 /** Rows arrive as typed in a file: checked here one by one, not refused as a whole. */
@@ -126,6 +126,9 @@ export async function previewSync(db: Db, actor: Actor, input: SyncPreviewInput)
       return invalid('on hand must be a whole number ≥ 0');
     if (r.countedAt !== undefined && !ZIsoDateTime.safeParse(r.countedAt).success) {
       return invalid('counted at must be an ISO date-time with an offset (2026-12-04T08:00:00Z)');
+    }
+    if (r.countedAt !== undefined && !ZObservedAt.safeParse(r.countedAt).success) {
+      return invalid('counted at is in the future (check the store’s clock)');
     }
     if (seen.has(key)) return invalid('the same warehouse and SKU appear earlier in the file');
     seen.add(key);

@@ -50,6 +50,18 @@ export const ZIsoDateTime = z.iso.datetime({ offset: true }).refine((value) => {
   return year >= 1970 && year <= 9999;
 }, 'a date between 1970 and 9999');
 
+/** How far a store's clock may run ahead of ours before its count is refused as from the future. */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+/**
+ * When something was observed (a stock count): not later than now, give or take a clock
+ * a few minutes fast — a count "from tomorrow" would beat every newer change (the stale
+ * rule compares it with the level's last change).
+ */
+export const ZObservedAt = ZIsoDateTime.refine(
+  (value) => Date.parse(value) <= Date.now() + MAX_CLOCK_AHEAD_MS,
+  "a time that has already happened (this server's clock, 5 minutes of slack)",
+);
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
