@@ -95,6 +95,26 @@ describe('create, list, authenticate', () => {
     });
   });
 
+  it('pages through tokens created in the same millisecond without skipping any (cursor keeps microseconds)', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++)
+      ids.push((await createServiceToken(ctx(), { name: name(`ms-${i}`), scopes: ['orders'] })).id);
+    // Same millisecond, different microseconds (what a burst of creates produced).
+    for (const [i, id] of ids.entries()) {
+      await sql`update service_tokens set created_at = ${`2030-01-01 00:00:00.123${i}00+00`}::timestamptz where id = ${id}`.execute(
+        t.db,
+      );
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listServiceTokens(t.db, admin, { limit: 1, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    for (const id of ids) expect(seen).toContain(id);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
   it('records the last use, at most once a minute (no write per request)', async () => {
     const { token, id } = await createServiceToken(ctx(), { name: name('used'), scopes: ['orders'] });
     const lastUsed = async () =>
