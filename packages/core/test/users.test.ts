@@ -6,7 +6,7 @@
 import { createTestDatabase, type TestDatabase } from '@stockroom/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Actor, createUser, updateUser } from '../src/index.js';
+import { type Actor, createProduct, createUser, updateProduct, updateUser } from '../src/index.js';
 import { admin, outcome } from './factories.js';
 
 let t: TestDatabase;
@@ -67,4 +67,32 @@ it('two admins demoting each other at once: one wins, one active admin remains',
     );
   }
   expect(await activeAdmins()).toEqual([last]);
+});
+
+it('a seller who owns products keeps the role until the products have another owner', async () => {
+  const sellerOf = async (email: string) =>
+    (
+      await createUser(
+        { db: t.db, actor: admin },
+        { email, name: 'Seller', password: 'a long enough passphrase 42', role: 'seller' },
+      )
+    ).id;
+  const first = await sellerOf(`s${++n}@users.test`);
+  const second = await sellerOf(`s${++n}@users.test`);
+  const sku = `OWN-${n}`;
+  const ctx = { db: t.db, actor: admin };
+  await createProduct(ctx, {
+    sku,
+    name: 'Owned',
+    category: 'General',
+    priceMinor: 100,
+    currency: 'USD',
+    sellerId: first,
+  });
+  expect(await outcome(updateUser(ctx, { id: first, role: 'buyer' }))).toBe('VALIDATION_FAILED');
+  expect(
+    (await sql<{ role: string }>`select role from users where id = ${first}`.execute(t.db)).rows[0]?.role,
+  ).toBe('seller');
+  await updateProduct(ctx, { sku, sellerId: second });
+  expect(await outcome(updateUser(ctx, { id: first, role: 'buyer' }))).toBe('ok');
 });

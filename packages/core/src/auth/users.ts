@@ -209,6 +209,7 @@ export async function updateUser(
       .returning('id')
       .executeTakeFirst();
     if (!updated) throw notFound('User', { id });
+    if (changes.role !== undefined && changes.role !== 'seller') await assertOwnsNoProducts(trx, id);
     if (warehouseIds) {
       await assertWarehouses(trx, warehouseIds);
       await trx.deleteFrom('userWarehouses').where('userId', '=', id).execute();
@@ -221,6 +222,25 @@ export async function updateUser(
     }
     return (await loadUser(trx, { id })) as UserDto;
   }).then((r) => r.result);
+}
+
+/**
+ * A product's owner stays a seller: the role of someone who owns products cannot change
+ * (give them to another seller first). Runs after the user's row is updated (locked), and
+ * a product write locks its owner's row to share, so the two cannot cross.
+ */
+async function assertOwnsNoProducts(db: Db, id: string): Promise<void> {
+  const { n } = await db
+    .selectFrom('products')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('sellerId', '=', id)
+    .executeTakeFirstOrThrow();
+  if (Number(n) > 0) {
+    throw validationFailed(
+      `This seller owns ${n} products; give them to another seller (sellerId) before changing the role`,
+      { id, field: 'role', products: Number(n) },
+    );
+  }
 }
 
 /** The ids of every active admin, their rows locked (FOR UPDATE, in id order). */

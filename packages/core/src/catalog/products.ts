@@ -149,7 +149,13 @@ function assertOwns(actor: Actor, product: { sellerId: string | null }): void {
 /** A product's owner must be a seller's account (an admin naming a buyer or staff member is refused). */
 async function assertSellerAccount(db: Db, sellerId: string | null | undefined): Promise<void> {
   if (!sellerId) return;
-  const user = await db.selectFrom('users').select('role').where('id', '=', sellerId).executeTakeFirst();
+  // FOR SHARE: a concurrent change of this user's role waits (users.ts assertOwnsNoProducts).
+  const user = await db
+    .selectFrom('users')
+    .select('role')
+    .where('id', '=', sellerId)
+    .forShare()
+    .executeTakeFirst();
   if (!user) throw validationFailed('sellerId: no user has this id', { field: 'sellerId', sellerId });
   if (user.role !== 'seller') {
     throw validationFailed(`sellerId: that user is a ${user.role}, not a seller`, {
