@@ -21,7 +21,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createRequestContext } from './context.js';
-import { ERROR_TABLE, restErrorBody, toAppError } from './errors.js';
+import { ERROR_TABLE, MappedError, restErrorBody, toAppError } from './errors.js';
 import { appRouter } from './router.js';
 import type { Services } from './services.js';
 
@@ -37,6 +37,8 @@ const PAGE = 100;
 
 /** An export: its columns, and how to read one page of rows through the procedure. */
 interface Export {
+  /** The query parameters it takes: any other is refused (a misspelt filter must not export everything). */
+  params: string[];
   columns: string[];
   page(
     caller: Caller,
@@ -46,10 +48,29 @@ interface Export {
   ): Promise<Page<Row>>;
 }
 
-const bool = (value: string | undefined) => (value === undefined ? undefined : value === 'true');
+const badQuery = (message: string, field: string) =>
+  new MappedError({ appCode: 'VALIDATION_FAILED', message, details: { field } });
+
+function bool(value: string | undefined, field: string): boolean | undefined {
+  if (value === undefined || value === 'true' || value === 'false')
+    return value === undefined ? undefined : value === 'true';
+  throw badQuery(`${field} must be true or false`, field);
+}
+
+/** Each parameter once and known to the export; VALIDATION_FAILED otherwise. */
+function checkQuery(spec: Export, query: Record<string, unknown>): Query {
+  for (const [key, value] of Object.entries(query)) {
+    if (!spec.params.includes(key)) {
+      throw badQuery(`${key} is not a filter of this export (it takes ${spec.params.join(', ')})`, key);
+    }
+    if (typeof value !== 'string') throw badQuery(`${key}: give it once`, key);
+  }
+  return query as Query;
+}
 
 const EXPORTS: Record<string, Export> = {
   'pick-list': {
+    params: ['warehouseId'],
     columns: ['location', 'sku', 'name', 'quantity', 'orders'],
     async page(caller, q) {
       const list = await caller.orders.pickList({ warehouseId: q.warehouseId as string });
@@ -66,6 +87,7 @@ const EXPORTS: Record<string, Export> = {
     },
   },
   stock: {
+    params: ['warehouseId', 'query', 'lowStock', 'sort'],
     columns: [
       'warehouse_code',
       'sku',
@@ -80,7 +102,7 @@ const EXPORTS: Record<string, Export> = {
       const page = await caller.inventory.list({
         warehouseId: q.warehouseId,
         query: q.query,
-        lowStock: bool(q.lowStock),
+        lowStock: bool(q.lowStock, 'lowStock'),
         sort: q.sort as 'sku' | undefined,
         cursor,
         limit: PAGE,
@@ -101,6 +123,7 @@ const EXPORTS: Record<string, Export> = {
     },
   },
   movements: {
+    params: ['warehouseId', 'sku'],
     columns: [
       'id',
       'created_at',
@@ -138,6 +161,7 @@ const EXPORTS: Record<string, Export> = {
     },
   },
   orders: {
+    params: ['status', 'warehouseId'],
     columns: [
       'number',
       'id',
@@ -216,11 +240,12 @@ async function* rows(
 
 async function sendExport(services: Services, name: string, request: FastifyRequest, reply: FastifyReply) {
   const spec = EXPORTS[name] as Export;
-  const query = request.query as Query;
+  let query: Query;
   let first: Page<Row>;
   let caller: Caller;
   let codes: Map<string, string>;
   try {
+    query = checkQuery(spec, (request.query ?? {}) as Record<string, unknown>);
     caller = appRouter.createCaller(await createRequestContext(services, request));
     codes = new Map((await caller.warehouses.list()).map((w) => [w.id, w.code]));
     first = await spec.page(caller, query, undefined, codes);

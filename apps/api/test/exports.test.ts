@@ -97,5 +97,17 @@ describe('CSV exports', () => {
     const bad = await download('orders.csv?status=lost', staff);
     expect(bad.res.status).toBe(400);
     expect(JSON.parse(bad.text)).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    // A filter it cannot read is refused, not ignored (which exported everything).
+    for (const query of [
+      'stock.csv?lowStock=TRUE',
+      'stock.csv?lowStock=1',
+      'stock.csv?warehouse=NYC-1',
+      'stock.csv?warehouseId=NYC-1&warehouseId=CHI-1',
+      'movements.csv?status=paid',
+    ]) {
+      const refused = await download(query, staff);
+      expect({ query, status: refused.res.status }).toEqual({ query, status: 400 });
+      expect(JSON.parse(refused.text)).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    }
   });
 });
