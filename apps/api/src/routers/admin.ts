@@ -1,6 +1,6 @@
 import { runRace, verifyLedger, ZRaceInput } from '@stockroom/core';
 import { rest, ZAuditOut } from '../schemas.js';
-import { allow, router } from '../trpc.js';
+import { allow, idempotentMutation, router } from '../trpc.js';
 
 export const auditRouter = router({
   verify: allow('admin')
@@ -10,7 +10,9 @@ export const auditRouter = router({
 });
 
 export const demoRouter = router({
-  race: allow('admin')
-    .input(ZRaceInput)
-    .mutation(({ ctx, input }) => runRace(ctx.services.reservations, ctx.db, ctx.actor, input)),
+  race: idempotentMutation({
+    allow: ['admin'],
+    input: ZRaceInput,
+    run: (mutation, input, ctx) => runRace(ctx.services.reservations, mutation, input),
+  }),
 });

@@ -25,7 +25,7 @@ export const MUTATIONS: MutationSpec[] = [
     base: (fx) => ({ sku: 'EL-HDP-001', warehouseId: fx.nyc, buyers: 2, quantityEach: 1 }),
     fields: { sku: 'sku', warehouseId: 'uuid', buyers: 'smallCount', quantityEach: 'smallCount' },
     required: ['sku', 'warehouseId', 'buyers', 'quantityEach'],
-    idempotent: false,
+    idempotent: true,
     // NOT_FOUND is the answer; VALIDATION_FAILED is accepted only while core's runRace hands its
     // whole input to getStockLevel's strict schema (every race is refused; see audit.test.ts).
     specials: [

@@ -7,6 +7,7 @@
 import type { Db } from '@stockroom/db';
 import { z } from 'zod';
 import type { ReserveInput } from '../holds/index.js';
+import { runMutation } from '../idempotency/index.js';
 import { getStockLevel } from '../inventory/index.js';
 import type { Actor } from '../shared/actor.js';
 import type { MutationContext } from '../shared/context.js';
@@ -43,13 +44,31 @@ export interface Reserver {
   reserve(ctx: MutationContext, input: ReserveInput): Promise<Reservation>;
 }
 
+/**
+ * Run a race, once per idempotency key: the key's claim is held (its transaction open)
+ * while the race's reservations go through `reservations` in their own transactions,
+ * and the answer is stored with it, so a retry replays the race instead of holding
+ * stock a second time. Without a key, every call is a new race.
+ */
 export async function runRace(
   reservations: Reserver,
-  db: Db,
-  actor: Actor,
+  ctx: MutationContext,
   input: z.input<typeof ZRaceInput>,
 ): Promise<RaceResult> {
   const data = parseInput(ZRaceInput, input);
+  if (!ctx.idempotency) return race(reservations, ctx.db, ctx.actor, data);
+  const run = await runMutation(ctx.db, ctx.idempotency, input, () =>
+    race(reservations, ctx.db, ctx.actor, data),
+  );
+  return run.result;
+}
+
+async function race(
+  reservations: Reserver,
+  db: Db,
+  actor: Actor,
+  data: z.output<typeof ZRaceInput>,
+): Promise<RaceResult> {
   const key = { warehouseId: data.warehouseId, sku: data.sku };
   const before = await getStockLevel(db, key);
   const outcomes = await Promise.all(
