@@ -51,7 +51,7 @@ export const ZIsoDateTime = z.iso.datetime({ offset: true }).refine((value) => {
 }, 'a date between 1970 and 9999');
 
 /** How far a store's clock may run ahead of ours before its count is refused as from the future. */
-export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 /**
  * When something was observed (a stock count): not later than now, give or take a clock
  * a few minutes fast — a count "from tomorrow" would beat every newer change (the stale
