@@ -93,8 +93,13 @@ export function restInputReader(router: AnyRouter, prefix: string) {
   const kindsOf = new WeakMap<object, ReturnType<typeof fieldKinds>>();
   return async (request: FastifyRequest): Promise<void> => {
     const rawPath = request.url.replace(prefix, '');
-    const url = new URL(rawPath.startsWith('/') ? `http://127.0.0.1${rawPath}` : rawPath);
-    const found = lookup(request.method, normalizePath(url.pathname));
+    let pathname: string;
+    try {
+      pathname = new URL(rawPath.startsWith('/') ? `http://127.0.0.1${rawPath}` : rawPath).pathname;
+    } catch {
+      return; // the adapter refuses a URL it cannot read
+    }
+    const found = lookup(request.method, normalizePath(pathname));
     const procedure = found?.procedure?.procedure;
     if (!found || !procedure) return;
     if (request.method === 'GET') {
