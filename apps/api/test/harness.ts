@@ -3,7 +3,7 @@
  * of its own, plus typed clients for it. Tests talk to it over real HTTP.
  */
 import { createTestDatabase, type TestDatabase } from '@stockroom/db/testing';
-import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
 import { type RunningApi, startApi } from '../src/app.js';
 import { loadEnv } from '../src/env.js';
 import type { AppRouter } from '../src/index.js';
@@ -68,3 +68,15 @@ export async function startTestApi(
 }
 
 export const SERVICE_TOKEN = 'dev-service-token';
+
+/** 'ok' when a call succeeds, else the appCode it was refused with. */
+export async function appCodeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return 'ok';
+  } catch (error) {
+    if (error instanceof TRPCClientError)
+      return (error.data as { appCode?: string } | undefined)?.appCode ?? 'unknown';
+    throw error;
+  }
+}

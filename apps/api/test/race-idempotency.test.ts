@@ -3,10 +3,9 @@
  * race's answer and holds no stock a second time (it used to run twice), the same
  * key with another body is refused, and a malformed key is refused.
  */
-import { TRPCClientError } from '@trpc/client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from './harness.js';
+import { appCodeOf, startTestApi, type TestApi } from './harness.js';
 
 let api: TestApi;
 let admin = '';
@@ -28,14 +27,6 @@ const reserved = async () =>
       )
     ).rows[0]?.n,
   );
-const appCodeOf = async (call: Promise<unknown>) => {
-  try {
-    await call;
-    return 'ok';
-  } catch (error) {
-    return error instanceof TRPCClientError ? (error.data as { appCode?: string }).appCode : String(error);
-  }
-};
 
 it('a retried race with its key replays the answer and holds nothing more', async () => {
   const input = { sku: SKU, warehouseId: 'NYC-1', buyers: 3, quantityEach: 1 };

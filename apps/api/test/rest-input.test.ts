@@ -7,10 +7,9 @@
  * refused, and moves nothing (the adapter would silently use the path's).
  */
 import { request } from 'node:http';
-import { TRPCClientError } from '@trpc/client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from './harness.js';
+import { appCodeOf, startTestApi, type TestApi } from './harness.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed JSON bodies of every shape
 type Json = any;
@@ -59,15 +58,6 @@ function rawPost(path: string, body: unknown): Promise<{ status: number; body: J
     req.end(payload);
   });
 }
-
-const appCodeOf = async (call: Promise<unknown>) => {
-  try {
-    await call;
-    return 'accepted';
-  } catch (error) {
-    return error instanceof TRPCClientError ? (error.data as { appCode?: string }).appCode : String(error);
-  }
-};
 
 const skus = (page: Json) => (page.items as { sku: string }[]).map((i) => i.sku).sort();
 
