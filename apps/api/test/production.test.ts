@@ -32,6 +32,8 @@ interface Child {
   metricsPort: number;
   process: ChildProcess;
   output(): string;
+  /** The log so far once it matches: a line is written before /ready answers, but the pipe may deliver it later. */
+  outputMatching(pattern: RegExp): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -89,6 +91,11 @@ async function startProduction(databaseUrl: string): Promise<Child> {
     metricsPort,
     process: child,
     output: () => output,
+    async outputMatching(pattern) {
+      const until = Date.now() + 10_000;
+      while (!pattern.test(output) && Date.now() < until) await sleep(25);
+      return output;
+    },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
@@ -158,7 +165,11 @@ afterAll(async () => {
 
 describe('production install (NODE_ENV=production, child processes)', () => {
   it('creates exactly one first admin from STOCKROOM_ADMIN_*, who can sign in', async () => {
-    const logs = p1.output() + p2.output();
+    const [log1, log2] = await Promise.all([
+      p1.outputMatching(/created first admin|STOCKROOM_ADMIN_\* ignored/),
+      p2.outputMatching(/created first admin|STOCKROOM_ADMIN_\* ignored/),
+    ]);
+    const logs = log1 + log2;
     expect(logs.match(/created first admin ops@example\.org/g)).toHaveLength(1);
     expect(logs).toContain('admin exists, STOCKROOM_ADMIN_* ignored');
     const admins = await database.db
@@ -290,8 +301,9 @@ describe('production install (NODE_ENV=production, child processes)', () => {
       expect(login.code).toBe('UNAUTHENTICATED');
     }
     p3 = await startProduction(database.url);
-    expect(p3.output()).toMatch(/demo credentials found in the database and refused.*dev-service-token/);
-    expect(p3.output()).toContain('admin@example.com / stockroom');
+    const log = await p3.outputMatching(/demo credentials found in the database and refused/);
+    expect(log).toMatch(/demo credentials found in the database and refused.*dev-service-token/);
+    expect(log).toContain('admin@example.com / stockroom');
     expect((await appCode(client(p3.url, 'dev-service-token').warehouses.list.query())).code).toBe(
       'UNAUTHENTICATED',
     );
