@@ -126,6 +126,44 @@ describe('hot-row coalescing', () => {
     expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ reserved: 11, available: 0 });
   });
 
+  it('gives back the key of a request refused for an unknown product or warehouse, alone or beside others', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    await stock(t.db, w.id, p.sku, 5);
+    const sizes: number[] = [];
+    const coalescer = new ReservationCoalescer(t.db, { shards: 1, onBatch: (size) => sizes.push(size) });
+    const later = `LATER-${p.sku}`;
+    const missingWarehouse = crypto.randomUUID();
+    const reserve = (key: string, sku: string, warehouseId = w.id) =>
+      outcome(coalescer.reserve(ctx(key), { lines: [{ sku, quantity: 1, warehouseId }] }));
+    // A batch of one refused request, then (while a first batch runs) a batch of refused ones beside a good one.
+    expect(await reserve('nf-alone', later)).toBe('NOT_FOUND');
+    expect(
+      await Promise.all([
+        reserve('first', p.sku),
+        reserve('nf-beside', later),
+        reserve('nf-warehouse', p.sku, missingWarehouse),
+        reserve('ok-beside', p.sku),
+      ]),
+    ).toEqual(['ok', 'NOT_FOUND', 'NOT_FOUND', 'ok']);
+    expect(sizes).toEqual([1, 1, 3]);
+    const keys = await t.db
+      .selectFrom('idempotency_records')
+      .select(['key', 'response'])
+      .where('key', 'in', ['nf-alone', 'nf-beside', 'nf-warehouse', 'ok-beside'])
+      .execute();
+    // Only the reservation keeps its key (with its answer); the refused ones are free again.
+    expect(keys.map((k) => k.key)).toEqual(['ok-beside']);
+    expect(keys[0]?.response).toMatchObject({ status: 'pending' });
+    const q = await makeProduct(t.db, { sku: later });
+    await stock(t.db, w.id, q.sku, 5);
+    expect(await Promise.all([reserve('nf-alone', later), reserve('nf-beside', later)])).toEqual(['ok', 'ok']);
+    await coalescer.close();
+    expect(await levelOf(t.db, w.id, q.id)).toMatchObject({ reserved: 2 });
+    expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ reserved: 2 });
+    expect((await verifyLedger(t.db)).mismatches).toEqual([]);
+  });
+
   it('allocates, splits and refuses inside a batch like the plain path, and isolates bad requests', async () => {
     const near = await makeWarehouse(t.db, { latitude: 40.7, longitude: -74 });
     const far = await makeWarehouse(t.db, { latitude: 34, longitude: -118 });

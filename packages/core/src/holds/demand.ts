@@ -1,6 +1,5 @@
 /** What a reservation asks for, resolved and summed before any lock is taken. */
-import { type Database, PREPARED_MARK } from '@stockroom/db';
-import { type Kysely, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { type DomainError, notFound } from '../shared/errors.js';
 import type { DemandLine } from './allocation.js';
 
@@ -12,35 +11,34 @@ export interface PlannedChange {
   quantity: number;
 }
 
-/** What `findActive` found: active products by SKU, active warehouse ids. */
+/** What `activeRefsQuery` found: active products by SKU, active warehouse ids. */
 export interface ActiveRefs {
   products: Map<string, { id: string; sku: string }>;
   warehouses: Set<string>;
 }
 
 /**
- * The active products among `skus` and the active warehouses among `warehouseIds`,
- * in one round trip (a reservation needs both before it takes any lock).
+ * The active products among `skus` and the active warehouses among
+ * `warehouseIds`, as rows (kind 'p' or 'w', id, sku) of a query to use inside a
+ * larger statement: a reservation needs both before it takes any lock, and
+ * finds them in the round trip that claims its keys.
  */
-export async function findActive(
-  db: Kysely<Database>,
-  skus: string[],
-  warehouseIds: string[],
-): Promise<ActiveRefs> {
-  const uniqueSkus = [...new Set(skus)];
-  const uniqueWarehouses = [...new Set(warehouseIds)];
-  const rows =
-    uniqueSkus.length === 0 && uniqueWarehouses.length === 0
-      ? []
-      : (
-          await sql<{ kind: 'p' | 'w'; id: string; sku: string | null }>`${sql.raw(PREPARED_MARK)}
-            select 'p' as kind, id, sku from products where sku = any(${uniqueSkus}::text[]) and active
-            union all
-            select 'w', id, null from warehouses where id = any(${uniqueWarehouses}::uuid[]) and active`.execute(
-            db,
-          )
-        ).rows;
-  const products = new Map<string, { id: string; sku: string }>();
+export function activeRefsQuery(skus: string[], warehouseIds: string[]): RawBuilder<ActiveRefRow> {
+  return sql<ActiveRefRow>`
+    select 'p' as kind, id, sku from products where sku = any(${[...new Set(skus)]}::text[]) and active
+    union all
+    select 'w', id, null from warehouses where id = any(${[...new Set(warehouseIds)]}::uuid[]) and active`;
+}
+
+export interface ActiveRefRow {
+  kind: 'p' | 'w';
+  id: string;
+  sku: string | null;
+}
+
+/** `activeRefsQuery`'s rows, sorted out; `known` products are kept. */
+export function activeRefsOf(rows: ActiveRefRow[], known?: ActiveRefs['products']): ActiveRefs {
+  const products = new Map(known);
   const warehouses = new Set<string>();
   for (const row of rows) {
     if (row.kind === 'w') warehouses.add(row.id);

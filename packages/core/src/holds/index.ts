@@ -6,7 +6,7 @@
  */
 
 export {
-  findActive,
+
   inactiveWarehouses,
   pinnedWarehouses,
   sortLines,

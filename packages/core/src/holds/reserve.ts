@@ -3,7 +3,8 @@
  * (checkout, a waitlist offer, a late payment's re-reservation, a plain
  * reservation) or for a coalesced batch of many.
  *
- *   1. claim the idempotency keys of requests that carry their own (the batch);
+ *   1. claim the idempotency keys of requests that carry their own (the batch),
+ *      and find the products and pinned warehouses they name (one statement);
  *   2. lock the buyers whose caps the holds count against (advisory locks, in
  *      key order, before any stock row) and count what they hold;
  *   3. lock every stock level the requests may take from, once, in the global
@@ -21,15 +22,18 @@
  */
 import { type Database, PREPARED_MARK } from '@stockroom/db';
 import { sql, type Transaction } from 'kysely';
-import { claimKeys, type KeyClaim, scopeKey } from '../idempotency/index.js';
+import { claimInsert, claimOutcomes, type KeyClaim, scopeKey } from '../idempotency/index.js';
 import { assertTokenMayActAt, tokenMayActAt } from '../shared/access.js';
 import type { Actor } from '../shared/actor.js';
+import type { IdempotencyScope } from '../shared/context.js';
 import type { Reservation } from '../shared/dto.js';
 import { idempotencyKeyReused, insufficientStock, type Shortage } from '../shared/errors.js';
 import { parseInput } from '../shared/validate.js';
 import { allocate } from './allocation.js';
 import {
-  findActive,
+  type ActiveRefRow,
+  activeRefsOf,
+  activeRefsQuery,
   inactiveWarehouses,
   mergePlan,
   type PlannedChange,
@@ -60,20 +64,23 @@ import {
 
 /**
  * Reserve every request in the caller's transaction; returns each request's
- * outcome (its reservation, a replayed answer, or the refusal). `products`
- * holds every SKU the requests name (resolved with `findActive`),
- * and their pinned warehouses were checked to be active.
+ * outcome (its reservation, a replayed answer, or the refusal). `known`: SKUs
+ * the caller already resolved to active products (checkout prices them).
  */
 export async function reserveInTrx(
   trx: Transaction<Database>,
   requests: HoldRequest[],
-  products: Products,
   options: ReserveOptions,
+  known?: Products,
 ): Promise<Map<HoldRequest, HoldOutcome>> {
   const outcomes = new Map<HoldRequest, HoldOutcome>();
-  const claimed = await claimRequestKeys(trx, requests, outcomes);
+  const { claimed, products } = await claimAndFind(trx, requests, known, outcomes);
   const work = requests.filter((r) => !outcomes.has(r));
-  if (work.length === 0) return outcomes;
+  if (work.length === 0) {
+    // Nothing to hold: give back the keys of the refused (writes nothing when none was claimed).
+    await writeHolds(trx, [], { levels: [], nowMs: 0 }, products, claimed, outcomes);
+    return outcomes;
+  }
 
   const buyerIds = work.flatMap((r) => (r.bounds.buyerId ? [r.bounds.buyerId] : []));
   await lockBuyers(trx, buyerIds);
@@ -97,41 +104,63 @@ export async function reserveOne(
 ): Promise<Reservation> {
   const data = parseInput(ZReserveInput, input);
   const bounds = holdBounds(actor, data.ttlSeconds, options);
-  // Everything that needs no lock happens first: resolve SKUs and warehouses (one statement).
-  const skus = data.lines.map((l) => l.sku);
-  const pinned = pinnedWarehouses(data.lines);
-  assertTokenMayActAt(actor, pinned);
-  const isKnown = known !== undefined && skus.every((sku) => known.has(sku));
-  const found = await findActive(trx, isKnown ? [] : skus, pinned);
-  const products = isKnown ? known : found.products;
-  const refusal = unknownProducts(skus, products) ?? inactiveWarehouses(pinned, found.warehouses);
-  if (refusal) throw refusal;
+  assertTokenMayActAt(actor, pinnedWarehouses(data.lines));
   const request: HoldRequest = { actor, data, bounds };
-  const outcome = (await reserveInTrx(trx, [request], products, options)).get(request);
+  const outcome = (await reserveInTrx(trx, [request], options, known)).get(request);
   if (!outcome) throw new Error('reserveOne: the request got no answer');
   if ('error' in outcome) throw outcome.error;
   return outcome.ok;
 }
 
-/** Step 1: claim the keys; a key already stored is a replay (or a reuse). Returns the claimed requests. */
-async function claimRequestKeys(
+/**
+ * Step 1, one round trip: claim the keys (a key already stored is a replay or a
+ * reuse), and find the active products and pinned warehouses the requests
+ * name; a request naming an unknown one is refused, and its claimed key is
+ * given back by the write. Returns the claimed requests and the products.
+ */
+async function claimAndFind(
   trx: Transaction<Database>,
   requests: HoldRequest[],
+  known: Products | undefined,
   outcomes: Map<HoldRequest, HoldOutcome>,
-): Promise<Set<HoldRequest>> {
+): Promise<{ claimed: Set<HoldRequest>; products: Products }> {
   const keyed = requests.filter((r): r is HoldRequest & { claim: KeyClaim } => r.claim !== undefined);
-  const claims = await claimKeys(
+  const skusOf = (r: HoldRequest) => r.data.lines.map((l) => l.sku);
+  const pinnedOf = (r: HoldRequest) => pinnedWarehouses(r.data.lines);
+  const skus = requests.flatMap(skusOf).filter((sku) => !known?.has(sku));
+  const pinned = requests.flatMap(pinnedOf);
+  const claims = keyed.map((r) => r.claim);
+  const rows =
+    claims.length === 0 && skus.length === 0 && pinned.length === 0
+      ? []
+      : (
+          await sql<ActiveRefRow | (IdempotencyScope & { kind: 'k' })>`${sql.raw(PREPARED_MARK)}
+            with claimed as (${claimInsert(claims)})
+            select 'k' as kind, null::uuid as id, null::text as sku, principal, procedure, key from claimed
+            union all
+            select kind, id, sku, null, null, null from (${activeRefsQuery(skus, pinned)}) r`.execute(trx)
+        ).rows;
+  const found = activeRefsOf(rows.filter((r): r is ActiveRefRow => r.kind !== 'k'), known);
+  const keys = await claimOutcomes(
     trx,
-    keyed.map((r) => r.claim),
+    claims,
+    rows.filter((r): r is IdempotencyScope & { kind: 'k' } => r.kind === 'k'),
   );
   const claimed = new Set<HoldRequest>();
   for (const request of keyed) {
-    const claim = claims.get(scopeKey(request.claim.scope));
+    const claim = keys.get(scopeKey(request.claim.scope));
     if (claim?.status === 'claimed') claimed.add(request);
     else if (claim?.status === 'replay') outcomes.set(request, { ok: claim.response as Reservation });
     else outcomes.set(request, { error: idempotencyKeyReused() });
   }
-  return claimed;
+  for (const request of requests) {
+    if (outcomes.has(request)) continue;
+    const refusal =
+      unknownProducts(skusOf(request), found.products) ??
+      inactiveWarehouses(pinnedOf(request), found.warehouses);
+    if (refusal) outcomes.set(request, { error: refusal });
+  }
+  return { claimed, products: found.products };
 }
 
 /**

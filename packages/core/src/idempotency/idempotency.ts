@@ -71,10 +71,19 @@ export async function claimKeys(
   trx: Transaction<Database>,
   claims: KeyClaim[],
 ): Promise<Map<string, ClaimOutcome>> {
-  const outcomes = new Map<string, ClaimOutcome>();
-  if (claims.length === 0) return outcomes;
+  if (claims.length === 0) return new Map();
+  const claimed = await sql<IdempotencyScope>`${sql.raw(PREPARED_MARK)} ${claimInsert(claims)}`.execute(trx);
+  return claimOutcomes(trx, claims, claimed.rows);
+}
+
+/**
+ * The claim itself, an `insert … returning principal, procedure, key` of the
+ * keys it claimed: for a statement of its own (`claimKeys`) or a CTE of a larger
+ * one (the reservation batch finds its products in the same round trip).
+ */
+export function claimInsert(claims: KeyClaim[]): RawBuilder<IdempotencyScope> {
   const rows = JSON.stringify(claims.map((c) => ({ ...c.scope, request_hash: c.hash })));
-  const claimed = await sql<IdempotencyScope>`${sql.raw(PREPARED_MARK)}
+  return sql<IdempotencyScope>`
     insert into idempotency_records (principal, procedure, key, request_hash, expires_at)
     select principal, procedure, key, request_hash, now() + make_interval(secs => ${IDEMPOTENCY_TTL_SECONDS})
     from jsonb_to_recordset(${rows}::jsonb) as x(principal text, procedure text, key text, request_hash text)
@@ -82,8 +91,17 @@ export async function claimKeys(
       set request_hash = excluded.request_hash, response = null,
           created_at = now(), expires_at = excluded.expires_at
       where idempotency_records.expires_at <= now()
-    returning principal, procedure, key`.execute(trx);
-  for (const row of claimed.rows) outcomes.set(scopeKey(row), { status: 'claimed' });
+    returning principal, procedure, key`;
+}
+
+/** Each claim's outcome, given the scopes `claimInsert` claimed: the others are replays or reuses. */
+export async function claimOutcomes(
+  trx: Transaction<Database>,
+  claims: KeyClaim[],
+  claimedRows: IdempotencyScope[],
+): Promise<Map<string, ClaimOutcome>> {
+  const outcomes = new Map<string, ClaimOutcome>();
+  for (const row of claimedRows) outcomes.set(scopeKey(row), { status: 'claimed' });
   const taken = claims.filter((c) => !outcomes.has(scopeKey(c.scope)));
   if (taken.length === 0) return outcomes;
   const stored = await sql<

@@ -1,7 +1,9 @@
 /** Exactly-once mutations: the one place idempotency records are claimed, answered and purged. */
 export {
   type AnswerStore,
+  claimInsert,
   claimKeys,
+  claimOutcomes,
   inTransaction,
   type KeyClaim,
   purgeExpiredIdempotencyRecords,

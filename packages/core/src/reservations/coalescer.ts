@@ -29,16 +29,13 @@
  */
 import { type Db, databaseTrouble } from '@stockroom/db';
 import {
-  findActive,
   type HoldOutcome,
   type HoldRequest,
   holdBounds,
-  inactiveWarehouses,
   pinnedWarehouses,
   type ReserveInput,
   type ReserveOptions,
   reserveInTrx,
-  unknownProducts,
   ZReserveInput,
 } from '../holds/index.js';
 import { inTransaction, requestHash, scopeKey } from '../idempotency/index.js';
@@ -194,8 +191,8 @@ export class ReservationCoalescer {
 
 /**
  * Apply a batch of reservations in one transaction; returns each request's
- * outcome. What needs no lock is sorted out first, outside the transaction:
- * unknown SKUs, inactive warehouses, and one idempotency key twice in a batch.
+ * outcome. One idempotency key twice in a batch is sorted out first: the
+ * repeats share the first request's answer (or are refused when they differ).
  */
 async function reserveBatch(
   db: Db,
@@ -203,11 +200,10 @@ async function reserveBatch(
   options: ReserveOptions,
 ): Promise<Map<Request, HoldOutcome>> {
   const outcomes = new Map<Request, HoldOutcome>();
-  const { live, products } = await resolveBatch(db, batch, outcomes);
   // Requests repeating one idempotency scope inside the batch share the first one's answer.
   const leaders = new Map<string, Request>();
   const followers = new Map<Request, Request>();
-  for (const request of live) {
+  for (const request of batch) {
     const claim = request.hold.claim;
     if (!claim) continue;
     const leader = leaders.get(scopeKey(claim.scope));
@@ -215,13 +211,12 @@ async function reserveBatch(
     else if (leader.hold.claim?.hash === claim.hash) followers.set(request, leader);
     else outcomes.set(request, { error: idempotencyKeyReused() });
   }
-  const work = live.filter((r) => !followers.has(r) && !outcomes.has(r));
+  const work = batch.filter((r) => !followers.has(r) && !outcomes.has(r));
   if (work.length > 0) {
     const held = await inTransaction(db, (trx) =>
       reserveInTrx(
         trx,
         work.map((r) => r.hold),
-        products,
         options,
       ),
     );
@@ -234,22 +229,4 @@ async function reserveBatch(
     outcomes.set(follower, outcomes.get(leader) as HoldOutcome);
   }
   return outcomes;
-}
-
-/**
- * Resolve products and warehouses for everyone at once (one statement); answer the
- * requests that name an unknown or archived product or an unknown or inactive warehouse.
- */
-async function resolveBatch(db: Db, batch: Request[], outcomes: Map<Request, HoldOutcome>) {
-  const skusOf = (r: Request) => r.hold.data.lines.map((l) => l.sku);
-  const pinnedOf = (r: Request) => pinnedWarehouses(r.hold.data.lines);
-  const found = await findActive(db, batch.flatMap(skusOf), batch.flatMap(pinnedOf));
-  const live = batch.filter((request) => {
-    const refusal =
-      unknownProducts(skusOf(request), found.products) ??
-      inactiveWarehouses(pinnedOf(request), found.warehouses);
-    if (refusal) outcomes.set(request, { error: refusal });
-    return !refusal;
-  });
-  return { live, products: found.products };
 }
