@@ -85,7 +85,10 @@ export function createReads(
     async wrote(actor) {
       const label = actorLabel(actor);
       note(label);
-      await sql`select pg_notify(${WRITES_CHANNEL}, ${label})`.execute(primary);
+      // A hint, like the events announcer's: not worth waiting for its commit to be flushed.
+      await sql`select set_config('synchronous_commit', 'off', true), pg_notify(${WRITES_CHANNEL}, ${label})`.execute(
+        primary,
+      );
     },
     wroteElsewhere(label) {
       if (label === '*') everyoneWroteAt = Date.now();

@@ -148,7 +148,7 @@ describe('hot-row coalescing', () => {
     ).toEqual(['ok', 'NOT_FOUND', 'NOT_FOUND', 'ok']);
     expect(sizes).toEqual([1, 1, 3]);
     const keys = await t.db
-      .selectFrom('idempotency_records')
+      .selectFrom('idempotencyRecords')
       .select(['key', 'response'])
       .where('key', 'in', ['nf-alone', 'nf-beside', 'nf-warehouse', 'ok-beside'])
       .execute();
@@ -157,7 +157,10 @@ describe('hot-row coalescing', () => {
     expect(keys[0]?.response).toMatchObject({ status: 'pending' });
     const q = await makeProduct(t.db, { sku: later });
     await stock(t.db, w.id, q.sku, 5);
-    expect(await Promise.all([reserve('nf-alone', later), reserve('nf-beside', later)])).toEqual(['ok', 'ok']);
+    expect(await Promise.all([reserve('nf-alone', later), reserve('nf-beside', later)])).toEqual([
+      'ok',
+      'ok',
+    ]);
     await coalescer.close();
     expect(await levelOf(t.db, w.id, q.id)).toMatchObject({ reserved: 2 });
     expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ reserved: 2 });

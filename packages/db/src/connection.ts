@@ -190,29 +190,60 @@ export async function setRoleTimeouts(
 export const BEGIN_WRITE_TRANSACTION = 'begin; set local plan_cache_mode = force_generic_plan';
 
 class StockroomDriver extends PostgresDriver {
+  /** Connections inside a plain (write) transaction. */
+  private readonly writing = new WeakSet<DatabaseConnection>();
+  readonly commitHooks = new Set<() => void>();
+
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
     if (settings.isolationLevel || settings.accessMode) {
       return super.beginTransaction(connection, settings);
     }
     await connection.executeQuery(CompiledQuery.raw(BEGIN_WRITE_TRANSACTION));
+    this.writing.add(connection);
+  }
+
+  override async commitTransaction(connection: DatabaseConnection) {
+    const wrote = this.writing.delete(connection);
+    await super.commitTransaction(connection);
+    if (wrote) for (const hook of this.commitHooks) hook();
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection) {
+    this.writing.delete(connection);
+    await super.rollbackTransaction(connection);
   }
 }
 
 class StockroomDialect extends PostgresDialect {
-  constructor(private readonly settings: PostgresDialectConfig) {
+  readonly driver: StockroomDriver;
+  constructor(settings: PostgresDialectConfig) {
     super(settings);
+    this.driver = new StockroomDriver(settings);
   }
   override createDriver() {
-    return new StockroomDriver(this.settings);
+    return this.driver;
   }
+}
+
+const driverOf = new WeakMap<Db, StockroomDriver>();
+
+/**
+ * Call `hook` after each plain (write) transaction of `db` commits — every
+ * transaction that may have written events (the API announces them, see
+ * apps/api/src/events/announcer.ts). Returns a function that removes it. A
+ * `db` not made by `createDb` has no hooks (returns a no-op).
+ */
+export function onWriteCommit(db: Db, hook: () => void): () => void {
+  const driver = driverOf.get(db);
+  driver?.commitHooks.add(hook);
+  return () => driver?.commitHooks.delete(hook);
 }
 
 /** A Kysely handle over a pg Pool, with the one camelCase mechanism of the project. */
 export function createDb(options: CreateDbOptions): { db: Db; pool: pg.Pool } {
   const pool = createPool(options);
-  const db = new Kysely<Database>({
-    dialect: new StockroomDialect({ pool }),
-    plugins: [new CamelCasePlugin()],
-  });
+  const dialect = new StockroomDialect({ pool });
+  const db = new Kysely<Database>({ dialect, plugins: [new CamelCasePlugin()] });
+  driverOf.set(db, dialect.driver);
   return { db, pool };
 }

@@ -10,6 +10,7 @@ import * as mSearchWords from './migrations/2026-12-04T0010-search-words.js';
 import * as mWebhookRotation from './migrations/2026-12-04T0010-webhook-secret-rotation.js';
 import * as mLocations from './migrations/2026-12-04T0020-stock-locations.js';
 import * as mStockWritePath from './migrations/2026-12-04T0030-stock-write-path.js';
+import * as mEventsAnnounced from './migrations/2026-12-05T0010-events-announced-after-commit.js';
 
 /**
  * Every migration, by name. Names are date-prefixed so they sort in the order
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0010-webhook-secret-rotation': mWebhookRotation,
   '2026-12-04T0020-stock-locations': mLocations,
   '2026-12-04T0030-stock-write-path': mStockWritePath,
+  '2026-12-05T0010-events-announced-after-commit': mEventsAnnounced,
 };
 
 export function createMigrator(db: Kysely<any>): Migrator {

@@ -2,7 +2,8 @@
  * Live events for subscribers, fed from the outbox.
  *
  * One LISTEN connection per API process wakes subscribers when any process
- * commits events (PostgreSQL NOTIFY); each subscriber then reads the outbox
+ * commits events (PostgreSQL NOTIFY, sent after the commit: announcer.ts); each
+ * subscriber then reads the outbox
  * after its own position, in commit-safe order (see core's events.ts), so a
  * reconnecting client resumes from the last event id it saw with no gaps.
  * A slow poll covers anything a notification cannot (a lost connection, events
@@ -13,8 +14,8 @@ import type { Db } from '@stockroom/db';
 import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
 import { isDataException, MappedError } from '../errors.js';
+import { EVENTS_CHANNEL, startAnnouncer } from './announcer.js';
 
-const CHANNEL = 'stockroom_events';
 /** Announced by triggers when a user, their warehouses, a session or a service token changes. */
 const PRINCIPALS_CHANNEL = 'stockroom_principals';
 /** Who just wrote (read-your-writes across processes when reads may go to a replica, see reads.ts). */
@@ -104,7 +105,7 @@ class Listener {
     c.on('error', (error) => fail(error, 'event listener connection lost; reconnecting'));
     try {
       await c.connect();
-      await c.query(`listen ${CHANNEL}; listen ${PRINCIPALS_CHANNEL}; listen ${WRITES_CHANNEL}`);
+      await c.query(`listen ${EVENTS_CHANNEL}; listen ${PRINCIPALS_CHANNEL}; listen ${WRITES_CHANNEL}`);
     } catch (error) {
       fail(error, 'event listener could not connect; retrying');
       return;
@@ -163,6 +164,8 @@ export function createEventBus(
   notices: BusNotices = {},
 ): EventBus {
   const listener = new Listener(connectionString, log, notices);
+  // This process's commits, announced to every listener (its own included).
+  const announcer = startAnnouncer(db, log);
   return {
     async *stream({ after, types, signal }) {
       // A position that does not parse would read the outbox from its very
@@ -193,6 +196,9 @@ export function createEventBus(
       }
     },
     nextChange: (timeoutMs) => listener.nextChange(undefined, listener.generation, timeoutMs),
-    close: () => listener.close(),
+    async close() {
+      await announcer.close();
+      await listener.close();
+    },
   };
 }

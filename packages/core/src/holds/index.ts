@@ -6,7 +6,6 @@
  */
 
 export {
-
   inactiveWarehouses,
   pinnedWarehouses,
   sortLines,

@@ -140,7 +140,10 @@ async function claimAndFind(
             union all
             select kind, id, sku, null, null, null from (${activeRefsQuery(skus, pinned)}) r`.execute(trx)
         ).rows;
-  const found = activeRefsOf(rows.filter((r): r is ActiveRefRow => r.kind !== 'k'), known);
+  const found = activeRefsOf(
+    rows.filter((r): r is ActiveRefRow => r.kind !== 'k'),
+    known,
+  );
   const keys = await claimOutcomes(
     trx,
     claims,
