@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 // Loaded only when an embedded server is really started: importing the package
 // installs exit hooks that answer SIGTERM with an immediate exit, which would cut
@@ -33,6 +34,17 @@ export interface EmbeddedOptions {
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
+
+/**
+ * The embedded server's buffer cache: a quarter of the machine's memory, at most
+ * 1 GB (PostgreSQL's own default is 128 MB, which a catalogue of a million
+ * products and its search indexes do not fit: every search then copied pages in
+ * from the OS cache; measured in docs/search.md). The memory is taken as it is used.
+ */
+export function embeddedSharedBuffers(totalBytes = os.totalmem()): string {
+  const mb = Math.max(128, Math.min(1024, Math.floor(totalBytes / 4 / 2 ** 20)));
+  return `${mb}MB`;
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -80,6 +92,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     'listen_addresses=127.0.0.1',
     '-c',
     'max_connections=400',
+    '-c',
+    `shared_buffers=${embeddedSharedBuffers()}`,
     '-c',
     // No socket when its path would not fit: PostgreSQL refuses to start rather than skip it.
     `unix_socket_directories=${socketFits(dataDir, port) ? dataDir : ''}`,

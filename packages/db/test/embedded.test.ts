@@ -3,7 +3,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedServer, startEmbeddedPostgres } from '../src/embedded.js';
+import { type EmbeddedServer, embeddedSharedBuffers, startEmbeddedPostgres } from '../src/embedded.js';
+
+async function setting(connectionString: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ value: string }>('select current_setting($1) as value', [name]);
+    return rows[0]?.value as string;
+  } finally {
+    await client.end();
+  }
+}
 
 async function serverAddress(connectionString: string): Promise<string | null> {
   const client = new pg.Client({ connectionString });
@@ -33,6 +44,21 @@ describe('the embedded server: its own host reaches it over the Unix socket', ()
     // inet_server_addr() is null on a Unix-domain connection.
     expect(await serverAddress(server.localUrl)).toBeNull();
     expect(await serverAddress(server.url)).toBe('127.0.0.1/32');
+  });
+
+  it('caches a quarter of the memory in its buffers, between 128 MB and 1 GB', async () => {
+    const GB = 2 ** 30;
+    expect([0.25, 2, 3, 24, 256].map((gb) => embeddedSharedBuffers(gb * GB))).toEqual([
+      '128MB',
+      '512MB',
+      '768MB',
+      '1024MB',
+      '1024MB',
+    ]);
+    // PostgreSQL shows it in its own unit: 1024MB is 1GB.
+    const shown = await setting(server.url, 'shared_buffers');
+    const mb = Number.parseInt(embeddedSharedBuffers(), 10);
+    expect(shown).toBe(mb % 1024 === 0 ? `${mb / 1024}GB` : `${mb}MB`);
   });
 });
 
