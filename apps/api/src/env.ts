@@ -57,7 +57,7 @@ const ZEnv = z
     WEB_CONCURRENCY: unsetWhenBlank(z.coerce.number().int().min(1).max(256).optional()),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
     /** Product searches one process runs in PostgreSQL at once (more wait their turn in the process). */
-    SEARCH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(2),
+    SEARCH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(4),
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     /** Requests per minute per principal (user, service token, or IP when anonymous). */
