@@ -1,11 +1,13 @@
 /**
- * Events are announced after the writing transaction commits, never from inside
- * it (a notifying transaction holds PostgreSQL's notification-queue lock until
- * its commit is flushed, so such transactions commit one at a time). What a
- * listener receives is checked with a marker notification sent afterwards:
+ * Events are announced after the transaction that wrote them commits, never
+ * from inside it (a notifying transaction holds PostgreSQL's notification-queue
+ * lock until its commit is flushed, so such transactions commit one at a time),
+ * and only when something was written to the outbox. What a listener receives
+ * is checked with a marker notification sent once the announcer has settled:
  * notifications arrive in commit order, so whatever came before the marker is
- * everything the writes sent.
+ * everything that was sent.
  */
+import { OUTBOX_MARK } from '@stockroom/db';
 import { createTestDatabase, type TestDatabase } from '@stockroom/db/testing';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -14,6 +16,7 @@ import { type Announcer, EVENTS_CHANNEL, startAnnouncer } from '../src/events/an
 
 let database: TestDatabase;
 let listener: pg.Client;
+/** The payloads the listener received, in order. */
 const received: string[] = [];
 const log = { warn: () => {}, info: () => {}, error: () => {}, debug: () => {} };
 
@@ -32,7 +35,7 @@ afterAll(async () => {
   await database?.destroy();
 });
 
-/** Everything received up to a marker sent now (and the marker is consumed). */
+/** Everything received up to a marker sent now (the marker itself left out). */
 async function notificationsSoFar(): Promise<string[]> {
   const marker = `marker-${crypto.randomUUID()}`;
   await sql`select pg_notify(${EVENTS_CHANNEL}, ${marker})`.execute(database.db);
@@ -44,21 +47,27 @@ async function notificationsSoFar(): Promise<string[]> {
   return received.splice(0, received.length).filter((p) => p !== marker);
 }
 
-/** An outbox row, as every write of the domain appends one. */
+/** An outbox row, written as core writes every event (the statement carries OUTBOX_MARK). */
 const insertEvent = (reason: string) => sql`
-  insert into events (type, aggregate_type, aggregate_id, payload)
+  ${sql.raw(OUTBOX_MARK)} insert into events (type, aggregate_type, aggregate_id, payload)
   values ('product.updated', 'product', ${crypto.randomUUID()}, ${JSON.stringify({ reason })}::jsonb)`;
 
 const writeEvent = (reason: string) =>
   database.db.transaction().execute((trx) => insertEvent(reason).execute(trx));
+
+const eventsWith = async (reason: string) =>
+  (
+    await sql<{
+      n: number;
+    }>`select count(*)::int as n from events where payload->>'reason' = ${reason}`.execute(database.db)
+  ).rows[0]?.n;
 
 describe('announcing committed events', () => {
   it('a transaction that writes events notifies no one itself', async () => {
     await notificationsSoFar();
     await writeEvent('unannounced');
     expect(await notificationsSoFar()).toEqual([]);
-    const events = await sql<{ n: number }>`select count(*)::int as n from events`.execute(database.db);
-    expect(events.rows[0]?.n).toBeGreaterThan(0);
+    expect(await eventsWith('unannounced')).toBe(1);
   });
 
   describe('with the announcer', () => {
@@ -68,14 +77,30 @@ describe('announcing committed events', () => {
     });
     afterAll(() => announcer.close());
 
-    it('announces after a write transaction commits, and not after a rollback or a read-only one', async () => {
+    it('announces once the transaction that wrote an event has committed: the event is there to read', async () => {
       await notificationsSoFar();
+      let visibleWhenAnnounced: number | undefined;
+      const seen = new Promise<void>((resolve) => {
+        listener.once('notification', () => {
+          void eventsWith('one').then((n) => {
+            visibleWhenAnnounced = n;
+            resolve();
+          });
+        });
+      });
       await writeEvent('one');
-      // The announcement is sent after the commit, so it may land after the marker: wait for it.
-      const until = Date.now() + 10_000;
-      while (!received.includes('') && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      await seen;
+      expect(visibleWhenAnnounced).toBe(1);
+      await announcer.settled();
       expect(await notificationsSoFar()).toEqual(['']);
+      // An outbox statement of its own (no transaction) is announced too.
+      await insertEvent('alone').execute(database.db);
+      await announcer.settled();
+      expect(await notificationsSoFar()).toEqual(['']);
+    });
 
+    it('announces nothing after a rollback, a read-only transaction or a write without events', async () => {
+      await notificationsSoFar();
       await expect(
         database.db.transaction().execute(async (trx) => {
           await insertEvent('rolled back').execute(trx);
@@ -86,19 +111,22 @@ describe('announcing committed events', () => {
         .transaction()
         .setAccessMode('read only')
         .execute((trx) => sql`select 1`.execute(trx));
+      await database.db
+        .transaction()
+        .execute((trx) => sql`update warehouses set name = name where false`.execute(trx));
+      await announcer.settled();
       expect(await notificationsSoFar()).toEqual([]);
+      expect(await eventsWith('rolled back')).toBe(0);
     });
 
     it('announces once for the first request and once more for all made while it was in flight', async () => {
       await notificationsSoFar();
       for (let i = 0; i < 40; i++) announcer.announce();
-      const until = Date.now() + 10_000;
-      while (received.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      await announcer.settled();
       expect(await notificationsSoFar()).toEqual(['', '']);
-      // And concurrent commits are all covered: the last announcement follows the last commit.
+      // Concurrent commits: each is covered, by fewer announcements than commits, the last after the last commit.
       await Promise.all(Array.from({ length: 20 }, (_, i) => writeEvent(`many-${i}`)));
-      while (received.length === 0 && Date.now() < until + 10_000)
-        await new Promise((r) => setTimeout(r, 10));
+      await announcer.settled();
       const sent = await notificationsSoFar();
       expect(sent.length).toBeGreaterThanOrEqual(1);
       expect(sent.length).toBeLessThanOrEqual(20);

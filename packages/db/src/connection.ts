@@ -189,28 +189,68 @@ export async function setRoleTimeouts(
  */
 export const BEGIN_WRITE_TRANSACTION = 'begin; set local plan_cache_mode = force_generic_plan';
 
+/**
+ * Marks a statement that inserts into the events outbox (core's `insertEvents`,
+ * the order events): the driver tells `onOutboxCommit` hooks when it commits.
+ */
+export const OUTBOX_MARK = '/* outbox */';
+
 class StockroomDriver extends PostgresDriver {
-  /** Connections inside a plain (write) transaction. */
-  private readonly writing = new WeakSet<DatabaseConnection>();
-  readonly commitHooks = new Set<() => void>();
+  private readonly watched = new WeakSet<DatabaseConnection>();
+  private readonly inTransaction = new WeakSet<DatabaseConnection>();
+  /** Connections whose open transaction ran an outbox statement. */
+  private readonly wroteOutbox = new WeakSet<DatabaseConnection>();
+  readonly outboxHooks = new Set<() => void>();
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    // Kysely keeps one connection object per pooled client: watch each once.
+    const connection = await super.acquireConnection();
+    if (!this.watched.has(connection)) this.watch(connection);
+    return connection;
+  }
 
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
     if (settings.isolationLevel || settings.accessMode) {
-      return super.beginTransaction(connection, settings);
+      await super.beginTransaction(connection, settings);
+    } else {
+      await connection.executeQuery(CompiledQuery.raw(BEGIN_WRITE_TRANSACTION));
     }
-    await connection.executeQuery(CompiledQuery.raw(BEGIN_WRITE_TRANSACTION));
-    this.writing.add(connection);
+    this.inTransaction.add(connection);
   }
 
   override async commitTransaction(connection: DatabaseConnection) {
-    const wrote = this.writing.delete(connection);
+    this.inTransaction.delete(connection);
+    const wrote = this.wroteOutbox.delete(connection);
     await super.commitTransaction(connection);
-    if (wrote) for (const hook of this.commitHooks) hook();
+    if (wrote) this.outboxCommitted();
   }
 
   override async rollbackTransaction(connection: DatabaseConnection) {
-    this.writing.delete(connection);
+    this.inTransaction.delete(connection);
+    this.wroteOutbox.delete(connection);
     await super.rollbackTransaction(connection);
+  }
+
+  private watch(connection: DatabaseConnection): void {
+    this.watched.add(connection);
+    const execute = connection.executeQuery.bind(connection);
+    connection.executeQuery = (async (query: CompiledQuery) => {
+      if (!query.sql.includes(OUTBOX_MARK)) return execute(query);
+      const result = await execute(query);
+      if (this.inTransaction.has(connection)) this.wroteOutbox.add(connection);
+      else this.outboxCommitted(); // a statement of its own commits as it ends
+      return result;
+    }) as DatabaseConnection['executeQuery'];
+  }
+
+  private outboxCommitted(): void {
+    for (const hook of this.outboxHooks) {
+      try {
+        hook();
+      } catch {
+        // A hook must never make a committed transaction look failed.
+      }
+    }
   }
 }
 
@@ -228,15 +268,16 @@ class StockroomDialect extends PostgresDialect {
 const driverOf = new WeakMap<Db, StockroomDriver>();
 
 /**
- * Call `hook` after each plain (write) transaction of `db` commits — every
- * transaction that may have written events (the API announces them, see
- * apps/api/src/events/announcer.ts). Returns a function that removes it. A
- * `db` not made by `createDb` has no hooks (returns a no-op).
+ * Call `hook` after each transaction (or statement of its own) of `db` that
+ * inserted into the events outbox commits — the API announces those events to
+ * every process (apps/api/src/events/announcer.ts). Returns a function that
+ * removes it. Only for a `db` made by `createDb`.
  */
-export function onWriteCommit(db: Db, hook: () => void): () => void {
+export function onOutboxCommit(db: Db, hook: () => void): () => void {
   const driver = driverOf.get(db);
-  driver?.commitHooks.add(hook);
-  return () => driver?.commitHooks.delete(hook);
+  if (!driver) throw new Error('onOutboxCommit: this Kysely instance was not made by createDb');
+  driver.outboxHooks.add(hook);
+  return () => driver.outboxHooks.delete(hook);
 }
 
 /** A Kysely handle over a pg Pool, with the one camelCase mechanism of the project. */

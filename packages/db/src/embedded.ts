@@ -32,16 +32,23 @@ export interface EmbeddedOptions {
   onLog?: (message: string) => void;
 }
 
+/** The machine's memory, or the cgroup's limit when a container sets a lower one. */
+function availableMemory(): number {
+  const limit = process.constrainedMemory?.() ?? 0;
+  return limit > 0 ? Math.min(limit, os.totalmem()) : os.totalmem();
+}
+
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
 /**
- * The embedded server's buffer cache: a quarter of the machine's memory, at most
- * 1 GB (PostgreSQL's own default is 128 MB, which a catalogue of a million
- * products and its search indexes do not fit: every search then copied pages in
- * from the OS cache; measured in docs/search.md). The memory is taken as it is used.
+ * The embedded server's buffer cache: a quarter of the memory this process may
+ * use (the machine's, or a container's limit when lower), at most 1 GB
+ * (PostgreSQL's own default is 128 MB, which a catalogue of a million products
+ * and its search indexes do not fit: every search then copied pages in from the
+ * OS cache; measured in docs/search.md). The memory is taken as it is used.
  */
-export function embeddedSharedBuffers(totalBytes = os.totalmem()): string {
+export function embeddedSharedBuffers(totalBytes = availableMemory()): string {
   const mb = Math.max(128, Math.min(1024, Math.floor(totalBytes / 4 / 2 ** 20)));
   return `${mb}MB`;
 }

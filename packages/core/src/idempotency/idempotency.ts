@@ -82,7 +82,9 @@ export async function claimKeys(
  * one (the reservation batch finds its products in the same round trip).
  */
 export function claimInsert(claims: KeyClaim[]): RawBuilder<IdempotencyScope> {
-  const rows = JSON.stringify(claims.map((c) => ({ ...c.scope, request_hash: c.hash })));
+  // In one order for everyone: two batches sharing two keys wait for each other, never deadlock.
+  const sorted = claims.toSorted((a, b) => (scopeKey(a.scope) < scopeKey(b.scope) ? -1 : 1));
+  const rows = JSON.stringify(sorted.map((c) => ({ ...c.scope, request_hash: c.hash })));
   return sql<IdempotencyScope>`
     insert into idempotency_records (principal, procedure, key, request_hash, expires_at)
     select principal, procedure, key, request_hash, now() + make_interval(secs => ${IDEMPOTENCY_TTL_SECONDS})

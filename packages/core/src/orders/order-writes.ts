@@ -3,7 +3,7 @@
  * first: the global lock order), moving its status with an event, pricing and
  * writing its items, and committing its items again after its hold ended.
  */
-import { type Database, type OrderStatus, PREPARED_MARK } from '@stockroom/db';
+import { type Database, type OrderStatus, OUTBOX_MARK, PREPARED_MARK } from '@stockroom/db';
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import {
   appendEvents,
@@ -69,7 +69,7 @@ export interface OrderEventSpec {
 /** The `order.*` event of the order rows in `from` (a CTE's name), as `orderEvent` writes it. */
 function orderEventSelect(from: 'o', event: OrderEventSpec) {
   return sql`
-    insert into events (type, aggregate_type, aggregate_id, payload)
+    ${sql.raw(OUTBOX_MARK)} insert into events (type, aggregate_type, aggregate_id, payload)
     select ${event.type}::text, 'order', o.id::text,
            jsonb_build_object('id', o.id, 'number', o.number, 'status', o.status,
                               'version', o.version, 'actor', ${event.actor}::text)
