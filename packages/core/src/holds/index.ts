@@ -5,12 +5,7 @@
  * The use cases (reservations, orders, waitlist) live in their own folders.
  */
 
-export {
-  inactiveWarehouses,
-  pinnedWarehouses,
-  sortLines,
-  unknownProducts,
-} from './demand.js';
+export { pinnedWarehouses, sortLines } from './demand.js';
 export {
   endHold,
   endHolds,

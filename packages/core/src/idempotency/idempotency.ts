@@ -67,10 +67,7 @@ export type ClaimOutcome =
  * is replayed when the request is the same, else the key was reused. A key
  * claimed by a transaction still running blocks here until it ends.
  */
-export async function claimKeys(
-  trx: Transaction<Database>,
-  claims: KeyClaim[],
-): Promise<Map<string, ClaimOutcome>> {
+async function claimKeys(trx: Transaction<Database>, claims: KeyClaim[]): Promise<Map<string, ClaimOutcome>> {
   if (claims.length === 0) return new Map();
   const claimed = await sql<IdempotencyScope>`${sql.raw(PREPARED_MARK)} ${claimInsert(claims)}`.execute(trx);
   return claimOutcomes(trx, claims, claimed.rows);

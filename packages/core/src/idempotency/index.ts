@@ -2,7 +2,6 @@
 export {
   type AnswerStore,
   claimInsert,
-  claimKeys,
   claimOutcomes,
   inTransaction,
   type KeyClaim,
