@@ -42,6 +42,9 @@ export interface LockedReservation {
 }
 
 /** Lock a reservation row (always before its stock rows: one lock order). */
+/** Whether a reservation row is past its expiry (a pending one is then due to expire). */
+export const pastExpiry = () => sql<boolean>`expires_at <= now()`;
+
 export async function lockReservation(
   trx: Transaction<Database>,
   id: string,
@@ -49,14 +52,7 @@ export async function lockReservation(
   return trx
     .selectFrom('reservations')
     .modifyFront(sql.raw(PREPARED_MARK))
-    .select([
-      'id',
-      'status',
-      'expiresAt',
-      'holdLimitAt',
-      'ownerUserId',
-      sql<boolean>`expires_at <= now()`.as('due'),
-    ])
+    .select(['id', 'status', 'expiresAt', 'holdLimitAt', 'ownerUserId', pastExpiry().as('due')])
     .where('id', '=', id)
     .forNoKeyUpdate()
     .executeTakeFirst();

@@ -11,6 +11,7 @@ export {
   endHolds,
   loadReservation,
   lockReservation,
+  pastExpiry,
 } from './hold.js';
 export {
   assertBuyerMayWait,

@@ -11,6 +11,7 @@ import {
   holdBounds,
   loadReservation,
   lockReservation,
+  pastExpiry,
   type ReserveOptions,
 } from '../holds/index.js';
 import { runMutation } from '../idempotency/index.js';
@@ -87,12 +88,13 @@ export async function getReservation(db: Db, actor: Actor, input: { id: string }
   const { id } = parseInput(ZReservationId, input);
   const owner = await db
     .selectFrom('reservations')
-    .select('ownerUserId')
+    .select(['ownerUserId', 'status', pastExpiry().as('due')])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!owner) throw notFound(`Reservation ${id}`, { id });
   if (!canRead(actor, owner.ownerUserId)) throw forbidden('This reservation is not yours');
-  await expireIfDue(db, id);
+  // Only a hold seen due opens the transaction that expires it (which looks again, under its lock).
+  if (owner.status === 'pending' && owner.due) await expireIfDue(db, id);
   const reservation = (await loadReservation(db, id)) as Reservation;
   // A service token limited to warehouses reads only holds with a line there.
   if (actor.kind === 'service' && actor.warehouseIds) {
