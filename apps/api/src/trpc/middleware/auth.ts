@@ -7,6 +7,7 @@
 import type { Actor } from '@stockroom/core';
 import { MappedError } from '../../errors.js';
 import { type Context, type Meta, t } from '../init.js';
+import { observe } from './observation.js';
 import { preparedInput } from './warehouse-refs.js';
 
 export type Principal = 'admin' | 'staff' | 'seller' | 'buyer' | 'service';
@@ -66,10 +67,12 @@ function assertPrincipal(actor: Actor, allowed: Principal[], scope: Meta['scope'
  * sent is judged): anyone, any signed-in principal, or only the kinds named.
  * One middleware for both steps (see observation.ts for why levels cost).
  */
-export const admitAnyone = t.middleware(async ({ ctx, getRawInput, next }) => {
-  await preparedInput(ctx, getRawInput);
-  return next();
-});
+export const admitAnyone = t.middleware((opts) =>
+  observe(opts, async () => {
+    await preparedInput(opts.ctx, opts.getRawInput);
+    return opts.next();
+  }),
+);
 
 /** Who is asking, checked against `allowed` (any signed-in principal when absent), then what they sent. */
 export async function admitted(
@@ -83,5 +86,7 @@ export async function admitted(
 }
 
 export function admitSignedIn(allowed?: Principal[]) {
-  return t.middleware(async (opts) => opts.next({ ctx: { actor: await admitted(opts, allowed) } }));
+  return t.middleware((opts) =>
+    observe(opts, async () => opts.next({ ctx: { actor: await admitted(opts, allowed) } })),
+  );
 }

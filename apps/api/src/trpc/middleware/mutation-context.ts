@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { MappedError } from '../../errors.js';
 import { type Context, t } from '../init.js';
 import { admitted, type Principal } from './auth.js';
+import { observe } from './observation.js';
 
 /** The optional idempotency key field every mutation input accepts. */
 export const ZIdempotencyKey = z
@@ -21,15 +22,17 @@ export const ZIdempotencyKey = z
  * and its `ctx.mutation`, in one middleware (see observation.ts for why).
  */
 export const admitWriter = (allowed: Principal[]) =>
-  t.middleware(async (opts) => {
-    const { ctx, path, getRawInput, next } = opts;
-    const actor = await admitted(opts, allowed);
-    const mutation = mutationContext(ctx, actor, path, await getRawInput());
-    const result = await next({ ctx: { actor, mutation } });
-    // Answered: this principal's next reads must see it, wherever they are served from.
-    if (result.ok) await ctx.services.reads.wrote(actor);
-    return result;
-  });
+  t.middleware((opts) =>
+    observe(opts, async () => {
+      const { ctx, path, getRawInput, next } = opts;
+      const actor = await admitted(opts, allowed);
+      const mutation = mutationContext(ctx, actor, path, await getRawInput());
+      const result = await next({ ctx: { actor, mutation } });
+      // Answered: this principal's next reads must see it, wherever they are served from.
+      if (result.ok) await ctx.services.reads.wrote(actor);
+      return result;
+    }),
+  );
 
 function mutationContext(ctx: Context, actor: Actor, path: string, input: unknown): MutationContext {
   const raw = input as { idempotencyKey?: unknown } | undefined;
