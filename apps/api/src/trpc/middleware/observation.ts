@@ -9,9 +9,10 @@
  * adds to it) through the bundled spread helper, ≈ 1.3 % of the API's CPU per
  * level on a reservation (profiled).
  */
-import { domainToTRPC, isDataException, MappedError as Mapped, type MappedError } from '../../errors.js';
+
 import type { TRPCError } from '@trpc/server';
 import { getTRPCErrorFromUnknown } from '@trpc/server/unstable-core-do-not-import';
+import { domainToTRPC, isDataException, MappedError as Mapped, type MappedError } from '../../errors.js';
 import type { t } from '../init.js';
 import { assertServiceScope } from './auth.js';
 import { withinRequestBudget } from './rate-limit.js';
