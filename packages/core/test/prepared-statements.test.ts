@@ -7,7 +7,7 @@
 import { createTestDatabase, type TestDatabase } from '@stockroom/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createReservation, releaseReservation, searchProducts } from './core.js';
+import { createReservation, paymentSucceeded, releaseReservation, searchProducts, startCheckout } from './core.js';
 import { levelOf, makeProduct, makeWarehouse, service, stock } from './factories.js';
 
 let database: TestDatabase;
@@ -86,6 +86,48 @@ it('prepares the reservation writes once: the hundredth reservation parses nothi
   const levels = await Promise.all(products.map((p) => levelOf(db, w.id, p.id)));
   expect(levels.reduce((sum, l) => sum + l.reserved, 0)).toBe(held);
   expect(levels.every((l) => l.onHand === 500)).toBe(true);
+});
+
+it('prepares the checkout and payment statements once, whatever the number of lines, and the orders add up', async () => {
+  const { db } = database;
+  const w = await makeWarehouse(db);
+  const products = [await makeProduct(db), await makeProduct(db), await makeProduct(db)];
+  for (const p of products) await stock(db, w.id, p.sku, 500);
+  const named = async () =>
+    (
+      await sql<{ name: string; statement: string }>`
+        select name, statement from pg_prepared_statements where name like 'sr\\_%'`.execute(db)
+    ).rows;
+  const checkoutAndPay = async (i: number) => {
+    const scope = (procedure: string) => ({ principal: 'service:prep', procedure, key: `co-${i}` });
+    const order = await startCheckout(
+      { db, actor: service, idempotency: scope('checkout.start') },
+      {
+        // 1, 2 or 3 lines: the item insert must not be a new statement per count.
+        lines: products.slice(0, 1 + (i % 3)).map((p) => ({ sku: p.sku, quantity: 1 })),
+        shipTo: { latitude: 40.7, longitude: -74 },
+      },
+    );
+    return paymentSucceeded(
+      { db, actor: service, idempotency: scope('checkout.paymentSucceeded') },
+      { orderId: order.id, paymentReference: `pay-${i}` },
+    );
+  };
+  for (let i = 0; i < 6; i++) await checkoutAndPay(i);
+  const warm = await named();
+  const paid = [];
+  for (let i = 6; i < 30; i++) paid.push(await checkoutAndPay(i));
+  const after = await named();
+
+  expect(after.map((s) => s.name).sort()).toEqual(warm.map((s) => s.name).sort());
+  const text = after.map((s) => s.statement).join('\n');
+  for (const part of ['insert into order_items', 'insert into "orders"', 'update "orders"', 'from order_items i'])
+    expect(text).toContain(part);
+  expect(paid.every((o) => o.status === 'paid')).toBe(true);
+  // 30 orders: every line one unit, 10 orders of each size; sold units left stock.
+  const levels = await Promise.all(products.map((p) => levelOf(db, w.id, p.id)));
+  expect(levels.map((l) => 500 - l.onHand)).toEqual([30, 20, 10]);
+  expect(levels.every((l) => l.reserved === 0)).toBe(true);
 });
 
 it('a plain (write) transaction asks for generic plans with its begin; reads and snapshot transactions keep the default', async () => {

@@ -110,7 +110,8 @@ export async function setStatus(
   const row =
     event || answer
       ? (
-          await sql<OrderRow>`
+          // A few texts per call site (which fields, event, answer): prepared once per connection.
+          await sql<OrderRow>`${sql.raw(PREPARED_MARK)}
           with o as (${update})
           ${event ? sql`, e as (${orderEventSelect('o', event)})` : sql.raw('')}
           ${answer ? answer.store.ctes(foresee(answer.was, status, fields, answer.now)) : sql.raw('')}
@@ -183,23 +184,23 @@ function itemRows(
   const rows = lines.map((l) => {
     const p = prices.get(l.sku) as PricedLine;
     return {
-      orderId,
-      productId: p.productId,
-      warehouseId: l.warehouseId,
+      order_id: orderId,
+      product_id: p.productId,
+      warehouse_id: l.warehouseId,
       sku: l.sku,
       name: p.name,
       quantity: l.quantity,
-      unitPriceMinor: p.unitPriceMinor,
+      unit_price_minor: p.unitPriceMinor,
     };
   });
   // The order's items are read sorted by SKU, then warehouse (queries.ts).
   const items: OrderItem[] = rows
-    .map(({ sku, name, quantity, unitPriceMinor, warehouseId }) => ({
-      sku,
-      name,
-      quantity,
-      unitPriceMinor,
-      warehouseId,
+    .map((r) => ({
+      sku: r.sku,
+      name: r.name,
+      quantity: r.quantity,
+      unitPriceMinor: r.unit_price_minor,
+      warehouseId: r.warehouse_id,
     }))
     .sort((a, b) =>
       a.sku < b.sku
@@ -215,6 +216,13 @@ function itemRows(
   return { rows, items };
 }
 
+/** The insert of an order's item rows (`itemRows`), one statement text for any number of them. */
+function insertItems(rows: ReturnType<typeof itemRows>['rows']) {
+  return sql`insert into order_items (order_id, product_id, warehouse_id, sku, name, quantity, unit_price_minor)
+    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(order_id uuid, product_id uuid,
+      warehouse_id uuid, sku text, name text, quantity int, unit_price_minor bigint)`;
+}
+
 /** Replace an order's items: per (product, warehouse) from where a reservation holds them, priced now. */
 export async function writeItems(
   trx: Transaction<Database>,
@@ -223,10 +231,7 @@ export async function writeItems(
   prices: Map<string, PricedLine>,
 ): Promise<void> {
   await trx.deleteFrom('orderItems').where('orderId', '=', orderId).execute();
-  await trx
-    .insertInto('orderItems')
-    .values(itemRows(orderId, lines, prices).rows)
-    .execute();
+  await insertItems(itemRows(orderId, lines, prices).rows).execute(trx);
 }
 
 /**
@@ -270,9 +275,10 @@ export async function insertOrder(
 ): Promise<Order> {
   const id = values.id as string;
   const { rows, items } = itemRows(id, lines, prices);
-  const inserted = await sql<OrderRow>`
+  // One text whatever the number of items (a recordset, not a VALUES row each): prepared once per connection.
+  const inserted = await sql<OrderRow>`${sql.raw(PREPARED_MARK)}
     with o as (${trx.insertInto('orders').values(values).returningAll()}),
-    i as (${trx.insertInto('orderItems').values(rows)}),
+    i as (${insertItems(rows)}),
     e as (${orderEventSelect('o', event)})
     ${answer ? answer.store.ctes(foreseeNew(values, items, answer.now), { field: 'number', value: sql`(select number from o)` }) : sql.raw('')}
     select * from o`.execute(trx);
@@ -317,6 +323,7 @@ export async function lockOrder(trx: Transaction<Database>, id: string) {
   // reservation's lock first, which we now hold, so this never waits on the row.
   const row = await trx
     .selectFrom('orders')
+    .modifyFront(sql.raw(PREPARED_MARK))
     .selectAll()
     .select([
       sql<OrderItem[]>`coalesce((
