@@ -7,7 +7,13 @@
 import { createTestDatabase, type TestDatabase } from '@stockroom/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createReservation, paymentSucceeded, releaseReservation, searchProducts, startCheckout } from './core.js';
+import {
+  createReservation,
+  paymentSucceeded,
+  releaseReservation,
+  searchProducts,
+  startCheckout,
+} from './core.js';
 import { levelOf, makeProduct, makeWarehouse, service, stock } from './factories.js';
 
 let database: TestDatabase;
@@ -121,7 +127,12 @@ it('prepares the checkout and payment statements once, whatever the number of li
 
   expect(after.map((s) => s.name).sort()).toEqual(warm.map((s) => s.name).sort());
   const text = after.map((s) => s.statement).join('\n');
-  for (const part of ['insert into order_items', 'insert into "orders"', 'update "orders"', 'from order_items i'])
+  for (const part of [
+    'insert into order_items',
+    'insert into "orders"',
+    'update "orders"',
+    'from order_items i',
+  ])
     expect(text).toContain(part);
   expect(paid.every((o) => o.status === 'paid')).toBe(true);
   // 30 orders: every line one unit, 10 orders of each size; sold units left stock.

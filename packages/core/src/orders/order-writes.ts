@@ -107,10 +107,10 @@ export async function setStatus(
     .set({ ...fields, status, version: sql`version + 1`, updatedAt: sql`now()` })
     .where('id', '=', id)
     .returningAll();
+  // With an event or an answer: a few texts per call site (which fields, event, answer), prepared once per connection.
   const row =
     event || answer
       ? (
-          // A few texts per call site (which fields, event, answer): prepared once per connection.
           await sql<OrderRow>`${sql.raw(PREPARED_MARK)}
           with o as (${update})
           ${event ? sql`, e as (${orderEventSelect('o', event)})` : sql.raw('')}

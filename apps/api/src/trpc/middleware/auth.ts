@@ -8,31 +8,13 @@ import type { Actor } from '@stockroom/core';
 import { MappedError } from '../../errors.js';
 import { type Context, type Meta, t } from '../init.js';
 import { observe } from './observation.js';
+import { assertServiceScope } from './service-scope.js';
 import { preparedInput } from './warehouse-refs.js';
 
 export type Principal = 'admin' | 'staff' | 'seller' | 'buyer' | 'service';
 
 function principalOf(actor: Actor): Principal | 'system' {
   return actor.kind === 'user' ? actor.role : actor.kind;
-}
-
-/** A service token without the procedure's scope is refused, naming the scope. */
-export function assertServiceScope(actor: Actor | null, scope: Meta['scope'], required: boolean): void {
-  if (actor?.kind !== 'service' || scope === 'any' || (scope === undefined && !required)) return;
-  if (scope === undefined) {
-    throw new MappedError({
-      appCode: 'FORBIDDEN',
-      message: 'Service tokens cannot call this procedure',
-      details: {},
-    });
-  }
-  if (!actor.scopes.includes(scope)) {
-    throw new MappedError({
-      appCode: 'FORBIDDEN',
-      message: `This service token lacks the scope "${scope}"`,
-      details: { missingScope: scope, scopes: actor.scopes },
-    });
-  }
 }
 
 /** The signed-in actor (a refused credential is named, not ignored). */

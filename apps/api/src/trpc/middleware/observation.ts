@@ -14,8 +14,8 @@ import type { TRPCError } from '@trpc/server';
 import { getTRPCErrorFromUnknown } from '@trpc/server/unstable-core-do-not-import';
 import { domainToTRPC, isDataException, MappedError as Mapped, type MappedError } from '../../errors.js';
 import type { t } from '../init.js';
-import { assertServiceScope } from './auth.js';
 import { withinRequestBudget } from './rate-limit.js';
+import { assertServiceScope } from './service-scope.js';
 
 type ObservedOptions = Pick<
   Parameters<Parameters<typeof t.middleware>[0]>[0],
