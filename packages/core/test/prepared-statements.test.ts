@@ -139,6 +139,16 @@ it('prepares the checkout and payment statements once, whatever the number of li
   const levels = await Promise.all(products.map((p) => levelOf(db, w.id, p.id)));
   expect(levels.map((l) => 500 - l.onHand)).toEqual([30, 20, 10]);
   expect(levels.every((l) => l.reserved === 0)).toBe(true);
+
+  // A migration adds a column while this connection holds the prepared statements
+  // (a rolling upgrade: old processes keep serving): they must still run.
+  await sql`alter table orders add column added_later text`.execute(db);
+  try {
+    const late = await checkoutAndPay(30);
+    expect(late.status).toBe('paid');
+  } finally {
+    await sql`alter table orders drop column added_later`.execute(db);
+  }
 });
 
 it('a plain (write) transaction asks for generic plans with its begin; reads and snapshot transactions keep the default', async () => {

@@ -16,7 +16,7 @@ import { endHold, lockReservation, reserveOne } from '../holds/index.js';
 import type { AnswerStore } from '../idempotency/index.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../shared/errors.js';
-import { itemsOf, type OrderRow, toOrder } from './queries.js';
+import { itemsOf, ORDER_COLUMNS, type OrderRow, toOrder } from './queries.js';
 import type { Order, OrderItem, OrderOptions } from './schemas.js';
 
 export function assertMayOperate(actor: Actor, warehouseIds: string[]): void {
@@ -106,7 +106,7 @@ export async function setStatus(
     .updateTable('orders')
     .set({ ...fields, status, version: sql`version + 1`, updatedAt: sql`now()` })
     .where('id', '=', id)
-    .returningAll();
+    .returning(ORDER_COLUMNS);
   // With an event or an answer: a few texts per call site (which fields, event, answer), prepared once per connection.
   const row =
     event || answer
@@ -277,7 +277,7 @@ export async function insertOrder(
   const { rows, items } = itemRows(id, lines, prices);
   // One text whatever the number of items (a recordset, not a VALUES row each): prepared once per connection.
   const inserted = await sql<OrderRow>`${sql.raw(PREPARED_MARK)}
-    with o as (${trx.insertInto('orders').values(values).returningAll()}),
+    with o as (${trx.insertInto('orders').values(values).returning(ORDER_COLUMNS)}),
     i as (${insertItems(rows)}),
     e as (${orderEventSelect('o', event)})
     ${answer ? answer.store.ctes(foreseeNew(values, items, answer.now), { field: 'number', value: sql`(select number from o)` }) : sql.raw('')}
@@ -324,7 +324,7 @@ export async function lockOrder(trx: Transaction<Database>, id: string) {
   const row = await trx
     .selectFrom('orders')
     .modifyFront(sql.raw(PREPARED_MARK))
-    .selectAll()
+    .select(ORDER_COLUMNS)
     .select([
       sql<OrderItem[]>`coalesce((
         select json_agg(json_build_object('sku', i.sku, 'name', i.name, 'quantity', i.quantity,

@@ -17,10 +17,41 @@ import {
   ZOrdersListInput,
 } from './schemas.js';
 
+/**
+ * Every column of an order, named: a prepared statement that said `*` would
+ * fail with "cached plan must not change result type" on each warm connection
+ * once a migration adds a column (a rolling upgrade's old processes).
+ */
+export const ORDER_COLUMNS = [
+  'id',
+  'number',
+  'status',
+  'buyerId',
+  'customerName',
+  'customerEmail',
+  'shipToLatitude',
+  'shipToLongitude',
+  'shipToAddress',
+  'currency',
+  'subtotalMinor',
+  'taxMinor',
+  'totalMinor',
+  'reservationId',
+  'expiresAt',
+  'version',
+  'shortages',
+  'paymentReference',
+  'lastPaymentError',
+  'cancelReason',
+  'createdBy',
+  'createdAt',
+  'updatedAt',
+] as const;
+
 export type OrderRow = Awaited<ReturnType<typeof orderRows>>[number];
 
 function orderRows(db: Kysely<Database>, ids: string[]) {
-  return db.selectFrom('orders').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('orders').select(ORDER_COLUMNS).where('id', 'in', ids).execute();
 }
 
 export async function itemsOf(db: Kysely<Database>, ids: string[]) {

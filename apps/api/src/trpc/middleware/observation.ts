@@ -10,8 +10,7 @@
  * level on a reservation (profiled).
  */
 
-import type { TRPCError } from '@trpc/server';
-import { getTRPCErrorFromUnknown } from '@trpc/server/unstable-core-do-not-import';
+import { getTRPCErrorFromUnknown, type TRPCError } from '@trpc/server';
 import { domainToTRPC, isDataException, MappedError as Mapped, type MappedError } from '../../errors.js';
 import type { t } from '../init.js';
 import { withinRequestBudget } from './rate-limit.js';
