@@ -99,7 +99,10 @@ export function createPool(options: CreateDbOptions): pg.Pool {
  * statements of fixed text carry it (their inputs are parameters: JSON record
  * sets, arrays), and a connection prepares at most MAX_PREPARED of them; past
  * that a marked statement runs unnamed. Not behind a transaction pooler (see
- * unnameStatements): there every statement stays unnamed.
+ * unnameStatements): there every statement stays unnamed. A marked statement
+ * names the columns it returns, never `*`: once a migration adds a column, a
+ * prepared `*` fails with "cached plan must not change result type" on every
+ * connection that prepared it (a rolling upgrade's old processes).
  */
 export const PREPARED_MARK = '/* prepared */';
 const MAX_PREPARED = 200;
