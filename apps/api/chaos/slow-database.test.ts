@@ -295,6 +295,15 @@ describe('a slow database', () => {
 
     // ---------------------------------------------------------------- 3. every connection reset at once
     dbProxy.latencyMs = 200; // what holds a connection is still in flight when they go
+    // Connections with a statement sent and no answer yet: cut when every pool
+    // connection is in that state (not after a guessed sleep), so the reset
+    // surely lands on statements in flight.
+    const busy = new Set<Record<string, unknown>>();
+    dbProxy.tap = (direction, _chunk, connection) => {
+      if (direction === 'request') busy.add(connection);
+      else busy.delete(connection);
+      return 'pass';
+    };
     const resetIntents = Array.from({ length: 4 }, (_, i) => newIntent(`chaos6-reset-${i}`, OTHER_SKU));
     const inFlight = Promise.all([
       ...resetIntents.map((intent) => reserve(intent)),
@@ -302,8 +311,10 @@ describe('a slow database', () => {
         trpcQuery(api.url, 'inventory.get', { warehouseId, sku: OTHER_SKU }, admin),
       ),
     ]);
-    await sleep(250);
+    for (let waited = 0; busy.size < POOL_MAX && waited < 3000; waited += 10) await sleep(10);
+    const busyAtCut = busy.size;
     const resetConnections = dbProxy.cutAll();
+    dbProxy.tap = undefined;
     dbProxy.latencyMs = 0;
     const afterReset = await inFlight;
     for (const answer of afterReset) {
@@ -420,7 +431,7 @@ describe('a slow database', () => {
         `released, 0 idle-in-transaction, 0 lock waits); ${retries} retries with the same keys → all applied once in ` +
         `${retryMs} ms. Latency 150 ms/packet: ${slow.length} requests in ${slowMs} ms, ${slowOk.length} OK, ` +
         `${slow.length - slowOk.length} × 503, slowest ${slowest} ms, ${peakWaiting} waiting for a connection at peak. ` +
-        `All ${resetConnections} database connections reset mid-request: ${resetFailed}/${afterReset.length} requests → 503 (the ` +
+        `All ${resetConnections} database connections reset (${busyAtCut} with a statement in flight): ${resetFailed}/${afterReset.length} requests → 503 (the ` +
         `others were still waiting for a connection, or retried by the coalescer on a new one), the next ${nextAfterReset.length} requests all OK. ` +
         `Network stalled (no reset): ${stalled.length}/${stalled.length} requests → 503 UNAVAILABLE + Retry-After (silent ` +
         `connection given up after ${STALL_LIMIT_MS} ms): reads after ${Math.min(...stalledReads)}–` +
