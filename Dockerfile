@@ -13,9 +13,10 @@ WORKDIR /app
 # --- build: dependencies from the lockfile, then the console and API bundles ---------------
 FROM base AS build
 ENV CI=true
-# `pnpm fetch` reads only the lockfile and pnpm-workspace.yaml (catalog, allowBuilds), so
-# this layer stays cached until a dependency changes, whatever else is edited.
+# `pnpm fetch` reads only the lockfile, pnpm-workspace.yaml (catalog, allowBuilds) and the
+# patches it names (patches/), so this layer stays cached until a dependency changes.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY patches ./patches
 RUN --mount=type=cache,id=stockroom-pnpm-store,target=/pnpm/store \
     pnpm fetch --store-dir /pnpm/store
 COPY . .
