@@ -20,7 +20,7 @@ import { createLiveStreams } from './auth/live-streams.js';
 import { createSessionTokens, PRINCIPAL_CACHE_MS } from './auth/session.js';
 import { bootstrap } from './bootstrap.js';
 import { openDatabase } from './database.js';
-import type { Env } from './env.js';
+import { type Env, searchesPerProcess } from './env.js';
 import { createEventBus } from './events/bus.js';
 import { createLimits } from './limits.js';
 import { createMetrics, metricsExposure, startMetricsServer } from './metrics.js';
@@ -73,7 +73,7 @@ function createServices(
       onFallback: (error, size) =>
         log()?.warn({ err: error, size }, 'reservation batch failed; retrying one by one'),
     }),
-    searches: pLimit(env.SEARCH_CONCURRENCY),
+    searches: pLimit(searchesPerProcess(env)),
     orderOptions: {
       defaultTtlSeconds: env.RESERVATION_TTL_SECONDS,
       taxRateBps: env.TAX_RATE_BPS,

@@ -56,7 +56,10 @@ const ZEnv = z
     /** Worker processes serving the API (node:cluster); unset: one per core in production, 1 otherwise. */
     WEB_CONCURRENCY: unsetWhenBlank(z.coerce.number().int().min(1).max(256).optional()),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
-    /** Product searches one process runs in PostgreSQL at once (more wait their turn in the process). */
+    /**
+     * Product searches the host's API processes run in PostgreSQL at once, shared by its
+     * WEB_CONCURRENCY workers (searchesPerProcess); more wait their turn in their process.
+     */
     SEARCH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(4),
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
@@ -164,6 +167,16 @@ function developmentSecret(dataDir: string): string {
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * A worker's share of SEARCH_CONCURRENCY (at least one): search is CPU work in
+ * PostgreSQL, so the bound is the database's cores, not the number of workers
+ * (measured: four per worker with two workers on 2 cores, p95 71.6 / 95.5 ms;
+ * two per worker, 63.7 / 74.1 ms at the same throughput — docs/search.md).
+ */
+export function searchesPerProcess(env: Pick<Env, 'SEARCH_CONCURRENCY' | 'WEB_CONCURRENCY'>): number {
+  return Math.max(1, Math.floor(env.SEARCH_CONCURRENCY / (env.WEB_CONCURRENCY ?? 1)));
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {

@@ -26,7 +26,7 @@ export interface Services {
   reserveOptions: ReserveOptions;
   /** reservations.create goes through here: concurrent holds of one level share a transaction. */
   reservations: ReservationCoalescer;
-  /** products.search runs through here: at most SEARCH_CONCURRENCY at once in PostgreSQL. */
+  /** products.search runs through here: this worker's share of SEARCH_CONCURRENCY at once in PostgreSQL. */
   searches: LimitFunction;
   orderOptions: OrderOptions;
   /** How webhook secrets are kept and which endpoint URLs are allowed. */

@@ -1,16 +1,18 @@
 /**
- * Product searches are CPU-bound in PostgreSQL: each process runs at most
- * SEARCH_CONCURRENCY of them at once and queues the rest (measured: fewer at
- * once cost PostgreSQL less CPU each, apps/api/bench/README.md). Queued
- * searches answer exactly as they would alone.
+ * Product searches are CPU-bound in PostgreSQL: a host's API processes run at
+ * most SEARCH_CONCURRENCY of them at once, each worker its share, and queue
+ * the rest (measured: fewer at once cost PostgreSQL less CPU each,
+ * docs/search.md). Queued searches answer exactly as they would alone.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { searchesPerProcess } from '../src/env.js';
 import { SERVICE_TOKEN, startTestApi, type TestApi } from './harness.js';
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi({ SEARCH_CONCURRENCY: '1' });
+  // Two searches at once for the host, which runs two workers: this one runs one at a time.
+  api = await startTestApi({ SEARCH_CONCURRENCY: '2', WEB_CONCURRENCY: '2' });
 });
 afterAll(() => api?.stop());
 
@@ -28,7 +30,7 @@ const QUERIES = [
 const search = (query: string) =>
   api.client(SERVICE_TOKEN).products.search.query({ ...(query ? { query } : {}), limit: 5 });
 
-it('runs one search at a time in PostgreSQL when SEARCH_CONCURRENCY=1, and each answers as it does alone', async () => {
+it('runs its share of SEARCH_CONCURRENCY in PostgreSQL at once, and each search answers as it does alone', async () => {
   const alone = new Map<string, unknown>();
   for (const query of QUERIES) alone.set(query, await search(query));
 
@@ -52,4 +54,12 @@ it('runs one search at a time in PostgreSQL when SEARCH_CONCURRENCY=1, and each 
 
   for (const [query, answer] of together) expect([query, answer]).toEqual([query, alone.get(query)]);
   expect(most).toBeLessThanOrEqual(1);
+});
+
+it('shares SEARCH_CONCURRENCY among the workers, at least one each', () => {
+  const share = (SEARCH_CONCURRENCY: number, WEB_CONCURRENCY?: number) =>
+    searchesPerProcess({ SEARCH_CONCURRENCY, WEB_CONCURRENCY });
+  expect([share(4), share(4, 1), share(4, 2), share(4, 3), share(4, 8), share(1, 2)]).toEqual([
+    4, 4, 2, 1, 1, 1,
+  ]);
 });
