@@ -57,8 +57,8 @@ const ZEnv = z
     WEB_CONCURRENCY: unsetWhenBlank(z.coerce.number().int().min(1).max(256).optional()),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
     /**
-     * Product searches the host's API processes run in PostgreSQL at once, shared by its
-     * WEB_CONCURRENCY workers (searchesPerProcess); more wait their turn in their process.
+     * Product searches one API instance (its WEB_CONCURRENCY workers) runs in PostgreSQL at
+     * once, shared by the workers (searchesPerProcess); more wait their turn in their process.
      */
     SEARCH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(4),
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
@@ -170,7 +170,8 @@ function developmentSecret(dataDir: string): string {
 }
 
 /**
- * A worker's share of SEARCH_CONCURRENCY (at least one): search is CPU work in
+ * A worker's share of SEARCH_CONCURRENCY: ⌊N ÷ workers⌋, at least one (so with more
+ * workers than N the instance runs one per worker). Search is CPU work in
  * PostgreSQL, so the bound is the database's cores, not the number of workers
  * (measured: four per worker with two workers on 2 cores, p95 71.6 / 95.5 ms;
  * two per worker, 63.7 / 74.1 ms at the same throughput — docs/search.md).

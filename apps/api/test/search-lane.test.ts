@@ -1,6 +1,6 @@
 /**
- * Product searches are CPU-bound in PostgreSQL: a host's API processes run at
- * most SEARCH_CONCURRENCY of them at once, each worker its share, and queue
+ * Product searches are CPU-bound in PostgreSQL: an API instance's workers run
+ * SEARCH_CONCURRENCY of them at once, each worker its share, and queue
  * the rest (measured: fewer at once cost PostgreSQL less CPU each,
  * docs/search.md). Queued searches answer exactly as they would alone.
  */
@@ -11,7 +11,7 @@ import { SERVICE_TOKEN, startTestApi, type TestApi } from './harness.js';
 
 let api: TestApi;
 beforeAll(async () => {
-  // Two searches at once for the host, which runs two workers: this one runs one at a time.
+  // Two searches at once for the instance, which runs two workers: this one runs one at a time.
   api = await startTestApi({ SEARCH_CONCURRENCY: '2', WEB_CONCURRENCY: '2' });
 });
 afterAll(() => api?.stop());
