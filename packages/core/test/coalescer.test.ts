@@ -126,6 +126,35 @@ describe('hot-row coalescing', () => {
     expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ reserved: 11, available: 0 });
   });
 
+  it('replays exact retries of a key behind another request under that key in the same batch', async () => {
+    const w = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    await stock(t.db, w.id, p.sku, 10);
+    const coalescer = new ReservationCoalescer(t.db);
+    const first = { lines: [{ sku: p.sku, quantity: 2, warehouseId: w.id }] };
+    const other = { lines: [{ sku: p.sku, quantity: 1, warehouseId: w.id }] };
+    const stored = await coalescer.reserve(ctx('k-retry'), first);
+    const sizes: number[] = [];
+    const watched = new ReservationCoalescer(t.db, { onBatch: (size) => sizes.push(size) });
+    // The filler runs alone; the next three wait for it and form one batch, the odd one out first.
+    const filler = watched.reserve(ctx(), other);
+    const answers = await Promise.all(
+      [other, first, first].map((input) =>
+        watched.reserve(ctx('k-retry'), input).then(
+          (r) => r,
+          (e) => e.code as string,
+        ),
+      ),
+    );
+    await filler;
+    await Promise.all([coalescer.close(), watched.close()]);
+    expect(sizes).toEqual([1, 3]);
+    expect(answers).toEqual(['IDEMPOTENCY_KEY_REUSED', stored, stored]);
+    // Only the first request and the filler hold stock.
+    expect(await levelOf(t.db, w.id, p.id)).toMatchObject({ reserved: 3, available: 7 });
+    expect(await ledgerOf(t.db, w.id, p.id)).toEqual({ onHand: 10, reserved: 3 });
+  });
+
   it('gives back the key of a request refused for an unknown product or warehouse, alone or beside others', async () => {
     const w = await makeWarehouse(t.db);
     const p = await makeProduct(t.db);

@@ -42,7 +42,7 @@ import { inTransaction, requestHash, scopeKey } from '../idempotency/index.js';
 import { assertTokenMayActAt } from '../shared/access.js';
 import type { MutationContext } from '../shared/context.js';
 import type { Reservation } from '../shared/dto.js';
-import { DomainError, idempotencyKeyReused } from '../shared/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { parseInput } from '../shared/validate.js';
 import { createReservation } from './create.js';
 
@@ -192,7 +192,11 @@ export class ReservationCoalescer {
 /**
  * Apply a batch of reservations in one transaction; returns each request's
  * outcome. One idempotency key twice in a batch is sorted out first: the
- * repeats share the first request's answer (or are refused when they differ).
+ * repeats of the first request share its answer; a request that differs from
+ * the first one under its key is answered after the batch, on the plain path,
+ * against what the key then holds — a replay when it repeats the request the key
+ * was first used for, IDEMPOTENCY_KEY_REUSED otherwise (the first one in the
+ * batch may be the odd one out: exact retries behind it must still replay).
  */
 async function reserveBatch(
   db: Db,
@@ -203,15 +207,16 @@ async function reserveBatch(
   // Requests repeating one idempotency scope inside the batch share the first one's answer.
   const leaders = new Map<string, Request>();
   const followers = new Map<Request, Request>();
+  const afterwards = new Set<Request>();
   for (const request of batch) {
     const claim = request.hold.claim;
     if (!claim) continue;
     const leader = leaders.get(scopeKey(claim.scope));
     if (!leader) leaders.set(scopeKey(claim.scope), request);
     else if (leader.hold.claim?.hash === claim.hash) followers.set(request, leader);
-    else outcomes.set(request, { error: idempotencyKeyReused() });
+    else afterwards.add(request);
   }
-  const work = batch.filter((r) => !followers.has(r) && !outcomes.has(r));
+  const work = batch.filter((r) => !followers.has(r) && !afterwards.has(r));
   if (work.length > 0) {
     const held = await inTransaction(db, (trx) =>
       reserveInTrx(
@@ -227,6 +232,16 @@ async function reserveBatch(
   }
   for (const [follower, leader] of followers) {
     outcomes.set(follower, outcomes.get(leader) as HoldOutcome);
+  }
+  // One at a time: two of them under one key replay each other like any retries.
+  for (const request of afterwards) {
+    outcomes.set(
+      request,
+      await createReservation(request.ctx, request.input, options).then(
+        (ok) => ({ ok }),
+        (error: unknown) => ({ error }),
+      ),
+    );
   }
   return outcomes;
 }
