@@ -666,6 +666,57 @@ describe('holes found by trying it as an attacker', () => {
     expect((await service.orders.get.query({ id: dfwOrder.id })).id).toBe(dfwOrder.id);
   });
 
+  it('a service token limited to a warehouse reads only stock and ledger there (tRPC and REST)', async () => {
+    const sku = await product(3, 1000, 7);
+    const issued = await admin.serviceTokens.create.mutate({
+      name: `nyc-stock-${++counter}`,
+      scopes: ['stock:read'],
+      warehouseIds: [nyc],
+    });
+    const nycOnly = api.client(issued.token as string);
+    expect(await nycOnly.inventory.get.query({ warehouseId: nyc, sku })).toMatchObject({ onHand: 3 });
+    for (const refused of [
+      nycOnly.inventory.get.query({ warehouseId: dfw, sku }),
+      nycOnly.inventory.list.query({ warehouseId: dfw }),
+      nycOnly.inventory.movements.query({ warehouseId: dfw }),
+    ]) {
+      expect(await failure(refused)).toMatchObject({ appCode: 'FORBIDDEN' });
+    }
+    const rest = await fetch(`${api.url}/api/v1/stock/DFW-1/${sku}`, {
+      headers: { authorization: `Bearer ${issued.token}` },
+    });
+    expect(rest.status).toBe(403);
+    expect(JSON.stringify(await rest.json())).not.toContain('"onHand"');
+    // Unfiltered reads hold its warehouse only; the unlimited token sees both.
+    const levels = await nycOnly.inventory.list.query({ query: sku, limit: 100 });
+    expect(levels.items.map((l) => l.warehouseId)).toEqual([nyc]);
+    const moves = await nycOnly.inventory.movements.query({ sku, limit: 100 });
+    expect(new Set(moves.items.map((m) => m.warehouseId))).toEqual(new Set([nyc]));
+    const all = await service.inventory.list.query({ query: sku, limit: 100 });
+    expect(new Set(all.items.map((l) => l.warehouseId))).toEqual(new Set([nyc, dfw]));
+  });
+
+  it('an expiring service token is refused from its expiry on, not up to the principal cache later', async () => {
+    const sku = await product(1);
+    const expiresAt = Date.now() + 3_000;
+    const issued = await admin.serviceTokens.create.mutate({
+      name: `expiring-${++counter}`,
+      scopes: ['stock:read'],
+      expiresAt: new Date(expiresAt).toISOString(),
+    });
+    const expiring = api.client(issued.token as string);
+    // Its first use records last_used_at, and that change empties the cache for it: use it once first.
+    await expiring.inventory.get.query({ warehouseId: nyc, sku });
+    // Resolved (and cached) under a second before it expires: the cache must not outlive it.
+    await new Promise((resolve) => setTimeout(resolve, expiresAt - 900 - Date.now()));
+    expect(await expiring.inventory.get.query({ warehouseId: nyc, sku })).toMatchObject({ onHand: 1 });
+    expect(Date.now()).toBeLessThan(expiresAt);
+    await new Promise((resolve) => setTimeout(resolve, expiresAt + 150 - Date.now()));
+    expect(await failure(expiring.inventory.get.query({ warehouseId: nyc, sku }))).toMatchObject({
+      appCode: 'UNAUTHENTICATED',
+    });
+  });
+
   it('a price rise past the money cap leaves the cart readable and trimmable, never checked out', async () => {
     const buyer = await freshBuyer();
     const sku = await product(5, 100);

@@ -8,6 +8,8 @@ import {
   getStockLevel,
   listMovements,
   listStockLevels,
+  previewSync,
+  readStockLevel,
   receiveStock,
   setStock,
   syncStock,
@@ -40,7 +42,7 @@ describe('inventory', () => {
     const second = await receiveStock(ctx(), { warehouseId: w.id, sku: p.sku, quantity: 7, reason: 'PO-1' });
     expect(first).toMatchObject({ onHand: 5, reserved: 0, available: 5, version: 2, sku: p.sku });
     expect(second).toMatchObject({ onHand: 12, available: 12, version: 3 });
-    const movements = await listMovements(t.db, { sku: p.sku });
+    const movements = await listMovements(t.db, service, { sku: p.sku });
     expect(movements.items.map((m) => [m.kind, m.onHandDelta, m.reason])).toEqual([
       ['receive', 7, 'PO-1'],
       ['receive', 5, null],
@@ -135,7 +137,7 @@ describe('inventory', () => {
     // Setting the same value is not a change: no version bump, no movement.
     const same = await setStock(ctx(), { warehouseId: w.id, sku: p.sku, onHand: 4 });
     expect(same.version).toBe(set.version);
-    const movements = await listMovements(t.db, { sku: p.sku, warehouseId: w.id });
+    const movements = await listMovements(t.db, service, { sku: p.sku, warehouseId: w.id });
     expect(movements.items.map((m) => [m.kind, m.onHandDelta])).toEqual([
       ['set', -6],
       ['receive', 10],
@@ -273,6 +275,54 @@ describe('inventory', () => {
     expect(await outcome(getStockLevel(t.db, { warehouseId: theirs.id, sku: p.sku }))).toBe('NOT_FOUND');
   });
 
+  it('a token limited to some warehouses reads only their stock and ledger', async () => {
+    const mine = await makeWarehouse(t.db);
+    const theirs = await makeWarehouse(t.db);
+    const p = await makeProduct(t.db);
+    await stock(t.db, mine.id, p.sku, 4);
+    await stock(t.db, theirs.id, p.sku, 9);
+    const token = (warehouseIds: string[]): Actor => ({
+      kind: 'service',
+      id: '00000000-0000-4000-8000-000000000003',
+      name: 'store',
+      scopes: ['stock:read', 'stock:write'],
+      warehouseIds,
+    });
+    const limited = token([mine.id]);
+    const nowhere = token([]);
+    const at = (warehouseId: string) => ({ warehouseId, sku: p.sku });
+
+    expect(await readStockLevel(t.db, limited, at(mine.id))).toMatchObject({ onHand: 4 });
+    expect(await outcome(readStockLevel(t.db, limited, at(theirs.id)))).toBe('FORBIDDEN');
+    expect(await outcome(listStockLevels(t.db, limited, { warehouseId: theirs.id }))).toBe('FORBIDDEN');
+    expect(await outcome(listMovements(t.db, limited, { warehouseId: theirs.id }))).toBe('FORBIDDEN');
+    // Unfiltered, a limited token sees its warehouses only; the unlimited one sees both.
+    const levels = (actor: Actor) =>
+      listStockLevels(t.db, actor, { query: p.sku, limit: 100 }).then((page) =>
+        page.items.map((l) => l.warehouseId).sort(),
+      );
+    expect(await levels(limited)).toEqual([mine.id]);
+    expect(await levels(nowhere)).toEqual([]);
+    expect(await levels(service)).toEqual([mine.id, theirs.id].sort());
+    const ledger = (actor: Actor) =>
+      listMovements(t.db, actor, { sku: p.sku, limit: 100 }).then((page) => [
+        ...new Set(page.items.map((m) => m.warehouseId)),
+      ]);
+    expect(await ledger(limited)).toEqual([mine.id]);
+    expect(await ledger(nowhere)).toEqual([]);
+    // A sync preview row at another warehouse is refused without its figures.
+    const preview = await previewSync(t.db, limited, {
+      rows: [
+        { warehouse: mine.code, sku: p.sku, onHand: 5 },
+        { warehouse: theirs.code, sku: p.sku, onHand: 5 },
+      ],
+    });
+    expect(preview.rows.map((r) => [r.status, r.current?.onHand ?? null])).toEqual([
+      ['changed', 4],
+      ['invalid', null],
+    ]);
+  });
+
   it('lists levels with filters, low stock and a cursor that visits each level once', async () => {
     const w = await makeWarehouse(t.db);
     const products = await Promise.all(Array.from({ length: 25 }, () => makeProduct(t.db)));
@@ -282,16 +332,16 @@ describe('inventory', () => {
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await listStockLevels(t.db, { warehouseId: w.id, sort, limit: 7, cursor });
+        const page = await listStockLevels(t.db, service, { warehouseId: w.id, sort, limit: 7, cursor });
         seen.push(...page.items.map((l) => l.sku));
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       expect(seen).toHaveLength(25);
       expect(new Set(seen).size).toBe(25);
     }
-    const low = await listStockLevels(t.db, { warehouseId: w.id, lowStock: true, limit: 100 });
+    const low = await listStockLevels(t.db, service, { warehouseId: w.id, lowStock: true, limit: 100 });
     expect(low.items.map((l) => l.available).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5]);
-    const bySku = await listStockLevels(t.db, { query: products[3]?.sku.toLowerCase() });
+    const bySku = await listStockLevels(t.db, service, { query: products[3]?.sku.toLowerCase() });
     expect(bySku.items.map((l) => l.sku)).toEqual([products[3]?.sku]);
   });
 });

@@ -14,13 +14,7 @@
  * forged token costs no query.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import {
-  type Actor,
-  authenticateServiceToken,
-  openSession,
-  revokeSession,
-  sessionActor,
-} from '@stockroom/core';
+import { type Actor, openSession, revokeSession, serviceTokenPrincipal, sessionActor } from '@stockroom/core';
 import type { Db } from '@stockroom/db';
 import { jwtVerify, SignJWT } from 'jose';
 
@@ -56,10 +50,11 @@ export interface SessionTokens {
   invalidate(subject?: string): void;
 }
 
-type Lookup = { principal: Principal | null; subject?: string };
+/** What a token resolves to; `validUntil` (ms): when the token stops being good by itself, if ever. */
+type Lookup = { principal: Principal | null; subject?: string; validUntil?: number };
 
 /**
- * Principals by token, reused for PRINCIPAL_CACHE_MS. Each entry keeps whose it is (the
+ * Principals by token, reused for PRINCIPAL_CACHE_MS, never past the token's own expiry. Each entry keeps whose it is (the
  * user or token id it names, also for a refusal, so re-enabling someone is noticed too).
  * Requests arriving together when an entry runs out share one lookup instead of each
  * asking PostgreSQL; an invalidation empties those, and a lookup that started before
@@ -93,10 +88,11 @@ function createPrincipalCache(lookup: (token: string) => Promise<Lookup>) {
         if (cached && cached.until > now) return cached.principal;
       }
       const started = generation;
-      const { principal, subject } = await (fresh ? lookup(token) : shared(token));
+      const { principal, subject, validUntil } = await (fresh ? lookup(token) : shared(token));
       if (started === generation) {
         if (cache.size >= CACHE_LIMIT) cache.clear();
-        cache.set(token, { principal, subject, until: now + PRINCIPAL_CACHE_MS });
+        const until = Math.min(now + PRINCIPAL_CACHE_MS, validUntil ?? Number.POSITIVE_INFINITY);
+        cache.set(token, { principal, subject, until });
       }
       return principal;
     },
@@ -118,11 +114,14 @@ function createPrincipalCache(lookup: (token: string) => Promise<Lookup>) {
 export function createSessionTokens(db: Db, secret: string, ttlSeconds: number): SessionTokens {
   const key = new TextEncoder().encode(secret);
 
-  async function sessionOf(token: string): Promise<{ userId: string; sessionId: string } | null> {
+  async function sessionOf(
+    token: string,
+  ): Promise<{ userId: string; sessionId: string; expiresAtMs?: number } | null> {
     try {
       const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
-      return { userId: payload.sub, sessionId: payload.sid };
+      const expiresAtMs = typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+      return { userId: payload.sub, sessionId: payload.sid, ...(expiresAtMs ? { expiresAtMs } : {}) };
     } catch {
       return null;
     }
@@ -133,12 +132,21 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
       const session = await sessionOf(token);
       if (!session) return { principal: null };
       const actor = await sessionActor(db, session.sessionId, session.userId);
-      return { principal: actor ? { actor, sessionId: session.sessionId } : null, subject: session.userId };
+      return {
+        principal: actor ? { actor, sessionId: session.sessionId } : null,
+        subject: session.userId,
+        ...(session.expiresAtMs ? { validUntil: session.expiresAtMs } : {}),
+      };
     }
     if (token.length > 512) return { principal: null };
-    const actor = await authenticateServiceToken(db, token);
-    if (!actor) return { principal: null };
-    return { principal: { actor, sessionId: null }, subject: actor.kind === 'system' ? undefined : actor.id };
+    const found = await serviceTokenPrincipal(db, token);
+    if (!found) return { principal: null };
+    const { actor, validUntil } = found;
+    return {
+      principal: { actor, sessionId: null },
+      subject: actor.kind === 'system' ? undefined : actor.id,
+      ...(validUntil ? { validUntil: validUntil.getTime() } : {}),
+    };
   }
 
   const principals = createPrincipalCache(lookup);

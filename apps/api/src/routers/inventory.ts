@@ -1,9 +1,9 @@
 import {
   adjustStock,
-  getStockLevel,
   listMovements,
   listStockLevels,
   previewSync,
+  readStockLevel,
   receiveStock,
   setLocation,
   setStock,
@@ -34,7 +34,7 @@ export const inventoryRouter = router({
     })
     .input(ZStockKey)
     .output(ZStockLevelOut)
-    .query(({ ctx, input }) => getStockLevel(ctx.db, input)),
+    .query(({ ctx, input }) => readStockLevel(ctx.db, ctx.actor, input)),
   list: allow('staff', 'admin', 'service')
     .meta({
       scope: 'stock:read',
@@ -42,12 +42,12 @@ export const inventoryRouter = router({
     })
     .input(ZInventoryListInput)
     .output(ZStockLevelsPageOut)
-    .query(({ ctx, input }) => lagTolerant(ctx, (db) => listStockLevels(db, input))),
+    .query(({ ctx, input }) => lagTolerant(ctx, (db) => listStockLevels(db, ctx.actor, input))),
   movements: allow('staff', 'admin', 'service')
     .meta({ scope: 'stock:read', openapi: rest('GET', '/inventory/movements', 'stock', 'The stock ledger') })
     .input(ZMovementsInput)
     .output(ZMovementsPageOut)
-    .query(({ ctx, input }) => lagTolerant(ctx, (db) => listMovements(db, input))),
+    .query(({ ctx, input }) => lagTolerant(ctx, (db) => listMovements(db, ctx.actor, input))),
   receive: idempotentMutation({
     allow: ['staff', 'admin', 'service'],
     meta: {

@@ -18,6 +18,7 @@ export {
   revokeServiceToken,
   rotateServiceToken,
   SERVICE_SCOPES,
+  serviceTokenPrincipal,
   ZCreateServiceTokenInput,
   ZListServiceTokensInput,
   ZRotateServiceTokenInput,

@@ -290,12 +290,22 @@ export async function rotateServiceToken(
   return issued(result, token);
 }
 
-/**
- * The service actor for a bearer token, or undefined: unknown, revoked, expired,
- * a rotated-away secret past its grace, or the demo token when demo credentials
- * are refused (production). Records the last use at most once a minute.
- */
+/** The service actor for a bearer token, or undefined (see serviceTokenPrincipal). */
 export async function authenticateServiceToken(db: Db, token: string): Promise<Actor | undefined> {
+  return (await serviceTokenPrincipal(db, token))?.actor;
+}
+
+/**
+ * The service actor for a bearer token and when the token stops being good
+ * (its expiry, or a rotated-away secret's grace; null: not by itself), or
+ * undefined: unknown, revoked, expired, a rotated-away secret past its grace,
+ * or the demo token when demo credentials are refused (production). Records the
+ * last use at most once a minute.
+ */
+export async function serviceTokenPrincipal(
+  db: Db,
+  token: string,
+): Promise<{ actor: Actor; validUntil: Date | null } | undefined> {
   if (typeof token !== 'string' || token.length === 0 || token.length > 512) return undefined;
   if (demoCredentialsRefused() && isDemoServiceToken(token)) return undefined;
   const hash = hashToken(token);
@@ -306,6 +316,9 @@ export async function authenticateServiceToken(db: Db, token: string): Promise<A
       'name',
       'scopes',
       'warehouseIds',
+      sql<Date | null>`least(expires_at, case when token_hash = ${hash} then null else previous_valid_until end)`.as(
+        'validUntil',
+      ),
       sql<boolean>`last_used_at is null or last_used_at < now() - make_interval(secs => ${LAST_USED_RESOLUTION_SECONDS})`.as(
         'stale',
       ),
@@ -333,5 +346,14 @@ export async function authenticateServiceToken(db: Db, token: string): Promise<A
       )
       .execute();
   }
-  return { kind: 'service', id: row.id, name: row.name, scopes: row.scopes, warehouseIds: row.warehouseIds };
+  return {
+    actor: {
+      kind: 'service',
+      id: row.id,
+      name: row.name,
+      scopes: row.scopes,
+      warehouseIds: row.warehouseIds,
+    },
+    validUntil: row.validUntil,
+  };
 }

@@ -1,7 +1,7 @@
 /** Inventory, the use cases: receive, adjust, set and sync counts; read levels and the ledger. */
 export { adjustStock, receiveStock, setStock, syncStock } from './changes.js';
 export { setLocation, ZLocationOut, ZSetLocationInput } from './locations.js';
-export { getStockLevel, listMovements, listStockLevels } from './queries.js';
+export { getStockLevel, listMovements, listStockLevels, readStockLevel } from './queries.js';
 export {
   ZAdjustInput,
   ZInventoryListInput,

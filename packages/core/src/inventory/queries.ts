@@ -3,6 +3,8 @@ import type { Database, Db } from '@stockroom/db';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { ChangedLevel } from '../ledger/index.js';
+import { assertTokenMayActAt, stockReadableAt } from '../shared/access.js';
+import type { Actor } from '../shared/actor.js';
 import { decodeCursor } from '../shared/cursor.js';
 import { iso, type StockLevel } from '../shared/dto.js';
 import { notFound } from '../shared/errors.js';
@@ -75,6 +77,20 @@ export async function assertWarehousesExist(db: Kysely<Database>, ids: Iterable<
   if (unknown.length > 0) throw notFound(`Warehouse ${unknown.join(', ')}`, { warehouseIds: unknown });
 }
 
+/** Matches no warehouse: a token limited to none reads nothing. */
+const NO_WAREHOUSE = '00000000-0000-0000-0000-000000000000';
+
+/** One level as a caller reads it: a token limited to other warehouses is refused (FORBIDDEN). */
+export async function readStockLevel(
+  db: Kysely<Database>,
+  actor: Actor,
+  input: { warehouseId: string; sku: string },
+): Promise<StockLevel> {
+  const key = parseInput(ZStockKey, input);
+  assertTokenMayActAt(actor, [key.warehouseId]);
+  return getStockLevel(db, key);
+}
+
 export async function getStockLevel(
   db: Kysely<Database>,
   input: { warehouseId: string; sku: string },
@@ -89,12 +105,19 @@ export async function getStockLevel(
 }
 
 /** Levels, filtered and paged by a keyset cursor over (sort key, warehouse, product). */
-export async function listStockLevels(db: Db, input: InventoryListInput): Promise<Page<StockLevel>> {
+export async function listStockLevels(
+  db: Db,
+  actor: Actor,
+  input: InventoryListInput,
+): Promise<Page<StockLevel>> {
   const data = parseInput(ZInventoryListInput, input);
+  if (data.warehouseId) assertTokenMayActAt(actor, [data.warehouseId]);
+  const reach = stockReadableAt(actor);
   const sortColumn = { sku: 'p.sku', available: 's.available', updatedAt: 's.updatedAt' } as const;
   const column = sortColumn[data.sort];
   let query = stockLevelQuery(db);
   if (data.warehouseId) query = query.where('s.warehouseId', '=', data.warehouseId);
+  else if (reach) query = query.where('s.warehouseId', 'in', reach.length > 0 ? reach : [NO_WAREHOUSE]);
   if (data.lowStock) query = query.whereRef('s.available', '<=', 's.safetyStock');
   if (data.query) {
     const pattern = `%${data.query.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`;
@@ -131,8 +154,10 @@ export async function listStockLevels(db: Db, input: InventoryListInput): Promis
 }
 
 /** The ledger, newest first. */
-export async function listMovements(db: Db, input: MovementsInput): Promise<Page<Movement>> {
+export async function listMovements(db: Db, actor: Actor, input: MovementsInput): Promise<Page<Movement>> {
   const data = parseInput(ZMovementsInput, input);
+  if (data.warehouseId) assertTokenMayActAt(actor, [data.warehouseId]);
+  const reach = stockReadableAt(actor);
   let query = db
     .selectFrom('stockMovements as m')
     .innerJoin('products as p', 'p.id', 'm.productId')
@@ -149,6 +174,7 @@ export async function listMovements(db: Db, input: MovementsInput): Promise<Page
       'm.createdAt',
     ]);
   if (data.warehouseId) query = query.where('m.warehouseId', '=', data.warehouseId);
+  else if (reach) query = query.where('m.warehouseId', 'in', reach.length > 0 ? reach : [NO_WAREHOUSE]);
   if (data.sku) query = query.where('p.sku', '=', data.sku);
   if (data.cursor) {
     const [id] = decodeCursor(data.cursor, z.tuple([z.number().int().positive()]));

@@ -9,7 +9,7 @@
  */
 import type { Db } from '@stockroom/db';
 import { z } from 'zod';
-import { canManageWarehouseStock } from '../shared/access.js';
+import { canManageWarehouseStock, tokenMayActAt } from '../shared/access.js';
 import type { Actor } from '../shared/actor.js';
 import { ZIsoDateTime, ZNonNegativeQuantity, ZObservedAt, ZSku, ZUuid } from '../shared/schemas.js';
 import { parseInput } from '../shared/validate.js';
@@ -119,8 +119,11 @@ export async function previewSync(db: Db, actor: Actor, input: SyncPreviewInput)
     };
     const invalid = (reason: string): PreviewRow => ({ ...base, status: 'invalid', reason });
     if (!warehouseId) return invalid(`unknown warehouse "${r.warehouse}"`);
-    if (!canManageWarehouseStock(actor, warehouseId))
-      return invalid(`not one of your warehouses (${r.warehouse})`);
+    if (!canManageWarehouseStock(actor, warehouseId)) {
+      // Staff read every warehouse's stock; a limited token does not see another's figures.
+      const refused = invalid(`not one of your warehouses (${r.warehouse})`);
+      return tokenMayActAt(actor, warehouseId) ? refused : { ...refused, current: null };
+    }
     if (!ZSku.safeParse(sku).success || !products.has(sku)) return invalid(`unknown SKU "${r.sku}"`);
     if (!ZNonNegativeQuantity.safeParse(r.onHand).success)
       return invalid('on hand must be a whole number ≥ 0');

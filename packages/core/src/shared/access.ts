@@ -29,6 +29,15 @@ export function assertTokenMayActAt(actor: Actor, warehouseIds: Iterable<string>
   }
 }
 
+/**
+ * The warehouses whose stock a reader may see: a service token limited to some
+ * sees only those (SPEC §5: its scopes apply in its warehouses; none listed →
+ * nowhere); null: every one (users and the system; staff read all stock).
+ */
+export function stockReadableAt(actor: Actor): string[] | null {
+  return actor.kind === 'service' ? actor.warehouseIds : null;
+}
+
 /** Whether the actor may change stock at this warehouse (admin, its staff, a token allowed there). */
 export function canManageWarehouseStock(actor: Actor, warehouseId: string): boolean {
   switch (actor.kind) {
