@@ -111,25 +111,27 @@ function createPrincipalCache(lookup: (token: string) => Promise<Lookup>) {
   };
 }
 
+/** The session a signed token names (and when it ends, ms), or null when the signature or claims are not good. */
+async function sessionOf(
+  key: Uint8Array,
+  token: string,
+): Promise<{ userId: string; sessionId: string; expiresAtMs?: number } | null> {
+  try {
+    const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
+    const expiresAtMs = typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+    return { userId: payload.sub, sessionId: payload.sid, ...(expiresAtMs ? { expiresAtMs } : {}) };
+  } catch {
+    return null;
+  }
+}
+
 export function createSessionTokens(db: Db, secret: string, ttlSeconds: number): SessionTokens {
   const key = new TextEncoder().encode(secret);
 
-  async function sessionOf(
-    token: string,
-  ): Promise<{ userId: string; sessionId: string; expiresAtMs?: number } | null> {
-    try {
-      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
-      const expiresAtMs = typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
-      return { userId: payload.sub, sessionId: payload.sid, ...(expiresAtMs ? { expiresAtMs } : {}) };
-    } catch {
-      return null;
-    }
-  }
-
   async function lookup(token: string): Promise<Lookup> {
     if (token.split('.').length === 3) {
-      const session = await sessionOf(token);
+      const session = await sessionOf(key, token);
       if (!session) return { principal: null };
       const actor = await sessionActor(db, session.sessionId, session.userId);
       return {
@@ -176,7 +178,7 @@ export function createSessionTokens(db: Db, secret: string, ttlSeconds: number):
     },
 
     async revoke(token) {
-      const session = await sessionOf(token);
+      const session = await sessionOf(key, token);
       if (session) await revokeSession(db, session.sessionId);
       principals.forget(token);
     },
