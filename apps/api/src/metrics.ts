@@ -57,6 +57,22 @@ function clusterScrape(): Promise<string> {
   });
 }
 
+/** A gauge's database read waits at most this long; past it the gauge keeps its last value. */
+const GAUGE_QUERY_MS = 1_000;
+
+/**
+ * The query's answer, or undefined when it fails or is slower than GAUGE_QUERY_MS: a slow
+ * or unreachable database must not make the whole scrape fail (a cluster's primary gives
+ * every worker 5 s to answer) — that is when the other figures matter most.
+ */
+function promptly<T>(query: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, GAUGE_QUERY_MS, undefined);
+  });
+  return Promise.race([query.catch(() => undefined), late]).finally(() => clearTimeout(timer));
+}
+
 /** Gauges read at scrape time: pool connections, sessions waiting on locks, holds pending and overdue. */
 function registerDatabaseGauges(registry: Registry, db: Db, pool: pg.Pool): void {
   new Gauge({
@@ -77,11 +93,11 @@ function registerDatabaseGauges(registry: Registry, db: Db, pool: pg.Pool): void
     // The same database-wide figure from every worker: not summed across a cluster.
     aggregator: 'first',
     async collect() {
-      const row = await sql<{ n: number }>`
+      const row = await promptly(
+        sql<{ n: number }>`
         select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`
-        .execute(db)
-        .catch(() => undefined);
+        where datname = current_database() and wait_event_type = 'Lock'`.execute(db),
+      );
       if (row) this.set(row.rows[0]?.n ?? 0);
     },
   });
@@ -92,13 +108,13 @@ function registerDatabaseGauges(registry: Registry, db: Db, pool: pg.Pool): void
     registers: [registry],
     aggregator: 'first',
     async collect() {
-      const row = await sql<{ pending: number; overdue: number; lagSeconds: number }>`
+      const row = await promptly(
+        sql<{ pending: number; overdue: number; lagSeconds: number }>`
         select count(*)::int as pending,
                count(*) filter (where expires_at <= now())::int as overdue,
                coalesce(extract(epoch from now() - min(expires_at) filter (where expires_at <= now())), 0)::float8 as lag_seconds
-        from reservations where status = 'pending'`
-        .execute(db)
-        .catch(() => undefined);
+        from reservations where status = 'pending'`.execute(db),
+      );
       const r = row?.rows[0];
       if (r) {
         this.set({ state: 'pending' }, r.pending);

@@ -1308,6 +1308,27 @@ describe('health, readiness and metrics', () => {
     expect(res.text).toMatch(/^stockroom_procedure_duration_seconds_bucket\{/m);
     expect(res.text).toMatch(/^stockroom_db_pool_connections\{state="total"\} \d+/m);
   });
+
+  it('/metrics answers while the database is stuck, leaving a gauge read that waits on a lock behind', async () => {
+    await api.database.db.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      await sql`lock table reservations in access exclusive mode`.execute(conn);
+      try {
+        const res = await send('GET', '/metrics');
+        expect(res.status).toBe(200);
+        expect(res.text).toMatch(/^stockroom_procedure_calls_total\{/m);
+        // Answered with the holds gauge's read still waiting (not after the statement timeout ended it).
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from pg_stat_activity
+          where wait_event_type = 'Lock' and query like '%from reservations where status%'`.execute(
+          api.database.db,
+        );
+        expect(rows[0]?.n).toBeGreaterThan(0);
+      } finally {
+        await sql`rollback`.execute(conn);
+      }
+    });
+  });
 });
 
 // ------------------------------------------------------------------ the checkout example
